@@ -1,0 +1,214 @@
+// hotcheck::explore(): run the model under a driver until the driver has nothing left, and turn
+// what the runs ended with into one Result.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <set>
+#include <unordered_set>
+
+#include <hotcheck/model.hpp>
+
+#include "explore/reference.hpp"
+#include "explore/trust.hpp"
+#include "graph/canonical.hpp"
+#include "report/trace.hpp"
+#include "runtime/execution.hpp"
+
+namespace hotcheck {
+
+std::string_view to_string(MemoryModel m) {
+    switch (m) {
+        case MemoryModel::sc: return "sc";
+        case MemoryModel::ra: return "ra";
+        case MemoryModel::rc11: return "rc11";
+        case MemoryModel::rc11_paper: return "rc11-paper";
+    }
+    return "?";
+}
+
+std::optional<MemoryModel> parse_memory_model(std::string_view name) {
+    for (auto m : {MemoryModel::sc, MemoryModel::ra, MemoryModel::rc11, MemoryModel::rc11_paper})
+        if (to_string(m) == name) return m;
+    return std::nullopt;
+}
+
+std::string_view to_string(Verdict v) {
+    switch (v) {
+        case Verdict::verified: return "verified";
+        case Verdict::violation: return "violation";
+        case Verdict::inconclusive: return "inconclusive";
+        case Verdict::error: return "error";
+    }
+    return "?";
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string outcome_tuple(const std::vector<std::pair<const char*, std::int64_t>>& outcomes) {
+    std::string s;
+    for (auto& [name, value] : outcomes) {
+        if (!s.empty()) s += ',';
+        s += fmt::format("{}={}", name, value);
+    }
+    return s;
+}
+
+bool has_plain_access(const graph::ExecutionGraph& g) {
+    for (std::uint32_t t = 0; t < g.thread_count(); ++t)
+        for (const auto& e : g.thread(t))
+            if (e.is_access() && !e.is_atomic()) return true;
+    return false;
+}
+
+Violation make_violation(const graph::ExecutionGraph& g, const runtime::RunResult& run) {
+    Violation v;
+    v.kind = run.kind;
+    v.message = run.message;
+    if (run.where.line() != 0) {
+        const char* f = run.where.file_name();
+        const char* slash = std::strrchr(f, '/');
+        v.file = slash ? slash + 1 : f;
+        v.line = run.where.line();
+    }
+    v.trace = report::trace_events(g, run.thread, true);
+    v.trace_text = report::trace_text(v.trace, v);
+    return v;
+}
+
+}  // namespace
+
+Result explore(const Options& options, const std::function<void()>& body) {
+    const auto started = Clock::now();
+    Result result;
+    result.memory_model = options.memory_model;
+    auto model = memory_model::make(options.memory_model);
+
+    std::unique_ptr<exploration::Driver> driver;
+    if (options.explorer == Explorer::reference)
+        driver = std::make_unique<exploration::ReferenceExplorer>(*model);
+    else
+        driver = std::make_unique<exploration::TrustExplorer>(*model);
+    // The reference explorer reaches a graph along many paths: it counts distinct ones.
+    const bool dedupe = options.explorer == Explorer::reference;
+    std::unordered_set<std::string> seen_complete, seen_blocked;
+
+    runtime::StackPool stacks;
+    runtime::Execution execution(*driver, options, stacks);
+    std::set<std::string> outcomes;
+    auto last_progress = started;
+    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+
+    for (std::uint64_t run_no = 0;; ++run_no) {
+        const runtime::RunResult& run = execution.run(body);
+        const graph::ExecutionGraph& g = driver->graph();
+        bool stop = false;
+        switch (run.end) {
+            case runtime::RunEnd::complete:
+            case runtime::RunEnd::blocked: {
+                const bool complete = run.end == runtime::RunEnd::complete;
+                bool fresh = true;
+                if (dedupe || options.collect_graphs) {
+                    std::string key = graph::canonical_key(g);
+                    fresh = (complete ? seen_complete : seen_blocked).insert(key).second || !dedupe;
+                    if (fresh && complete && options.collect_graphs) result.graph_keys.push_back(key);
+                }
+                if (!fresh) break;
+                if (!complete) {
+                    ++result.blocked;
+                    break;
+                }
+                ++result.executions;
+                outcomes.insert(outcome_tuple(run.outcomes));
+                if (has_plain_access(g)) {
+                    graph::Relations rel(g);
+                    graph::Race race;
+                    if (graph::find_race(rel, model->happens_before(rel), race)) {
+                        ++result.racy_executions;
+                        if (options.races_are_violations) {
+                            runtime::RunResult r = run;
+                            r.kind = "data_race";
+                            const auto& a = g[race.first];
+                            const auto& b = g[race.second];
+                            r.message = fmt::format(
+                                "T{} {} and T{} {} of {} are not ordered by happens-before "
+                                "(at {}:{} and {}:{})",
+                                race.first.thread, a.is_write() ? "writes" : "reads",
+                                race.second.thread, b.is_write() ? "writes" : "reads",
+                                report::location_name(g, a.loc), a.where.file_name(),
+                                a.where.line(), b.where.file_name(), b.where.line());
+                            r.where = b.where;
+                            r.thread = race.second.thread;
+                            result.violation = make_violation(g, r);
+                            result.verdict = Verdict::violation;
+                            stop = true;
+                        }
+                    }
+                }
+                break;
+            }
+            case runtime::RunEnd::dropped: break;
+            case runtime::RunEnd::violation:
+                result.violation = make_violation(g, run);
+                result.verdict = Verdict::violation;
+                stop = true;
+                break;
+            case runtime::RunEnd::bound:
+                result.violation = make_violation(g, run);
+                result.verdict = Verdict::inconclusive;
+                result.error = run.message;
+                stop = true;
+                break;
+            case runtime::RunEnd::error:
+                result.violation = make_violation(g, run);
+                result.verdict = Verdict::error;
+                result.error = run.message;
+                stop = true;
+                break;
+        }
+        if (stop) break;
+        if (options.max_executions && result.executions + result.blocked >= options.max_executions) {
+            result.verdict = Verdict::inconclusive;
+            result.error = fmt::format("stopped after {} executions (--max-executions)",
+                                       options.max_executions);
+            break;
+        }
+        if ((run_no & 255) == 0 && (options.timeout_s > 0 || options.progress)) {
+            auto now = Clock::now();
+            if (options.timeout_s > 0 && elapsed() > options.timeout_s) {
+                result.verdict = Verdict::inconclusive;
+                result.error = fmt::format("stopped after {:.1f} s (--timeout)", options.timeout_s);
+                break;
+            }
+            if (options.progress && now - last_progress > std::chrono::seconds(1)) {
+                last_progress = now;
+                options.progress(result.executions, result.blocked, elapsed());
+            }
+        }
+        if (!driver->next()) break;
+    }
+    result.outcomes.assign(outcomes.begin(), outcomes.end());
+    result.elapsed_s = elapsed();
+    return result;
+}
+
+// --- registration -------------------------------------------------------------------------------
+
+namespace {
+std::vector<RegisteredModel>& registry() {
+    static std::vector<RegisteredModel> models;
+    return models;
+}
+}  // namespace
+
+const std::vector<RegisteredModel>& registered_models() { return registry(); }
+
+detail::Registrar::Registrar(const char* name, void (*body)(), ModelSpec spec, const char* file,
+                             unsigned line) {
+    registry().push_back({name, body, spec, file, line});
+}
+
+}  // namespace hotcheck

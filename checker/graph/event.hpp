@@ -1,0 +1,68 @@
+// One event of an execution graph, and how events are named.
+#pragma once
+#include <cstdint>
+#include <source_location>
+
+#include <hotcheck/detail/handlers.hpp>
+
+namespace hotcheck::graph {
+
+using detail::LocId;
+using detail::Value;
+
+/// Memory order of an event, strongest last. Non-atomic accesses are `na`.
+enum class Order : std::uint8_t { na, rlx, acq, rel, acq_rel, sc };
+
+constexpr bool is_acquire(Order o) { return o == Order::acq || o == Order::acq_rel || o == Order::sc; }
+constexpr bool is_release(Order o) { return o == Order::rel || o == Order::acq_rel || o == Order::sc; }
+const char* to_string(Order o);
+
+enum class Kind : std::uint8_t {
+    start,   ///< first event of every thread; a spawn synchronises with it
+    read,
+    write,
+    fence,
+    spawn,   ///< value: the child thread
+    join,    ///< value: the joined thread
+    end,     ///< last event of a finished thread; synchronises with its join
+    choice,  ///< data nondeterminism; value: the chosen alternative, aux: how many
+    block,   ///< the thread stopped here for good (assume/await false, error)
+};
+const char* to_string(Kind k);
+
+/// (thread, position in program order). The initial write of every location is `init()`.
+struct EventId {
+    std::uint32_t thread = ~0u;
+    std::uint32_t index = 0;
+    static constexpr EventId init() { return {}; }
+    constexpr bool is_init() const { return thread == ~0u; }
+    friend constexpr bool operator==(EventId, EventId) = default;
+};
+
+struct Event {
+    Kind kind = Kind::start;
+    Order order = Order::na;
+    bool rmw = false;            ///< read or write half of a read-modify-write
+    bool added_maximally = true; ///< read: read the co-latest write; write: placed co-last
+    bool revisitable = true;     ///< false once in the prefix of a write that revisited
+    detail::RmwOp rmw_op = detail::RmwOp::Exchange;
+    Order success_order = Order::na;  ///< compare-exchange read: its order when it succeeds
+    Order failure_order = Order::na;  ///< compare-exchange read: its order when it fails
+    bool is_cas = false;
+    LocId loc{};
+    Value value = 0;             ///< written or read value; spawn/join: thread; choice: pick
+    Value operand = 0;           ///< RMW read: expected value (CAS) or operand
+    EventId rf{};                ///< read: the write it reads from
+    std::uint32_t stamp = 0;     ///< when it was added; restricting a graph cuts by stamp
+    std::uint32_t aux = 0;       ///< choice: number of alternatives; block: BlockReason
+    std::source_location where{};
+
+    bool is_read() const { return kind == Kind::read; }
+    bool is_write() const { return kind == Kind::write; }
+    bool is_access() const { return kind == Kind::read || kind == Kind::write; }
+    bool is_atomic() const { return order != Order::na; }
+    /// An RMW read whose write half will exist when it reads `v` (fetch-ops always succeed).
+    bool rmw_succeeds_with(Value v) const { return rmw && is_read() && (!is_cas || v == operand); }
+};
+
+}  // namespace hotcheck::graph

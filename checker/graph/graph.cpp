@@ -1,0 +1,143 @@
+#include "graph/graph.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace hotcheck::graph {
+
+const char* to_string(Order o) {
+    switch (o) {
+        case Order::na: return "na";
+        case Order::rlx: return "rlx";
+        case Order::acq: return "acq";
+        case Order::rel: return "rel";
+        case Order::acq_rel: return "acq_rel";
+        case Order::sc: return "sc";
+    }
+    return "?";
+}
+
+const char* to_string(Kind k) {
+    switch (k) {
+        case Kind::start: return "start";
+        case Kind::read: return "read";
+        case Kind::write: return "write";
+        case Kind::fence: return "fence";
+        case Kind::spawn: return "spawn";
+        case Kind::join: return "join";
+        case Kind::end: return "end";
+        case Kind::choice: return "choice";
+        case Kind::block: return "block";
+    }
+    return "?";
+}
+
+LocId ExecutionGraph::make_loc(std::uint32_t thread, std::uint32_t ordinal) {
+    return LocId{(thread << kOrdinalBits) | ordinal};
+}
+
+void ExecutionGraph::define_location(LocId l, const LocationInfo& info) {
+    auto t = loc_thread(l), i = loc_ordinal(l);
+    if (locs_.size() <= t) locs_.resize(t + 1);
+    if (locs_[t].size() <= i) locs_[t].resize(i + 1);
+    auto& s = locs_[t][i];
+    s.info = info;
+    s.info.defined = true;
+}
+
+std::uint32_t ExecutionGraph::event_count() const {
+    std::uint32_t n = 0;
+    for (auto& t : threads_) n += static_cast<std::uint32_t>(t.size());
+    return n;
+}
+
+EventId ExecutionGraph::append(std::uint32_t t, Event e) {
+    if (threads_.size() <= t) threads_.resize(t + 1);
+    e.stamp = next_stamp_++;
+    threads_[t].push_back(e);
+    return {t, static_cast<std::uint32_t>(threads_[t].size() - 1)};
+}
+
+void ExecutionGraph::co_insert(LocId l, std::uint32_t position, EventId w) {
+    auto& co = slot(l).co;
+    co.insert(co.begin() + position, w);
+}
+
+void ExecutionGraph::co_remove(EventId w) {
+    auto& co = slot((*this)[w].loc).co;
+    std::erase(co, w);
+}
+
+std::uint32_t ExecutionGraph::co_position(EventId w) const {
+    auto c = co((*this)[w].loc);
+    auto it = std::find(c.begin(), c.end(), w);
+    assert(it != c.end());
+    return static_cast<std::uint32_t>(it - c.begin());
+}
+
+EventId ExecutionGraph::co_predecessor(EventId w) const {
+    auto pos = co_position(w);
+    return pos == 0 ? EventId::init() : co((*this)[w].loc)[pos - 1];
+}
+
+void ExecutionGraph::drop_removed_from_co() {
+    for (auto& per_thread : locs_)
+        for (auto& s : per_thread)
+            std::erase_if(s.co, [&](EventId w) { return !contains(w); });
+}
+
+void ExecutionGraph::trim_threads() {
+    while (!threads_.empty() && threads_.back().empty()) threads_.pop_back();
+}
+
+void ExecutionGraph::cut_to_stamp(std::uint32_t stamp) {
+    for (auto& t : threads_)
+        while (!t.empty() && t.back().stamp > stamp) t.pop_back();
+    trim_threads();
+    drop_removed_from_co();
+    next_stamp_ = stamp + 1;
+}
+
+void ExecutionGraph::cut_to_view(const View& keep) {
+    std::uint32_t max_stamp = 0;
+    for (std::uint32_t t = 0; t < threads_.size(); ++t) {
+        auto n = t < keep.size() ? keep[t] : 0;
+        if (threads_[t].size() > n) threads_[t].resize(n);
+        for (auto& e : threads_[t]) max_stamp = std::max(max_stamp, e.stamp);
+    }
+    trim_threads();
+    drop_removed_from_co();
+    (void)max_stamp;  // stamps stay increasing: next_stamp_ is never lowered by a view cut
+}
+
+void ExecutionGraph::clear() {
+    for (auto& t : threads_) t.clear();
+    threads_.clear();
+    for (auto& per_thread : locs_)
+        for (auto& s : per_thread) {
+            s.co.clear();
+            s.info.defined = false;
+        }
+    next_stamp_ = 0;
+}
+
+View ExecutionGraph::porf_prefix(EventId e) const {
+    View v(threads_.size(), 0);
+    std::vector<EventId> todo{e};
+    while (!todo.empty()) {
+        EventId x = todo.back();
+        todo.pop_back();
+        if (x.is_init() || v[x.thread] > x.index) continue;
+        for (std::uint32_t i = v[x.thread]; i <= x.index; ++i) {
+            const Event& ev = threads_[x.thread][i];
+            // rf doubles as "synchronises from" for start (its spawn) and join (child's end).
+            if ((ev.is_read() || ev.kind == Kind::start || ev.kind == Kind::join) &&
+                !ev.rf.is_init())
+                todo.push_back(ev.rf);
+        }
+        v[x.thread] = x.index + 1;
+    }
+    return v;
+}
+
+}  // namespace hotcheck::graph

@@ -1,0 +1,111 @@
+// The execution graph: events per thread in program order, reads-from, coherence order per
+// location, and the locations themselves. Restriction (cutting a graph back to a prefix) keeps
+// storage: vectors shrink, capacity stays, so re-runs allocate nothing once warmed up.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "graph/event.hpp"
+
+namespace hotcheck::graph {
+
+struct LocationInfo {
+    Value init = 0;
+    detail::ValueShape shape{};
+    bool atomic = true;
+    bool defined = false;
+    std::source_location where{};
+};
+
+/// Per-thread prefix lengths: view[t] = how many of thread t's events are in the set.
+using View = std::vector<std::uint32_t>;
+
+class ExecutionGraph {
+public:
+    // --- locations: LocId = (creating thread, how many it created before) ---
+    static LocId make_loc(std::uint32_t thread, std::uint32_t ordinal);
+    static std::uint32_t loc_thread(LocId l) { return l.raw >> kOrdinalBits; }
+    static std::uint32_t loc_ordinal(LocId l) { return l.raw & ((1u << kOrdinalBits) - 1); }
+    static constexpr std::uint32_t kMaxThreads = 1u << (32 - 20);
+    static constexpr std::uint32_t kMaxLocationsPerThread = 1u << 20;
+
+    void define_location(LocId l, const LocationInfo& info);
+    const LocationInfo& location(LocId l) const { return slot(l).info; }
+    /// Calls f(LocId) for every defined location.
+    template <class F>
+    void for_each_location(F&& f) const {
+        for (std::uint32_t t = 0; t < locs_.size(); ++t)
+            for (std::uint32_t i = 0; i < locs_[t].size(); ++i)
+                if (locs_[t][i].info.defined) f(make_loc(t, i));
+    }
+
+    // --- events ---
+    std::uint32_t thread_count() const { return static_cast<std::uint32_t>(threads_.size()); }
+    std::span<const Event> thread(std::uint32_t t) const { return threads_[t]; }
+    std::uint32_t thread_size(std::uint32_t t) const {
+        return t < threads_.size() ? static_cast<std::uint32_t>(threads_[t].size()) : 0;
+    }
+    bool contains(EventId e) const { return !e.is_init() && e.index < thread_size(e.thread); }
+    const Event& operator[](EventId e) const { return threads_[e.thread][e.index]; }
+    Event& at(EventId e) { return threads_[e.thread][e.index]; }
+    std::uint32_t event_count() const;
+
+    /// Appends `e` to thread `t`, stamping it; writes are not yet in co (see co_insert).
+    EventId append(std::uint32_t t, Event e);
+    std::uint32_t next_stamp() const { return next_stamp_; }
+    /// Gives `e` the next stamp, as if it had just been added (a revisited read).
+    void restamp(EventId e) { at(e).stamp = next_stamp_++; }
+
+    /// The value a read of `w` returns (the location's initial value for init).
+    Value value_of(EventId w, LocId loc) const {
+        return w.is_init() ? location(loc).init : (*this)[w].value;
+    }
+
+    /// Makes read r read from w: its value, and for a compare-exchange its success-dependent order.
+    void set_rf(EventId r, EventId w) {
+        Event& e = at(r);
+        e.rf = w;
+        e.value = value_of(w, e.loc);
+        if (e.is_cas) e.order = e.value == e.operand ? e.success_order : e.failure_order;
+    }
+
+    // --- coherence: the non-initial writes of a location, co-first first ---
+    std::span<const EventId> co(LocId l) const { return slot(l).co; }
+    void co_insert(LocId l, std::uint32_t position, EventId w);
+    void co_remove(EventId w);
+    /// Position of w in co(loc): 0-based among non-initial writes; init is "before 0".
+    std::uint32_t co_position(EventId w) const;
+    /// The write immediately co-before w (init when w is co-first).
+    EventId co_predecessor(EventId w) const;
+
+    // --- restriction ---
+    /// Drops every event with a stamp greater than `stamp`.
+    void cut_to_stamp(std::uint32_t stamp);
+    /// Keeps exactly the first keep[t] events of each thread.
+    void cut_to_view(const View& keep);
+    void clear();
+
+    /// porf-prefix of e (e included): po, rf, spawn→start and end→join predecessors.
+    View porf_prefix(EventId e) const;
+    static bool in_view(const View& v, EventId e) {
+        return !e.is_init() && e.thread < v.size() && e.index < v[e.thread];
+    }
+
+private:
+    static constexpr std::uint32_t kOrdinalBits = 20;
+    struct LocationSlot {
+        LocationInfo info;
+        std::vector<EventId> co;
+    };
+    const LocationSlot& slot(LocId l) const { return locs_[loc_thread(l)][loc_ordinal(l)]; }
+    LocationSlot& slot(LocId l) { return locs_[loc_thread(l)][loc_ordinal(l)]; }
+    void drop_removed_from_co();
+    void trim_threads();
+
+    std::vector<std::vector<Event>> threads_;
+    std::vector<std::vector<LocationSlot>> locs_;
+    std::uint32_t next_stamp_ = 0;
+};
+
+}  // namespace hotcheck::graph

@@ -1,0 +1,150 @@
+#include "graph/relations.hpp"
+
+namespace hotcheck::graph {
+
+BitMatrix& BitMatrix::operator|=(const BitMatrix& o) {
+    for (std::size_t i = 0; i < bits_.size(); ++i) bits_[i] |= o.bits_[i];
+    return *this;
+}
+
+BitMatrix BitMatrix::then(const BitMatrix& o) const {
+    BitMatrix r(n_);
+    for (std::uint32_t a = 0; a < n_; ++a)
+        for (std::uint32_t b = 0; b < n_; ++b)
+            if (get(a, b))
+                for (std::uint32_t w = 0; w < words_; ++w)
+                    r.bits_[a * words_ + w] |= o.bits_[b * words_ + w];
+    return r;
+}
+
+BitMatrix BitMatrix::plus() const {
+    BitMatrix r = *this;
+    for (std::uint32_t k = 0; k < n_; ++k)
+        for (std::uint32_t a = 0; a < n_; ++a)
+            if (r.get(a, k))
+                for (std::uint32_t w = 0; w < words_; ++w)
+                    r.bits_[a * words_ + w] |= r.bits_[k * words_ + w];
+    return r;
+}
+
+BitMatrix BitMatrix::reflexive() const {
+    BitMatrix r = *this;
+    for (std::uint32_t a = 0; a < n_; ++a) r.set(a, a);
+    return r;
+}
+
+bool BitMatrix::irreflexive() const {
+    for (std::uint32_t a = 0; a < n_; ++a)
+        if (get(a, a)) return false;
+    return true;
+}
+
+bool BitMatrix::any_row(std::uint32_t a) const {
+    for (std::uint32_t w = 0; w < words_; ++w)
+        if (bits_[a * words_ + w]) return true;
+    return false;
+}
+
+Relations::Relations(const ExecutionGraph& graph) : g(graph) {
+    index.resize(g.thread_count());
+    for (std::uint32_t t = 0; t < g.thread_count(); ++t)
+        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
+            index[t].push_back(static_cast<std::uint32_t>(ids.size()));
+            ids.push_back({t, i});
+        }
+    n = static_cast<std::uint32_t>(ids.size());
+    po = tc = rf = co = fr = rmw = loc = BitMatrix(n);
+
+    for (std::uint32_t a = 0; a < n; ++a) {
+        const EventId ea = ids[a];
+        const Event& e = g[ea];
+        for (std::uint32_t i = ea.index + 1; i < g.thread_size(ea.thread); ++i)
+            po.set(a, index[ea.thread][i]);
+        if ((e.kind == Kind::start || e.kind == Kind::join) && g.contains(e.rf))
+            tc.set(idx(e.rf), a);
+        if (e.is_read() && g.contains(e.rf)) rf.set(idx(e.rf), a);
+        if (e.is_read() && e.rmw && ea.index + 1 < g.thread_size(ea.thread)) {
+            const Event& next = g[{ea.thread, ea.index + 1}];
+            if (next.is_write() && next.rmw) rmw.set(a, a + 1);
+        }
+    }
+    g.for_each_location([&](LocId l) {
+        auto c = g.co(l);
+        for (std::size_t i = 0; i < c.size(); ++i)
+            for (std::size_t j = i + 1; j < c.size(); ++j) co.set(idx(c[i]), idx(c[j]));
+    });
+    for (std::uint32_t a = 0; a < n; ++a) {
+        const Event& e = ev(a);
+        if (!e.is_access()) continue;
+        for (std::uint32_t b = 0; b < n; ++b)
+            if (ev(b).is_access() && ev(b).loc == e.loc) loc.set(a, b);
+        if (!e.is_read()) continue;
+        auto c = g.co(e.loc);
+        std::size_t from = e.rf.is_init() ? 0 : g.co_position(e.rf) + 1;
+        for (std::size_t i = from; i < c.size(); ++i) fr.set(a, idx(c[i]));
+    }
+}
+
+BitMatrix Relations::eco() const { return (rf | co | fr).plus(); }
+
+bool Relations::atomicity_violated() const {
+    // rmw ∩ (fr;co) ≠ ∅
+    BitMatrix frco = fr.then(co);
+    for (std::uint32_t a = 0; a < n; ++a)
+        for (std::uint32_t b = 0; b < n; ++b)
+            if (rmw.get(a, b) && frco.get(a, b)) return true;
+    return false;
+}
+
+BitMatrix Relations::happens_before(bool paper_release_sequences) const {
+    // rs = [W]; (po|loc; [W atomic])?; (rf; rmw)*   (paper)
+    // rs = [W]; (rf; rmw)*                          (C++20)
+    BitMatrix rs(n);
+    for (std::uint32_t a = 0; a < n; ++a) {
+        if (!ev(a).is_write()) continue;
+        rs.set(a, a);
+        if (paper_release_sequences)
+            for (std::uint32_t b = 0; b < n; ++b)
+                if (po.get(a, b) && loc.get(a, b) && ev(b).is_write() && ev(b).is_atomic())
+                    rs.set(a, b);
+    }
+    BitMatrix rfrmw = rf.then(rmw);
+    rs |= rs.then(rfrmw.plus());
+
+    // sw = ([W⊒rel] ∪ [F⊒rel];po) ; rs ; rf ; [R atomic] ; ([R⊒acq] ∪ po;[F⊒acq])
+    BitMatrix release_head(n), acquire_tail(n);
+    for (std::uint32_t a = 0; a < n; ++a) {
+        const Event& e = ev(a);
+        if (e.is_write() && is_release(e.order)) release_head.set(a, a);
+        if (e.kind == Kind::fence && is_release(e.order))
+            for (std::uint32_t b = 0; b < n; ++b)
+                if (po.get(a, b) && ev(b).is_write()) release_head.set(a, b);
+        if (e.is_read() && e.is_atomic()) {
+            if (is_acquire(e.order)) acquire_tail.set(a, a);
+            for (std::uint32_t b = 0; b < n; ++b)
+                if (po.get(a, b) && ev(b).kind == Kind::fence && is_acquire(ev(b).order))
+                    acquire_tail.set(a, b);
+        }
+    }
+    BitMatrix sw = release_head.then(rs).then(rf).then(acquire_tail);
+    return (po | tc | sw).plus();
+}
+
+bool find_race(const Relations& r, const BitMatrix& hb, Race& out) {
+    for (std::uint32_t a = 0; a < r.n; ++a) {
+        const Event& ea = r.ev(a);
+        if (!ea.is_access()) continue;
+        for (std::uint32_t b = a + 1; b < r.n; ++b) {
+            const Event& eb = r.ev(b);
+            if (!eb.is_access() || !r.loc.get(a, b) || r.ids[a].thread == r.ids[b].thread) continue;
+            if (!ea.is_write() && !eb.is_write()) continue;
+            if (ea.is_atomic() && eb.is_atomic()) continue;
+            if (hb.get(a, b) || hb.get(b, a)) continue;
+            out = {r.ids[a], r.ids[b]};
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace hotcheck::graph

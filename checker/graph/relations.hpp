@@ -1,0 +1,70 @@
+// The base relations of a whole execution graph as bit matrices over a dense numbering of its
+// events: the vocabulary in which the memory models state their axioms. Built from scratch;
+// the reference explorer and the final checks use it, so it favours being obviously right.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "graph/graph.hpp"
+
+namespace hotcheck::graph {
+
+class BitMatrix {
+public:
+    explicit BitMatrix(std::uint32_t n = 0) : n_(n), words_((n + 63) / 64), bits_(n_ * words_, 0) {}
+    std::uint32_t size() const { return n_; }
+    bool get(std::uint32_t a, std::uint32_t b) const {
+        return (bits_[a * words_ + b / 64] >> (b % 64)) & 1u;
+    }
+    void set(std::uint32_t a, std::uint32_t b) { bits_[a * words_ + b / 64] |= std::uint64_t{1} << (b % 64); }
+    BitMatrix& operator|=(const BitMatrix& o);
+    BitMatrix operator|(const BitMatrix& o) const { BitMatrix r = *this; r |= o; return r; }
+    /// Relational composition: (a,c) iff some b has (a,b) in this and (b,c) in o.
+    BitMatrix then(const BitMatrix& o) const;
+    /// Transitive closure (Warshall, a row at a time).
+    BitMatrix plus() const;
+    BitMatrix reflexive() const;
+    bool irreflexive() const;
+    bool acyclic() const { return plus().irreflexive(); }
+    bool any_row(std::uint32_t a) const;
+
+private:
+    std::uint32_t n_, words_;
+    std::vector<std::uint64_t> bits_;
+};
+
+/// Dense numbering of a graph's events plus its base relations.
+struct Relations {
+    explicit Relations(const ExecutionGraph& g);
+
+    const ExecutionGraph& g;
+    std::vector<EventId> ids;                 ///< dense index -> event
+    std::vector<std::vector<std::uint32_t>> index;  ///< [thread][i] -> dense index
+    std::uint32_t n = 0;
+
+    BitMatrix po;    ///< program order within a thread (transitive)
+    BitMatrix tc;    ///< thread create/join: spawn→start, end→join
+    BitMatrix rf;    ///< write → read (non-initial writes)
+    BitMatrix co;    ///< coherence (transitive, non-initial writes)
+    BitMatrix fr;    ///< read → writes co-after the one it read (all of them for init)
+    BitMatrix rmw;   ///< RMW read half → its write half
+    BitMatrix loc;   ///< same location (accesses)
+
+    const Event& ev(std::uint32_t i) const { return g[ids[i]]; }
+    std::uint32_t idx(EventId e) const { return index[e.thread][e.index]; }
+    /// rf ∪ co ∪ fr, closed: the extended coherence order.
+    BitMatrix eco() const;
+    /// (po ∪ sw)+ where sw follows RC11 (release sequences: paper or C++20 rule).
+    BitMatrix happens_before(bool paper_release_sequences) const;
+    /// Whether some rmw pair has a write between its read's source and its write in co.
+    bool atomicity_violated() const;
+};
+
+/// A data race: two conflicting accesses, at least one non-atomic, unordered by hb.
+struct Race {
+    EventId first, second;
+};
+/// The first race in `r` under `hb`, if any.
+bool find_race(const Relations& r, const BitMatrix& hb, Race& out);
+
+}  // namespace hotcheck::graph

@@ -1,0 +1,22 @@
+// Sequential consistency (Lamport): po ∪ tc ∪ rf ∪ co ∪ fr acyclic, plus RMW atomicity.
+// Data races are still C++ undefined behaviour, so races are judged with C++'s happens-before.
+#include "memory_model/consistency.hpp"
+
+namespace hotcheck::memory_model {
+namespace {
+
+class SequentialConsistency final : public Consistency {
+public:
+    bool consistent(const graph::Relations& r) const override {
+        return !r.atomicity_violated() && (r.po | r.tc | r.rf | r.co | r.fr).acyclic();
+    }
+    graph::BitMatrix happens_before(const graph::Relations& r) const override {
+        return r.happens_before(false);
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Consistency> make_sc() { return std::make_unique<SequentialConsistency>(); }
+
+}  // namespace hotcheck::memory_model

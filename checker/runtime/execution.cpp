@@ -1,0 +1,459 @@
+#include "runtime/execution.hpp"
+
+#include <fmt/format.h>
+
+#include <exception>
+#include <memory>
+
+#include "runtime/orders.hpp"
+
+namespace hotcheck::runtime {
+
+using graph::Event;
+using graph::EventId;
+using graph::Kind;
+using graph::Order;
+
+namespace {
+thread_local Execution* g_current = nullptr;
+
+Value normalize(Value v, detail::ValueShape shape) {
+    if (shape.bits >= 64) return v;
+    const Value mask = (Value{1} << shape.bits) - 1;
+    v &= mask;
+    if (shape.is_signed && (v >> (shape.bits - 1)) & 1) v |= ~mask;
+    return v;
+}
+
+Value apply(detail::RmwOp op, Value old, Value operand) {
+    switch (op) {
+        case detail::RmwOp::Exchange: return operand;
+        case detail::RmwOp::Add: return old + operand;
+        case detail::RmwOp::Sub: return old - operand;
+        case detail::RmwOp::And: return old & operand;
+        case detail::RmwOp::Or: return old | operand;
+        case detail::RmwOp::Xor: return old ^ operand;
+    }
+    return operand;
+}
+}  // namespace
+
+Execution* Execution::current() { return g_current; }
+
+Execution::Execution(exploration::Driver& driver, const Options& options, StackPool& stacks)
+    : driver_(driver), options_(options), stacks_(stacks) {}
+
+Execution::~Execution() { finish_run(); }
+
+const RunResult& Execution::run(const std::function<void()>& body) {
+    result_ = RunResult{};
+    g_ = &driver_.graph();
+    stopping_ = unwinding_ = false;
+    threads_.clear();
+    threads_.emplace_back();
+    threads_[0].body = body;
+    Execution* outer = g_current;
+    g_current = this;
+    while (!stopping_) {
+        std::uint32_t next = pick();
+        if (next == kNone) break;
+        resume(next);
+    }
+    if (!stopping_) {
+        // Nobody can move: finished, blocked at an assume/await, or stuck.
+        bool all_done = true, any_blocked = false;
+        for (auto& t : threads_) {
+            all_done &= t.status == Status::finished;
+            any_blocked |= t.status == Status::blocked;
+        }
+        if (all_done) {
+            result_.end = RunEnd::complete;
+        } else if (any_blocked) {
+            result_.end = RunEnd::blocked;
+        } else {
+            std::uint32_t stuck = 0;
+            while (threads_[stuck].status == Status::finished) ++stuck;
+            result_.end = RunEnd::violation;
+            result_.kind = "deadlock";
+            result_.thread = stuck;
+            result_.message = fmt::format("every unfinished thread is blocked (T{} waits to join T{})",
+                                          stuck, threads_[stuck].join_target);
+        }
+    }
+    finish_run();
+    g_current = outer;
+    return result_;
+}
+
+void Execution::finish_run() {
+    // Destroying a suspended fiber unwinds its stack; instrumented calls made by destructors
+    // on the way out must neither record events nor switch.
+    unwinding_ = true;
+    Execution* outer = g_current;
+    g_current = this;
+    for (auto& t : threads_) {
+        t.context = {};
+        t.scheduler = {};
+    }
+    g_current = outer;
+    threads_.clear();
+}
+
+bool Execution::enabled(const Thread& t) const {
+    if (t.status != Status::runnable) return false;
+    if (t.join_target != kNone) return threads_[t.join_target].status == Status::finished;
+    return true;
+}
+
+bool Execution::is_replay(std::uint32_t tid) const {
+    return threads_[tid].next_index < g_->thread_size(tid);
+}
+
+std::uint32_t Execution::pick() {
+    // Replay every kept event first, then finish a pending RMW, then let the driver choose.
+    const auto n = static_cast<std::uint32_t>(threads_.size());
+    for (std::uint32_t t = 0; t < n; ++t)
+        if (enabled(threads_[t]) && is_replay(t)) return t;
+    for (std::uint32_t t = 0; t < n; ++t)
+        if (enabled(threads_[t]) && threads_[t].rmw_write_next) return t;
+    enabled_scratch_.clear();
+    for (std::uint32_t t = 0; t < n; ++t)
+        if (enabled(threads_[t])) enabled_scratch_.push_back(t);
+    if (enabled_scratch_.empty()) return kNone;
+    if (enabled_scratch_.size() == 1) return enabled_scratch_[0];
+    return driver_.pick_thread(enabled_scratch_);
+}
+
+void Execution::resume(std::uint32_t tid) {
+    cur_ = tid;
+    Thread& t = threads_[tid];
+    if (!t.started) {
+        t.started = true;
+        t.context = boost::context::fiber(std::allocator_arg, PooledStack(stacks_),
+                                          [this, tid](boost::context::fiber&& sched) {
+                                              threads_[tid].scheduler = std::move(sched);
+                                              thread_main(tid);
+                                              return std::move(threads_[tid].scheduler);
+                                          });
+    }
+    threads_[tid].context = std::move(threads_[tid].context).resume();
+}
+
+void Execution::thread_main(std::uint32_t tid) {
+    {
+        // Start: synchronised with the spawn (rf doubles as "created by").
+        EventId id{tid, 0};
+        if (is_replay(tid)) {
+            replayed(id, Kind::start, {}, {});
+            threads_[tid].next_index = 1;
+        } else {
+            Event e;
+            e.kind = Kind::start;
+            e.rf = threads_[tid].spawned_by;
+            append(e);
+            if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", {});
+        }
+    }
+    try {
+        threads_[tid].body();
+    } catch (const boost::context::detail::forced_unwind&) {
+        throw;
+    } catch (const std::exception& ex) {
+        stop(RunEnd::error, "model_threw",
+             fmt::format("thread T{} threw an exception: {}", tid, ex.what()), {});
+    } catch (...) {
+        stop(RunEnd::error, "model_threw", fmt::format("thread T{} threw a non-standard exception", tid), {});
+    }
+    EventId id = begin_event({});
+    if (is_replay(tid)) {
+        replayed(id, Kind::end, {}, {});
+        ++threads_[tid].next_index;
+    } else {
+        Event e;
+        e.kind = Kind::end;
+        append(e);
+        if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", {});
+    }
+    threads_[tid].status = Status::finished;
+}
+
+EventId Execution::begin_event(SourceLoc where) {
+    Thread& t = threads_[cur_];
+    if (t.next_index >= options_.max_events_per_thread)
+        stop(RunEnd::bound, "bound_exceeded",
+             fmt::format("thread T{} exceeded {} events (a loop without await?) at {}:{}", cur_,
+                         options_.max_events_per_thread, where.file_name(), where.line()),
+             where);
+    if (pick() != cur_) {
+        // Someone else goes first: back to the scheduler, which resumes us on our turn.
+        std::uint32_t me = cur_;
+        threads_[me].scheduler = std::move(threads_[me].scheduler).resume();
+    }
+    return {cur_, threads_[cur_].next_index};
+}
+
+const Event& Execution::replayed(EventId id, Kind kind, LocId loc, SourceLoc where) {
+    const Event& e = (*g_)[id];
+    if (e.kind != kind || (e.is_access() && !(e.loc == loc)))
+        stop(RunEnd::error, "nondeterministic",
+             fmt::format("the model is not deterministic: T{} event {} was a {} and is now a {} "
+                         "(at {}:{}); models may depend only on values hotcheck controls",
+                         id.thread, id.index, graph::to_string(e.kind), graph::to_string(kind),
+                         where.file_name(), where.line()),
+             where);
+    return e;
+}
+
+EventId Execution::append(Event e) {
+    EventId id = g_->append(cur_, e);
+    threads_[cur_].next_index = id.index + 1;
+    return id;
+}
+
+void Execution::stop(RunEnd end, std::string kind, std::string message, SourceLoc where) {
+    if (unwinding_) return;
+    if (!stopping_) {
+        stopping_ = true;
+        result_.end = end;
+        result_.kind = std::move(kind);
+        result_.message = std::move(message);
+        result_.where = where;
+        result_.thread = cur_;
+    }
+    std::uint32_t me = cur_;
+    threads_[me].scheduler = std::move(threads_[me].scheduler).resume();
+}
+
+LocId Execution::new_location(Value init, detail::ValueShape shape, bool atomic, SourceLoc where) {
+    Thread& t = threads_[cur_];
+    if (t.locations_created >= graph::ExecutionGraph::kMaxLocationsPerThread)
+        stop(RunEnd::error, "too_many_locations", "a thread created too many locations", where);
+    LocId l = graph::ExecutionGraph::make_loc(cur_, t.locations_created++);
+    g_->define_location(l, {normalize(init, shape), shape, atomic, true, where});
+    return l;
+}
+
+Value Execution::read_event(LocId loc, Order order, bool rmw, const Event* cas_proto,
+                            Value operand, SourceLoc where) {
+    EventId id = begin_event(where);
+    if (is_replay(cur_)) {
+        const Event& e = replayed(id, Kind::read, loc, where);
+        ++threads_[cur_].next_index;
+        return e.value;
+    }
+    Event e = cas_proto ? *cas_proto : Event{};
+    e.kind = Kind::read;
+    e.order = order;
+    e.rmw = rmw;
+    e.loc = loc;
+    e.operand = operand;
+    e.where = where;
+    id = append(e);
+    if (!driver_.on_read(id)) stop(RunEnd::dropped, "", "", where);
+    return (*g_)[id].value;
+}
+
+void Execution::write_event(LocId loc, Value v, Order order, bool rmw, detail::RmwOp op,
+                            SourceLoc where) {
+    threads_[cur_].rmw_write_next = rmw;
+    EventId id = begin_event(where);
+    threads_[cur_].rmw_write_next = false;
+    if (is_replay(cur_)) {
+        const Event& e = replayed(id, Kind::write, loc, where);
+        if (e.value != v)
+            stop(RunEnd::error, "nondeterministic",
+                 fmt::format("the model is not deterministic: T{} wrote {} where it wrote {} "
+                             "before (at {}:{})", cur_, v, e.value, where.file_name(), where.line()),
+                 where);
+        ++threads_[cur_].next_index;
+        return;
+    }
+    Event e;
+    e.kind = Kind::write;
+    e.order = order;
+    e.rmw = rmw;
+    e.rmw_op = op;
+    e.loc = loc;
+    e.value = v;
+    e.where = where;
+    id = append(e);
+    if (!driver_.on_write(id)) stop(RunEnd::dropped, "", "", where);
+}
+
+static std::string order_error(const char* op, memory_order m) {
+    static const char* names[] = {"relaxed", "consume", "acquire", "release", "acq_rel", "seq_cst"};
+    return fmt::format("{} with memory_order_{} is not allowed by C++", op,
+                       names[static_cast<int>(m)]);
+}
+
+Value Execution::load(LocId loc, memory_order order, SourceLoc where) {
+    if (unwinding_) return 0;
+    auto o = load_order(order);
+    if (!o) stop(RunEnd::error, "invalid_order", order_error("load", order), where);
+    return read_event(loc, o.value_or(Order::rlx), false, nullptr, 0, where);
+}
+
+void Execution::store(LocId loc, Value v, memory_order order, SourceLoc where) {
+    if (unwinding_) return;
+    auto o = store_order(order);
+    if (!o) stop(RunEnd::error, "invalid_order", order_error("store", order), where);
+    write_event(loc, normalize(v, g_->location(loc).shape), o.value_or(Order::rlx), false, {}, where);
+}
+
+Value Execution::na_load(LocId loc, SourceLoc where) {
+    if (unwinding_) return 0;
+    return read_event(loc, Order::na, false, nullptr, 0, where);
+}
+
+void Execution::na_store(LocId loc, Value v, SourceLoc where) {
+    if (unwinding_) return;
+    write_event(loc, normalize(v, g_->location(loc).shape), Order::na, false, {}, where);
+}
+
+Value Execution::rmw(LocId loc, detail::RmwOp op, Value operand, memory_order order,
+                     SourceLoc where) {
+    if (unwinding_) return 0;
+    Value old = read_event(loc, rmw_read_order(order), true, nullptr, operand, where);
+    Value v = normalize(apply(op, old, operand), g_->location(loc).shape);
+    write_event(loc, v, rmw_write_order(order), true, op, where);
+    return old;
+}
+
+bool Execution::compare_exchange(LocId loc, Value& expected, Value desired, memory_order success,
+                                 memory_order failure, bool weak, SourceLoc where) {
+    if (unwinding_) return false;
+    auto fail_order = load_order(failure);
+    if (!fail_order) stop(RunEnd::error, "invalid_order", order_error("compare_exchange failure", failure), where);
+    const auto shape = g_->location(loc).shape;
+    Value want = normalize(expected, shape);
+    Event proto;
+    proto.is_cas = true;
+    proto.success_order = rmw_read_order(success);
+    proto.failure_order = fail_order.value_or(Order::rlx);
+    Value seen = read_event(loc, proto.success_order, true, &proto, want, where);
+    if (seen != want) {
+        expected = seen;
+        return false;
+    }
+    if (weak && options_.spurious_cas_failures && choose(2, where) == 1) {
+        expected = seen;  // spurious failure: no write, the read stands
+        return false;
+    }
+    write_event(loc, normalize(desired, shape), rmw_write_order(success), true,
+                detail::RmwOp::Exchange, where);
+    return true;
+}
+
+void Execution::fence(memory_order order, SourceLoc where) {
+    if (unwinding_) return;
+    auto o = fence_order(order);
+    if (!o) return;  // a relaxed fence orders nothing
+    EventId id = begin_event(where);
+    if (is_replay(cur_)) {
+        replayed(id, Kind::fence, {}, where);
+        ++threads_[cur_].next_index;
+        return;
+    }
+    Event e;
+    e.kind = Kind::fence;
+    e.order = *o;
+    e.where = where;
+    append(e);
+    if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", where);
+}
+
+std::uint32_t Execution::spawn(std::function<void()> body, SourceLoc where) {
+    if (unwinding_) return 0;
+    if (threads_.size() >= graph::ExecutionGraph::kMaxThreads)
+        stop(RunEnd::error, "too_many_threads", "too many threads", where);
+    EventId id = begin_event(where);
+    std::uint32_t child;
+    if (is_replay(cur_)) {
+        child = static_cast<std::uint32_t>(replayed(id, Kind::spawn, {}, where).value);
+        ++threads_[cur_].next_index;
+    } else {
+        child = static_cast<std::uint32_t>(std::max<std::size_t>(threads_.size(), g_->thread_count()));
+        Event e;
+        e.kind = Kind::spawn;
+        e.value = child;
+        e.where = where;
+        append(e);
+        if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", where);
+    }
+    if (threads_.size() <= child) threads_.resize(child + 1);
+    Thread& t = threads_[child];
+    t.body = std::move(body);
+    t.spawned_by = id;
+    return child;
+}
+
+void Execution::join(std::uint32_t thread, SourceLoc where) {
+    if (unwinding_) return;
+    if (thread >= threads_.size() || thread == cur_ || !threads_[thread].body)
+        stop(RunEnd::error, "invalid_join", fmt::format("T{} joins T{}, which it cannot", cur_, thread), where);
+    threads_[cur_].join_target = thread;
+    EventId id = begin_event(where);
+    threads_[cur_].join_target = kNone;
+    if (is_replay(cur_)) {
+        replayed(id, Kind::join, {}, where);
+        ++threads_[cur_].next_index;
+        return;
+    }
+    Event e;
+    e.kind = Kind::join;
+    e.value = thread;
+    e.rf = {thread, g_->thread_size(thread) - 1};
+    e.where = where;
+    append(e);
+    if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", where);
+}
+
+void Execution::check_failed(const char* message, SourceLoc where) {
+    if (unwinding_) return;
+    stop(RunEnd::violation, "assertion", message, where);
+}
+
+void Execution::block(detail::BlockReason why, SourceLoc where) {
+    if (unwinding_) return;
+    EventId id = begin_event(where);
+    if (is_replay(cur_)) {
+        replayed(id, Kind::block, {}, where);
+        ++threads_[cur_].next_index;
+    } else {
+        Event e;
+        e.kind = Kind::block;
+        e.aux = static_cast<std::uint32_t>(why);
+        e.where = where;
+        append(e);
+        if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", where);
+    }
+    threads_[cur_].status = Status::blocked;
+    std::uint32_t me = cur_;
+    threads_[me].scheduler = std::move(threads_[me].scheduler).resume();
+}
+
+std::uint32_t Execution::choose(std::uint32_t n, SourceLoc where) {
+    if (unwinding_) return 0;
+    if (n == 0) stop(RunEnd::error, "invalid_choice", "choose(0) has nothing to choose from", where);
+    if (n == 1) return 0;
+    EventId id = begin_event(where);
+    if (is_replay(cur_)) {
+        const Event& e = replayed(id, Kind::choice, {}, where);
+        ++threads_[cur_].next_index;
+        return static_cast<std::uint32_t>(e.value);
+    }
+    Event e;
+    e.kind = Kind::choice;
+    e.aux = n;
+    e.where = where;
+    id = append(e);
+    driver_.on_choice(id);
+    return static_cast<std::uint32_t>((*g_)[id].value);
+}
+
+void Execution::outcome(const char* name, std::int64_t value) {
+    if (unwinding_) return;
+    result_.outcomes.emplace_back(name, value);
+}
+
+}  // namespace hotcheck::runtime

@@ -1,0 +1,120 @@
+// One run of a model: its threads as fibers on this OS thread, a scheduler that replays the
+// events the explorer kept and asks the explorer (a Driver) about every new one, and the
+// handlers behind every instrumented operation of the model API.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/context/fiber.hpp>
+
+#include <hotcheck/model.hpp>
+
+#include "explore/driver.hpp"
+#include "runtime/stack_pool.hpp"
+
+namespace hotcheck::runtime {
+
+using detail::LocId;
+using detail::SourceLoc;
+using detail::Value;
+
+/// How a run ended.
+enum class RunEnd : std::uint8_t {
+    complete,   ///< every thread finished
+    blocked,    ///< some thread stopped at a false assume/await
+    dropped,    ///< the explorer found the graph inconsistent: not an execution
+    violation,  ///< a property failed (assertion, deadlock, ...)
+    bound,      ///< a thread exceeded its event budget
+    error,      ///< the model is broken (threw, nondeterministic, misuse)
+};
+
+struct RunResult {
+    RunEnd end = RunEnd::complete;
+    std::string kind;     ///< violation kind ("assertion", "deadlock", ...) or error kind
+    std::string message;
+    SourceLoc where{};
+    std::uint32_t thread = 0;  ///< the thread the violation is about
+    std::vector<std::pair<const char*, std::int64_t>> outcomes;
+};
+
+class Execution {
+public:
+    Execution(exploration::Driver& driver, const Options& options, StackPool& stacks);
+    ~Execution();
+    Execution(const Execution&) = delete;
+    Execution& operator=(const Execution&) = delete;
+
+    /// Runs `body` as thread 0 until every thread finished or stopped.
+    const RunResult& run(const std::function<void()>& body);
+
+    /// The execution running on this OS thread (null outside of a run).
+    static Execution* current();
+
+    // --- handlers (see include/hotcheck/detail/handlers.hpp) ---
+    LocId new_location(Value init, detail::ValueShape shape, bool atomic, SourceLoc where);
+    Value load(LocId loc, memory_order order, SourceLoc where);
+    void store(LocId loc, Value v, memory_order order, SourceLoc where);
+    Value na_load(LocId loc, SourceLoc where);
+    void na_store(LocId loc, Value v, SourceLoc where);
+    Value rmw(LocId loc, detail::RmwOp op, Value operand, memory_order order, SourceLoc where);
+    bool compare_exchange(LocId loc, Value& expected, Value desired, memory_order success,
+                          memory_order failure, bool weak, SourceLoc where);
+    void fence(memory_order order, SourceLoc where);
+    std::uint32_t spawn(std::function<void()> body, SourceLoc where);
+    void join(std::uint32_t thread, SourceLoc where);
+    void check_failed(const char* message, SourceLoc where);
+    void block(detail::BlockReason why, SourceLoc where);
+    std::uint32_t choose(std::uint32_t n, SourceLoc where);
+    void outcome(const char* name, std::int64_t value);
+    bool unwinding() const { return unwinding_; }
+
+private:
+    enum class Status : std::uint8_t { runnable, blocked, finished };
+    struct Thread {
+        boost::context::fiber context;    ///< this thread while suspended
+        boost::context::fiber scheduler;  ///< the scheduler while this thread runs
+        std::function<void()> body;
+        Status status = Status::runnable;
+        bool started = false;
+        bool rmw_write_next = false;      ///< its next event is the write half of an RMW
+        std::uint32_t join_target = ~0u;  ///< waiting to join this thread
+        graph::EventId spawned_by{};      ///< the spawn event that created it
+        std::uint32_t next_index = 0;     ///< position of its next event
+        std::uint32_t locations_created = 0;
+    };
+    static constexpr std::uint32_t kNone = ~0u;
+
+    std::uint32_t pick();
+    bool enabled(const Thread& t) const;
+    bool is_replay(std::uint32_t tid) const;
+    void resume(std::uint32_t tid);
+    void thread_main(std::uint32_t tid);
+    /// Waits until the current thread may add or replay its next event; returns its position.
+    graph::EventId begin_event(SourceLoc where);
+    /// The event being replayed at `id`, checked against what the model does now.
+    const graph::Event& replayed(graph::EventId id, graph::Kind kind, LocId loc, SourceLoc where);
+    graph::EventId append(graph::Event e);
+    /// Stops the run; never returns to the calling model thread (except while unwinding).
+    void stop(RunEnd end, std::string kind, std::string message, SourceLoc where);
+    Value read_event(LocId loc, graph::Order order, bool rmw, const graph::Event* cas_proto,
+                     Value operand, SourceLoc where);
+    void write_event(LocId loc, Value v, graph::Order order, bool rmw, detail::RmwOp op,
+                     SourceLoc where);
+    void finish_run();
+
+    exploration::Driver& driver_;
+    graph::ExecutionGraph* g_ = nullptr;  ///< the driver's graph for this run
+    const Options& options_;
+    StackPool& stacks_;
+    std::vector<Thread> threads_;
+    std::vector<std::uint32_t> enabled_scratch_;
+    std::uint32_t cur_ = 0;
+    bool stopping_ = false;
+    bool unwinding_ = false;
+    RunResult result_;
+};
+
+}  // namespace hotcheck::runtime

@@ -1,0 +1,49 @@
+// The model API's handler calls, forwarded to the execution running on this OS thread.
+#include <hotcheck/detail/handlers.hpp>
+
+#include <stdexcept>
+
+#include "runtime/execution.hpp"
+
+namespace hotcheck::detail {
+
+namespace {
+runtime::Execution& ex() {
+    runtime::Execution* e = runtime::Execution::current();
+    if (!e)
+        throw std::logic_error(
+            "hotcheck: an instrumented object was used outside of a model run (a global or static "
+            "hotcheck::atomic/var? create them inside the model body)");
+    return *e;
+}
+}  // namespace
+
+LocId new_location(Value init, ValueShape shape, bool atomic, SourceLoc where) {
+    return ex().new_location(init, shape, atomic, where);
+}
+Value load(LocId loc, memory_order order, SourceLoc where) { return ex().load(loc, order, where); }
+void store(LocId loc, Value v, memory_order order, SourceLoc where) { ex().store(loc, v, order, where); }
+Value rmw(LocId loc, RmwOp op, Value operand, memory_order order, SourceLoc where) {
+    return ex().rmw(loc, op, operand, order, where);
+}
+bool compare_exchange(LocId loc, Value& expected, Value desired, memory_order success,
+                      memory_order failure, bool weak, SourceLoc where) {
+    return ex().compare_exchange(loc, expected, desired, success, failure, weak, where);
+}
+Value na_load(LocId loc, SourceLoc where) { return ex().na_load(loc, where); }
+void na_store(LocId loc, Value v, SourceLoc where) { ex().na_store(loc, v, where); }
+void fence(memory_order order, SourceLoc where) { ex().fence(order, where); }
+ThreadId spawn(std::function<void()> body, SourceLoc where) {
+    return ex().spawn(std::move(body), where);
+}
+void join(ThreadId thread, SourceLoc where) { ex().join(thread, where); }
+void check_failed(const char* message, SourceLoc where) { ex().check_failed(message, where); }
+void block(BlockReason why, SourceLoc where) { ex().block(why, where); }
+std::uint32_t choose(std::uint32_t n, SourceLoc where) { return ex().choose(n, where); }
+void outcome(const char* name, std::int64_t value) { ex().outcome(name, value); }
+bool unwinding() {
+    runtime::Execution* e = runtime::Execution::current();
+    return e && e->unwinding();
+}
+
+}  // namespace hotcheck::detail

@@ -1,0 +1,37 @@
+// Properties and nondeterminism: assertions, pruning, spin-waits, data choices, outcomes.
+#pragma once
+#include <concepts>
+#include <cstdint>
+
+#include <hotcheck/detail/handlers.hpp>
+
+namespace hotcheck {
+
+/// An assertion: a false `cond` is a violation, reported with this execution's trace.
+inline void check(bool cond, const char* message = "check failed",
+                  detail::SourceLoc where = detail::SourceLoc::current()) {
+    if (!cond) detail::check_failed(message, where);
+}
+
+/// Prunes executions where `cond` is false: they are counted as blocked, not complete.
+inline void assume(bool cond, detail::SourceLoc where = detail::SourceLoc::current()) {
+    if (!cond) detail::block(detail::BlockReason::Assume, where);
+}
+
+/// A spin-wait `while (!pred()) ;` without unrolling: an execution in which `pred` reads false
+/// is blocked, and a later write that makes it true is explored as a revisit of those reads.
+template <std::predicate P>
+void await(P&& pred, detail::SourceLoc where = detail::SourceLoc::current()) {
+    if (!pred()) detail::block(detail::BlockReason::Await, where);
+}
+
+/// A value in [0, n): every one is explored.
+inline std::uint32_t choose(std::uint32_t n,
+                            detail::SourceLoc where = detail::SourceLoc::current()) {
+    return detail::choose(n, where);
+}
+
+/// Records a named value; the distinct tuples over all complete executions are the outcome set.
+inline void outcome(const char* name, std::int64_t value) { detail::outcome(name, value); }
+
+}  // namespace hotcheck

@@ -1,0 +1,92 @@
+// The seam between the model API and the checker's runtime. Every instrumented operation of a
+// model is one call below; the runtime records it as an event of the execution graph (or replays
+// it) and returns the value the explorer chose. Model authors never call these directly.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <source_location>
+#include <type_traits>
+
+#include <hotcheck/memory_order.hpp>
+
+namespace hotcheck::detail {
+
+/// Every location holds a 64-bit word; a T is stored as its value widened (sign-extended for
+/// signed T, zero-extended otherwise).
+using Value = std::uint64_t;
+using SourceLoc = std::source_location;
+
+/// A location's identity: which thread created it and how many it had created before. Stable
+/// across the re-runs of one exploration, unlike addresses.
+struct LocId {
+    std::uint32_t raw = ~0u;
+    friend bool operator==(LocId, LocId) = default;
+};
+
+/// The width and signedness of the C++ type behind a location, for wrap-around arithmetic.
+struct ValueShape {
+    std::uint8_t bits = 64;
+    bool is_signed = false;
+};
+
+template <class T>
+constexpr ValueShape shape_of() {
+    if constexpr (std::is_pointer_v<T>)
+        return {64, false};
+    else
+        return {static_cast<std::uint8_t>(sizeof(T) * 8), std::is_signed_v<T>};
+}
+
+template <class T>
+constexpr Value to_value(T v) {
+    if constexpr (std::is_pointer_v<T>)
+        return reinterpret_cast<std::uintptr_t>(v);
+    else if constexpr (std::is_enum_v<T>)
+        return to_value(static_cast<std::underlying_type_t<T>>(v));
+    else if constexpr (std::is_signed_v<T>)
+        return static_cast<Value>(static_cast<std::int64_t>(v));
+    else
+        return static_cast<Value>(v);
+}
+
+template <class T>
+constexpr T from_value(Value v) {
+    if constexpr (std::is_pointer_v<T>)
+        return reinterpret_cast<T>(static_cast<std::uintptr_t>(v));
+    else
+        return static_cast<T>(v);
+}
+
+enum class RmwOp : std::uint8_t { Exchange, Add, Sub, And, Or, Xor };
+
+enum class BlockReason : std::uint8_t { Assume, Await };
+
+// --- memory accesses ---------------------------------------------------------------------------
+LocId new_location(Value init, ValueShape shape, bool atomic, SourceLoc where);
+Value load(LocId loc, memory_order order, SourceLoc where);
+void store(LocId loc, Value v, memory_order order, SourceLoc where);
+Value rmw(LocId loc, RmwOp op, Value operand, memory_order order, SourceLoc where);
+/// Strong or weak compare-exchange. On failure `expected` receives the value read.
+bool compare_exchange(LocId loc, Value& expected, Value desired, memory_order success,
+                      memory_order failure, bool weak, SourceLoc where);
+Value na_load(LocId loc, SourceLoc where);
+void na_store(LocId loc, Value v, SourceLoc where);
+void fence(memory_order order, SourceLoc where);
+
+// --- threads -----------------------------------------------------------------------------------
+using ThreadId = std::uint32_t;
+ThreadId spawn(std::function<void()> body, SourceLoc where);
+void join(ThreadId thread, SourceLoc where);
+
+// --- checks and nondeterminism -----------------------------------------------------------------
+void check_failed(const char* message, SourceLoc where);
+/// Stops the calling thread for the rest of this execution, which then counts as blocked.
+/// (Returns only while the runtime unwinds a finished execution.)
+void block(BlockReason why, SourceLoc where);
+/// A value in [0, n), every one of them explored.
+std::uint32_t choose(std::uint32_t n, SourceLoc where);
+void outcome(const char* name, std::int64_t value);
+/// True while the runtime is unwinding a thread that will never run again (end of execution).
+bool unwinding();
+
+}  // namespace hotcheck::detail

@@ -1,0 +1,129 @@
+// Running a model: options, results, hotcheck::explore(), and HOTCHECK_MODEL registration.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hotcheck {
+
+/// The memory model that decides which executions are consistent.
+enum class MemoryModel {
+    sc,          ///< sequential consistency: po ∪ rf ∪ co ∪ fr acyclic
+    ra,          ///< release/acquire: every access treated as release/acquire
+    rc11,        ///< RC11 with the C++20 rules (GenMC's semantics); the default
+    rc11_paper,  ///< RC11 as in the PLDI 2017 paper (herd7's rc11.cat)
+};
+std::string_view to_string(MemoryModel m);
+std::optional<MemoryModel> parse_memory_model(std::string_view name);
+
+enum class Verdict {
+    verified,      ///< every execution explored, no violation
+    violation,     ///< an execution breaks a property; Result::violation tells which
+    inconclusive,  ///< a bound (executions, time, events per thread) stopped the exploration
+    error,         ///< the model itself is broken (threw, is nondeterministic, ...)
+};
+std::string_view to_string(Verdict v);
+
+enum class Explorer {
+    optimal,    ///< TruSt DPOR: each consistent execution graph exactly once
+    reference,  ///< brute force over schedules, rf and co; deduplicated; for differential tests
+};
+
+struct Options {
+    MemoryModel memory_model = MemoryModel::rc11;
+    Explorer explorer = Explorer::optimal;
+    std::uint64_t max_executions = 0;     ///< 0: no limit; otherwise inconclusive past it
+    double timeout_s = 0;                 ///< 0: no limit
+    std::uint32_t max_events_per_thread = 2000;  ///< a thread past it is "bound exceeded"
+    bool spurious_cas_failures = false;   ///< let compare_exchange_weak fail spuriously
+    /// Off: a data race is counted (Result::racy_executions) instead of being a violation;
+    /// the litmus front end uses this to report herd7's "undef".
+    bool races_are_violations = true;
+    /// Keep the canonical key of every complete graph in Result::graph_keys (for tests).
+    bool collect_graphs = false;
+    /// Called roughly every second with the executions so far (progress display).
+    std::function<void(std::uint64_t complete, std::uint64_t blocked, double elapsed_s)> progress;
+};
+
+/// One event of a counterexample, as printed in a trace.
+struct TraceEvent {
+    std::uint32_t thread = 0;
+    std::uint32_t index = 0;     ///< position in the thread's program order
+    std::string file;
+    std::uint32_t line = 0;
+    std::string function;
+    std::string operation;       ///< e.g. "load", "store", "fetch_add", "fence", "spawn"
+    std::string order;           ///< memory order, "" where none
+    std::string location;        ///< the location's name (creator file:line) or ""
+    std::string value;           ///< value read or written, "" where none
+    std::string reads_from;      ///< "T1#3" or "init" for reads
+    bool failing = false;        ///< the event the violation is about
+};
+
+struct Violation {
+    std::string kind;      ///< "assertion", "data_race", "deadlock", "bound_exceeded", ...
+    std::string message;
+    std::string file;
+    std::uint32_t line = 0;
+    std::vector<TraceEvent> trace;  ///< events in execution (stamp) order
+    std::string trace_text;         ///< the trace rendered as text
+};
+
+struct Result {
+    Verdict verdict = Verdict::verified;
+    MemoryModel memory_model = MemoryModel::rc11;
+    std::uint64_t executions = 0;  ///< complete executions (distinct consistent graphs)
+    std::uint64_t blocked = 0;     ///< executions cut by assume/await
+    std::uint64_t racy_executions = 0;  ///< complete executions with a data race
+    std::vector<std::string> graph_keys;  ///< with Options::collect_graphs
+    std::vector<std::string> outcomes;  ///< sorted, distinct "name=value,..." tuples
+    double elapsed_s = 0;
+    std::optional<Violation> violation;
+    std::string error;  ///< for Verdict::error and inconclusive: why
+};
+
+/// Explores every execution of `body` (run as thread 0) under `options`.
+Result explore(const Options& options, const std::function<void()>& body);
+
+/// What a registered model declares about itself.
+struct ModelSpec {
+    Verdict expect = Verdict::verified;     ///< the verdict `hotcheck run` gates on
+    const char* violation_kind = nullptr;   ///< with expect == violation: the kind, if fixed
+    std::optional<MemoryModel> memory_model;  ///< overrides the command line's default
+    const char* description = "";
+};
+
+struct RegisteredModel {
+    std::string name;
+    void (*body)();
+    ModelSpec spec;
+    std::string file;
+    std::uint32_t line = 0;
+};
+
+/// Every model registered with HOTCHECK_MODEL in this program, in registration order.
+const std::vector<RegisteredModel>& registered_models();
+
+namespace detail {
+struct Registrar {
+    Registrar(const char* name, void (*body)(), ModelSpec spec, const char* file, unsigned line);
+};
+}  // namespace detail
+
+}  // namespace hotcheck
+
+#define HOTCHECK_DETAIL_CAT2(a, b) a##b
+#define HOTCHECK_DETAIL_CAT(a, b) HOTCHECK_DETAIL_CAT2(a, b)
+
+/// Registers a model: HOTCHECK_MODEL("group/name", .expect = hotcheck::Verdict::violation) { ... }
+/// The optional arguments are designated initialisers of hotcheck::ModelSpec.
+#define HOTCHECK_MODEL(NAME, ...)                                                         \
+    static void HOTCHECK_DETAIL_CAT(hotcheck_model_body_, __LINE__)();                   \
+    static const ::hotcheck::detail::Registrar HOTCHECK_DETAIL_CAT(hotcheck_model_reg_,  \
+                                                                   __LINE__){            \
+        NAME, &HOTCHECK_DETAIL_CAT(hotcheck_model_body_, __LINE__),                       \
+        ::hotcheck::ModelSpec{__VA_ARGS__}, __FILE__, __LINE__};                          \
+    static void HOTCHECK_DETAIL_CAT(hotcheck_model_body_, __LINE__)()
