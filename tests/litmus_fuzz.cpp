@@ -223,6 +223,18 @@ int run_litmus_mutation_fuzz(unsigned iterations, unsigned seed) {
 
 } // namespace hotcheck::litmus
 
+TEST_SUITE_BEGIN("litmus");
+
+TEST_CASE("litmus parser: every fuzz seed parses before mutation") {
+    for (const std::string& text : hotcheck::litmus::load_seeds()) {
+        const auto result = hotcheck::litmus::parse(text, "seed.litmus");
+        const auto* err = std::get_if<hotcheck::litmus::ParseError>(&result);
+        CHECK_MESSAGE(err == nullptr, (err ? err->format() : std::string()));
+    }
+}
+
 TEST_CASE("litmus parser: mutation fuzzing never crashes and always reports well-formed results") {
     CHECK(hotcheck::litmus::run_litmus_mutation_fuzz(20000, 20240601u) == 0);
 }
+
+TEST_SUITE_END();

@@ -20,7 +20,8 @@ public:
     /// The event just appended at `e` is a write: place it in co. False: drop this execution.
     virtual bool on_write(graph::EventId e) = 0;
     /// The event just appended at `e` is a choice over aux alternatives: set its value.
-    virtual void on_choice(graph::EventId e) = 0;
+    /// False: drop this execution.
+    virtual bool on_choice(graph::EventId e) = 0;
     /// Any other new event (fence, spawn, join, start, end, block). False: drop this execution.
     virtual bool on_other(graph::EventId e) = 0;
     /// Sets up the next execution to run; false when the exploration is complete.

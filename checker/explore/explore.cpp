@@ -92,9 +92,6 @@ Result explore(const Options& options, const std::function<void()>& body) {
         driver = std::make_unique<exploration::ReferenceExplorer>(*model);
     else
         driver = std::make_unique<exploration::TrustExplorer>(*model);
-    // The reference explorer reaches a graph along many paths: it counts distinct ones.
-    const bool dedupe = options.explorer == Explorer::reference;
-    std::unordered_set<std::string> seen_complete, seen_blocked;
 
     runtime::StackPool stacks;
     runtime::Execution execution(*driver, options, stacks);
@@ -110,13 +107,8 @@ Result explore(const Options& options, const std::function<void()>& body) {
             case runtime::RunEnd::complete:
             case runtime::RunEnd::blocked: {
                 const bool complete = run.end == runtime::RunEnd::complete;
-                bool fresh = true;
-                if (dedupe || options.collect_graphs) {
-                    std::string key = graph::canonical_key(g);
-                    fresh = (complete ? seen_complete : seen_blocked).insert(key).second || !dedupe;
-                    if (fresh && complete && options.collect_graphs) result.graph_keys.push_back(key);
-                }
-                if (!fresh) break;
+                if (complete && options.collect_graphs)
+                    result.graph_keys.push_back(graph::canonical_key(g));
                 if (!complete) {
                     ++result.blocked;
                     break;

@@ -1,8 +1,11 @@
-// The reference explorer: obviously correct, deliberately slow. It enumerates every schedule,
-// every rf choice of every read and every co position of every write, prunes a prefix as soon
-// as it is inconsistent, and leaves deduplication of the complete graphs to its caller. The
-// optimal explorer is tested against it.
+// The reference explorer: obviously correct, deliberately slow. It searches the space of partial
+// execution graphs: from each graph (a state) every enabled thread may add its next event with
+// every rf choice or co position; inconsistent successors are dropped, and a table of visited
+// graphs (by canonical key) makes each state expanded once. Terminal states are the executions.
+// The optimal explorer, which keeps no such table, is tested against it.
 #pragma once
+#include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -13,7 +16,7 @@ namespace hotcheck::exploration {
 
 class ReferenceExplorer final : public Driver {
 public:
-    explicit ReferenceExplorer(const memory_model::Consistency& model) : model_(model) {}
+    explicit ReferenceExplorer(const memory_model::Consistency& model);
 
     graph::ExecutionGraph& graph() override { return graph_; }
     std::uint32_t pick_thread(std::span<const std::uint32_t> enabled) override {
@@ -21,17 +24,21 @@ public:
     }
     bool on_read(graph::EventId r) override;
     bool on_write(graph::EventId w) override;
-    void on_choice(graph::EventId e) override;
-    bool on_other(graph::EventId) override { return consistent(); }
+    bool on_choice(graph::EventId e) override;
+    bool on_other(graph::EventId) override { return stepped(); }
     bool next() override;
 
 private:
-    /// The next choice of this run: replayed from the previous run's prefix, or 0 when new.
+    /// The next choice of this expansion run: replayed from the previous run, or 0 when new.
     std::uint32_t choose(std::uint32_t n);
-    bool consistent() const { return model_.consistent(graph::Relations(graph_)); }
+    /// One event was added: record the successor state and end the run (false).
+    bool stepped();
 
     const memory_model::Consistency& model_;
-    graph::ExecutionGraph graph_;
+    graph::ExecutionGraph graph_;               ///< the graph of the run in progress
+    graph::ExecutionGraph state_;               ///< the state being expanded
+    std::vector<graph::ExecutionGraph> todo_;   ///< states still to expand
+    std::unordered_set<std::string> visited_;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> choices_;  ///< (taken, out of)
     std::size_t depth_ = 0;
 };

@@ -20,12 +20,14 @@ bool TrustExplorer::consistent(const ExecutionGraph& g) const {
 namespace {
 /// Whether w is already read by a successful RMW other than `except` that will stay: settled
 /// (no longer revisitable) or in the prefix of the new read. Two RMWs cannot read one write.
-bool read_by_settled_rmw(const ExecutionGraph& g, EventId w, EventId except, const View& prefix) {
+bool read_by_settled_rmw(const ExecutionGraph& g, graph::LocId loc, EventId w, EventId except,
+                         const View& prefix) {
     for (std::uint32_t t = 0; t < g.thread_count(); ++t) {
         auto events = g.thread(t);
         for (std::uint32_t i = 0; i + 1 < events.size(); ++i) {
             const Event& e = events[i];
-            if (!e.is_read() || !e.rmw || e.rf != w || EventId{t, i} == except) continue;
+            if (!e.is_read() || !e.rmw || !(e.loc == loc) || e.rf != w || EventId{t, i} == except)
+                continue;
             if (!(events[i + 1].is_write() && events[i + 1].rmw)) continue;
             if (!e.revisitable || ExecutionGraph::in_view(prefix, {t, i})) return true;
         }
@@ -42,7 +44,7 @@ bool TrustExplorer::on_read(EventId r) {
     std::vector<EventId> ok;
     auto try_source = [&](EventId w) {
         if (g[r].rmw && g[r].rmw_succeeds_with(g.value_of(w, loc)) &&
-            read_by_settled_rmw(g, w, r, prefix))
+            read_by_settled_rmw(g, loc, w, r, prefix))
             return;
         g.set_rf(r, w);
         if (consistent(g)) ok.push_back(w);
@@ -88,12 +90,13 @@ bool TrustExplorer::on_write(EventId w) {
     return true;
 }
 
-void TrustExplorer::on_choice(EventId e) {
+bool TrustExplorer::on_choice(EventId e) {
     ExecutionGraph& g = graph();
     auto& work = frames_.back().work;
     for (std::uint32_t v = 1; v < g[e].aux; ++v) work.push_back({WorkItem::Kind::choice, e, {}, v});
     g.at(e).value = 0;
     g.at(e).added_maximally = true;
+    return true;
 }
 
 View TrustExplorer::revisit_view(const ExecutionGraph& g, EventId r, const View& prefix_w) {

@@ -19,7 +19,7 @@ public:
     std::uint32_t pick_thread(std::span<const std::uint32_t> enabled) override { return enabled[0]; }
     bool on_read(graph::EventId r) override;
     bool on_write(graph::EventId w) override;
-    void on_choice(graph::EventId e) override;
+    bool on_choice(graph::EventId e) override;
     bool on_other(graph::EventId) override { return true; }
 
     bool next() override;

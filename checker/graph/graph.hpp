@@ -16,6 +16,7 @@ struct LocationInfo {
     bool atomic = true;
     bool defined = false;
     std::source_location where{};
+    const char* name = nullptr;  ///< given by the model, for traces
 };
 
 /// Per-thread prefix lengths: view[t] = how many of thread t's events are in the set.

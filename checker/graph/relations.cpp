@@ -1,5 +1,7 @@
 #include "graph/relations.hpp"
 
+#include <bit>
+
 namespace hotcheck::graph {
 
 BitMatrix& BitMatrix::operator|=(const BitMatrix& o) {
@@ -9,11 +11,15 @@ BitMatrix& BitMatrix::operator|=(const BitMatrix& o) {
 
 BitMatrix BitMatrix::then(const BitMatrix& o) const {
     BitMatrix r(n_);
-    for (std::uint32_t a = 0; a < n_; ++a)
-        for (std::uint32_t b = 0; b < n_; ++b)
-            if (get(a, b))
-                for (std::uint32_t w = 0; w < words_; ++w)
-                    r.bits_[a * words_ + w] |= o.bits_[b * words_ + w];
+    for (std::uint32_t a = 0; a < n_; ++a) {
+        std::uint64_t* out = &r.bits_[a * words_];
+        for (std::uint32_t wa = 0; wa < words_; ++wa)
+            for (std::uint64_t bits = bits_[a * words_ + wa]; bits; bits &= bits - 1) {
+                const std::uint32_t b = wa * 64 + static_cast<std::uint32_t>(std::countr_zero(bits));
+                const std::uint64_t* in = &o.bits_[b * words_];
+                for (std::uint32_t w = 0; w < words_; ++w) out[w] |= in[w];
+            }
+    }
     return r;
 }
 

@@ -84,8 +84,16 @@ struct CallInfo {
     std::string callee;                     // name as written, e.g. "atomic_load_explicit"
     Op op = Op::Load;
     Flavor flavor = Flavor::C11;
-    MemOrder order = MemOrder::SeqCst;      // success order for Cas/CmpXchg
-    MemOrder failure_order = MemOrder::SeqCst; // Cas only (C11 failure order); else == order
+    // C11: the order argument(s); the non-explicit forms are SeqCst. Kernel:
+    // READ_ONCE/WRITE_ONCE/atomic_read/atomic_set/*_relaxed and void RMWs are
+    // Relaxed, *_acquire/smp_load_acquire Acquire, *_release/smp_store_release/
+    // rcu_assign_pointer Release, unsuffixed value-returning RMWs SeqCst (and
+    // fully_ordered). For fences and lock/RCU ops the order is only an
+    // approximation (spin_lock Acquire, spin_unlock Release); Op/fence decide.
+    MemOrder order = MemOrder::SeqCst;
+    // Cas: the C11 failure order. CmpXchg: Relaxed (a failed kernel cmpxchg is
+    // an unordered read). Otherwise equal to order.
+    MemOrder failure_order = MemOrder::SeqCst;
     FenceKind fence = FenceKind::None;
     bool weak = false;          // compare_exchange_weak (may fail spuriously)
     bool fully_ordered = false; // kernel value-returning RMW without suffix (full barrier before and after)

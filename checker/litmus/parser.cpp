@@ -538,12 +538,6 @@ int height(const Expr& e) {
     return h + 1;
 }
 
-int height(const Cond& c) {
-    int h = 0;
-    for (const Cond& k : c.kids) h = std::max(h, height(k));
-    return h + 1;
-}
-
 // Binary operators by C precedence level (higher binds tighter).
 struct BinaryInfo {
     std::string_view text;
@@ -1096,16 +1090,24 @@ private:
         return make_node(ExprKind::Ternary, pos, {std::move(cond), std::move(then_e), std::move(else_e)});
     }
 
-    // Precedence climbing: operators of level >= min_level.
+    // Precedence climbing: operators of level >= min_level. The left operand's
+    // height is tracked incrementally so long chains stay linear to check.
     Expr parse_binary(int min_level) {
         Expr lhs = parse_unary();
+        int lhs_height = height(lhs);
         for (;;) {
             const BinaryInfo* info = binary_info(peek());
             if (!info || info->level < min_level) return lhs;
             const SourcePos pos = next().pos;
             Expr rhs = parse_binary(info->level + 1);
-            Expr node = make_node(ExprKind::Binary, pos, {std::move(lhs), std::move(rhs)});
+            lhs_height = 1 + std::max(lhs_height, height(rhs));
+            if (lhs_height > kMaxTreeHeight) fail(pos, "expression too large");
+            Expr node;
+            node.kind = ExprKind::Binary;
+            node.pos = pos;
             node.binary_op = info->op;
+            node.args.push_back(std::move(lhs));
+            node.args.push_back(std::move(rhs));
             lhs = std::move(node);
         }
     }

@@ -43,6 +43,7 @@ std::string operation(const graph::ExecutionGraph& g, EventId id) {
 
 std::string location_name(const graph::ExecutionGraph& g, graph::LocId l) {
     const auto& info = g.location(l);
+    if (info.name) return info.name;
     if (info.where.line() == 0) return fmt::format("L{}.{}", graph::ExecutionGraph::loc_thread(l),
                                                    graph::ExecutionGraph::loc_ordinal(l));
     return fmt::format("{}:{}", basename(info.where.file_name()), info.where.line());

@@ -224,12 +224,13 @@ void Execution::stop(RunEnd end, std::string kind, std::string message, SourceLo
     threads_[me].scheduler = std::move(threads_[me].scheduler).resume();
 }
 
-LocId Execution::new_location(Value init, detail::ValueShape shape, bool atomic, SourceLoc where) {
+LocId Execution::new_location(Value init, detail::ValueShape shape, bool atomic, SourceLoc where,
+                              const char* name) {
     Thread& t = threads_[cur_];
     if (t.locations_created >= graph::ExecutionGraph::kMaxLocationsPerThread)
         stop(RunEnd::error, "too_many_locations", "a thread created too many locations", where);
     LocId l = graph::ExecutionGraph::make_loc(cur_, t.locations_created++);
-    g_->define_location(l, {normalize(init, shape), shape, atomic, true, where});
+    g_->define_location(l, {normalize(init, shape), shape, atomic, true, where, name});
     return l;
 }
 
@@ -447,7 +448,7 @@ std::uint32_t Execution::choose(std::uint32_t n, SourceLoc where) {
     e.aux = n;
     e.where = where;
     id = append(e);
-    driver_.on_choice(id);
+    if (!driver_.on_choice(id)) stop(RunEnd::dropped, "", "", where);
     return static_cast<std::uint32_t>((*g_)[id].value);
 }
 

@@ -54,7 +54,8 @@ public:
     static Execution* current();
 
     // --- handlers (see include/hotcheck/detail/handlers.hpp) ---
-    LocId new_location(Value init, detail::ValueShape shape, bool atomic, SourceLoc where);
+    LocId new_location(Value init, detail::ValueShape shape, bool atomic, SourceLoc where,
+                       const char* name);
     Value load(LocId loc, memory_order order, SourceLoc where);
     void store(LocId loc, Value v, memory_order order, SourceLoc where);
     Value na_load(LocId loc, SourceLoc where);

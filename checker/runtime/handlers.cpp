@@ -18,8 +18,8 @@ runtime::Execution& ex() {
 }
 }  // namespace
 
-LocId new_location(Value init, ValueShape shape, bool atomic, SourceLoc where) {
-    return ex().new_location(init, shape, atomic, where);
+LocId new_location(Value init, ValueShape shape, bool atomic, SourceLoc where, const char* name) {
+    return ex().new_location(init, shape, atomic, where, name);
 }
 Value load(LocId loc, memory_order order, SourceLoc where) { return ex().load(loc, order, where); }
 void store(LocId loc, Value v, memory_order order, SourceLoc where) { ex().store(loc, v, order, where); }

@@ -22,6 +22,10 @@ class atomic {
 public:
     explicit atomic(T init = T{}, detail::SourceLoc where = detail::SourceLoc::current())
         : loc_(detail::new_location(detail::to_value(init), detail::shape_of<T>(), true, where)) {}
+    /// `name` (a string literal) names the location in counterexample traces.
+    atomic(T init, const char* name, detail::SourceLoc where = detail::SourceLoc::current())
+        : loc_(detail::new_location(detail::to_value(init), detail::shape_of<T>(), true, where,
+                                    name)) {}
     atomic(const atomic&) = delete;
     atomic& operator=(const atomic&) = delete;
 

@@ -13,6 +13,10 @@ class var {
 public:
     explicit var(T init = T{}, detail::SourceLoc where = detail::SourceLoc::current())
         : loc_(detail::new_location(detail::to_value(init), detail::shape_of<T>(), false, where)) {}
+    /// `name` (a string literal) names the location in counterexample traces.
+    var(T init, const char* name, detail::SourceLoc where = detail::SourceLoc::current())
+        : loc_(detail::new_location(detail::to_value(init), detail::shape_of<T>(), false, where,
+                                    name)) {}
     var(const var&) = delete;
     var& operator=(const var&) = delete;
 

@@ -62,7 +62,9 @@ enum class RmwOp : std::uint8_t { Exchange, Add, Sub, And, Or, Xor };
 enum class BlockReason : std::uint8_t { Assume, Await };
 
 // --- memory accesses ---------------------------------------------------------------------------
-LocId new_location(Value init, ValueShape shape, bool atomic, SourceLoc where);
+/// `name` (optional, must outlive the exploration) names the location in traces.
+LocId new_location(Value init, ValueShape shape, bool atomic, SourceLoc where,
+                   const char* name = nullptr);
 Value load(LocId loc, memory_order order, SourceLoc where);
 void store(LocId loc, Value v, memory_order order, SourceLoc where);
 Value rmw(LocId loc, RmwOp op, Value operand, memory_order order, SourceLoc where);

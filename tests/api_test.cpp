@@ -1,0 +1,160 @@
+// hotcheck::explore() as a library (the loom-style entry point) and how broken models are
+// reported: never a crash, never a hang.
+#include <doctest/doctest.h>
+
+#include <hotcheck/hotcheck.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+using namespace hotcheck;
+
+namespace {
+struct Command {
+    int exit_code;
+    std::string output;
+};
+
+Command run_cli(const std::string& args) {
+    std::string cmd = std::string(HOTCHECK_TEST_CLI) + " " + args + " 2>&1";
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
+    REQUIRE(pipe);
+    std::string out;
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe.get())) out.append(buf, n);
+    int status = pclose(pipe.release());
+    return {WEXITSTATUS(status), out};
+}
+}  // namespace
+
+TEST_SUITE("api") {
+    TEST_CASE("explore() asserts on a model from a unit test") {
+        Result r = explore({}, [] {
+            atomic<int> x{0};
+            auto t = spawn([&] { x.fetch_add(1, relaxed); });
+            x.fetch_add(1, relaxed);
+            t.join();
+            check(x.load(relaxed) == 2);
+        });
+        CHECK(r.verdict == Verdict::verified);
+        CHECK(r.executions == 2);
+        CHECK(r.memory_model == MemoryModel::rc11);
+    }
+
+    TEST_CASE("a model that throws is an error naming the exception") {
+        Result r = explore({}, [] { throw std::runtime_error("kaboom"); });
+        CHECK(r.verdict == Verdict::error);
+        CHECK(r.error.find("kaboom") != std::string::npos);
+    }
+
+    TEST_CASE("a thread past the event bound is inconclusive and names the line") {
+        Options o;
+        o.max_events_per_thread = 50;
+        Result r = explore(o, [] {
+            atomic<int> x{0};
+            while (x.load(relaxed) == 0) {
+            }
+        });
+        CHECK(r.verdict == Verdict::inconclusive);
+        REQUIRE(r.violation);
+        CHECK(r.violation->kind == "bound_exceeded");
+        CHECK(r.error.find("api_test.cpp") != std::string::npos);
+    }
+
+    TEST_CASE("max_executions stops with an inconclusive result and the counts so far") {
+        Options o;
+        o.max_executions = 5;
+        Result r = explore(o, [] {
+            atomic<int> x{0};
+            std::vector<join_handle> ts;
+            for (int i = 0; i < 4; ++i) ts.push_back(spawn([&] { x.fetch_add(1); }));
+            for (auto& t : ts) t.join();
+        });
+        CHECK(r.verdict == Verdict::inconclusive);
+        CHECK(r.executions == 5);
+    }
+
+    TEST_CASE("instrumented objects outside a model are refused clearly") {
+        CHECK_THROWS_WITH_AS(atomic<int>{0}, doctest::Contains("outside of a model run"), std::logic_error);
+    }
+
+    TEST_CASE("a deadlock (a thread joining itself through another) is a violation") {
+        Result r = explore({}, [] {
+            atomic<int> gate{0};
+            auto t = spawn([&] { await([&] { return gate.load() == 1; }); });
+            t.join();  // gate never opens: t blocks, so main waits forever
+        });
+        // t is blocked at an await, so the execution is blocked, not a deadlock.
+        CHECK(r.verdict == Verdict::verified);
+        CHECK(r.executions == 0);
+        CHECK(r.blocked == 1);
+    }
+}
+
+TEST_SUITE("cli") {
+    TEST_CASE("--help, --version and usage errors") {
+        CHECK(run_cli("--help").exit_code == 0);
+        CHECK(run_cli("--version").output.find("hotcheck") != std::string::npos);
+        Command c = run_cli("frobnicate");
+        CHECK(c.exit_code == 2);
+        CHECK(c.output.find("unknown command 'frobnicate'") != std::string::npos);
+        c = run_cli("run no/such/model");
+        CHECK(c.exit_code == 2);
+        CHECK(c.output.find("unknown model 'no/such/model'") != std::string::npos);
+        c = run_cli("run examples/shapes/sb-relaxed --model tso");
+        CHECK(c.exit_code == 2);
+        CHECK(c.output.find("unknown memory model 'tso'") != std::string::npos);
+        CHECK(run_cli("run examples/shapes/sb-relaxed --max-executions nope").exit_code == 2);
+    }
+
+    TEST_CASE("verified and expected violations exit 0; the trace names the failing check") {
+        Command c = run_cli("run examples/shapes/mp-release-acquire");
+        CHECK(c.exit_code == 0);
+        CHECK(c.output.find("PASS") != std::string::npos);
+        c = run_cli("run examples/shapes/mp-relaxed-buggy");
+        CHECK(c.exit_code == 0);
+        CHECK(c.output.find("the message arrives with its flag") != std::string::npos);
+        CHECK(c.output.find("message_passing.cpp") != std::string::npos);
+    }
+
+    TEST_CASE("an unexpected verdict exits 1") {
+        Command c = run_cli("run examples/shapes/mp-relaxed-buggy --model sc");
+        CHECK(c.exit_code == 1);
+        CHECK(c.output.find("FAIL") != std::string::npos);
+    }
+
+    TEST_CASE("bad models: exit 2 with the cause, or 3 for a bound, never a crash") {
+        Command c = run_cli("run bad/throws");
+        CHECK(c.exit_code == 2);
+        CHECK(c.output.find("boom in the model") != std::string::npos);
+        c = run_cli("run bad/plain-spin-loop --max-events 200");
+        CHECK(c.exit_code == 3);
+        CHECK(c.output.find("bound_exceeded") != std::string::npos);
+        CHECK(c.output.find("bad_models.cpp") != std::string::npos);
+        c = run_cli("run bad/nondeterministic");
+        CHECK(c.exit_code == 2);
+        CHECK(c.output.find("not deterministic") != std::string::npos);
+        c = run_cli("run bad/invalid-order");
+        CHECK(c.exit_code == 2);
+        CHECK(c.output.find("store with memory_order_acquire") != std::string::npos);
+    }
+
+    TEST_CASE("--json writes the documented schema") {
+        std::string path = "/tmp/hotcheck-cli-test.json";
+        Command c = run_cli("run examples/shapes/sb-relaxed examples/shapes/mp-relaxed-buggy --json " + path);
+        CHECK(c.exit_code == 0);
+        std::FILE* f = std::fopen(path.c_str(), "r");
+        REQUIRE(f);
+        std::string text;
+        char buf[4096];
+        while (std::size_t n = std::fread(buf, 1, sizeof buf, f)) text.append(buf, n);
+        std::fclose(f);
+        CHECK(text.find("\"schema\": \"hotcheck-result\"") != std::string::npos);
+        CHECK(text.find("\"verdict\": \"violation\"") != std::string::npos);
+        CHECK(text.find("\"executions\": 4") != std::string::npos);
+        CHECK(text.find("\"kind\": \"assertion\"") != std::string::npos);
+    }
+}

@@ -1,0 +1,91 @@
+// The optimal explorer against the brute-force reference on many small random programs: the
+// same set of complete graphs, the same outcomes, and each graph explored exactly once.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "random_programs.hpp"
+
+using namespace hotcheck;
+using namespace hotcheck::testing;
+
+namespace {
+
+struct Comparison {
+    std::uint64_t programs = 0, graphs = 0, skipped = 0;
+};
+
+// The reference explorer enumerates partial graphs; past this many executions a program is
+// too slow for it and is skipped (and counted as such).
+constexpr std::uint64_t kReferenceLimit = 400;
+
+void compare(MemoryModel model, const RandomConfig& config, std::uint64_t first_seed,
+             std::uint64_t count, Comparison& stats) {
+    for (std::uint64_t seed = first_seed; seed < first_seed + count; ++seed) {
+        RandomProgram p = random_program(seed, config);
+        Options o;
+        o.memory_model = model;
+        o.collect_graphs = true;
+        o.races_are_violations = false;
+        o.max_executions = kReferenceLimit;
+        Result opt = explore(o, [&] { run_program(p); });
+        if (opt.verdict == Verdict::inconclusive) {
+            ++stats.skipped;
+            continue;
+        }
+        o.max_executions = 0;
+        o.explorer = Explorer::reference;
+        Result ref = explore(o, [&] { run_program(p); });
+        INFO("seed ", seed, " model ", to_string(model), "\n", p.describe());
+        REQUIRE(opt.verdict == Verdict::verified);
+        REQUIRE(ref.verdict == Verdict::verified);
+        std::set<std::string> opt_graphs(opt.graph_keys.begin(), opt.graph_keys.end());
+        std::set<std::string> ref_graphs(ref.graph_keys.begin(), ref.graph_keys.end());
+        // Exactly once: no graph repeated, and explored executions = distinct graphs.
+        CHECK(opt_graphs.size() == opt.graph_keys.size());
+        CHECK(opt.executions == opt_graphs.size());
+        if (opt_graphs != ref_graphs) {
+            std::vector<std::string> missing, extra;
+            std::set_difference(ref_graphs.begin(), ref_graphs.end(), opt_graphs.begin(),
+                                opt_graphs.end(), std::back_inserter(missing));
+            std::set_difference(opt_graphs.begin(), opt_graphs.end(), ref_graphs.begin(),
+                                ref_graphs.end(), std::back_inserter(extra));
+            INFO("missing from optimal: ", missing.size(), (missing.empty() ? "" : "\n" + missing[0]));
+            INFO("extra in optimal: ", extra.size(), (extra.empty() ? "" : "\n" + extra[0]));
+            CHECK(opt_graphs == ref_graphs);
+        }
+        CHECK(opt.outcomes == ref.outcomes);
+        CHECK(opt.racy_executions == ref.racy_executions);
+        ++stats.programs;
+        stats.graphs += opt.executions;
+    }
+}
+
+}  // namespace
+
+TEST_SUITE("differential") {
+    TEST_CASE("optimal = reference under SC on 1000 random seq_cst programs") {
+        RandomConfig c;
+        c.weak_orders = false;
+        Comparison s;
+        compare(MemoryModel::sc, c, 1, 1000, s);
+        MESSAGE(s.programs, " programs compared, ", s.graphs, " graphs, ", s.skipped, " skipped (over ", kReferenceLimit, " executions)");
+    }
+    TEST_CASE("optimal = reference under RC11, RC11-paper and RA on random mixed-order programs") {
+        RandomConfig c;
+        Comparison s;
+        compare(MemoryModel::rc11, c, 10'000, 2000, s);
+        compare(MemoryModel::rc11_paper, c, 20'000, 1500, s);
+        compare(MemoryModel::ra, c, 30'000, 1000, s);
+        compare(MemoryModel::sc, c, 40'000, 1000, s);
+        MESSAGE(s.programs, " programs compared, ", s.graphs, " graphs, ", s.skipped, " skipped (over ", kReferenceLimit, " executions)");
+    }
+    TEST_CASE("optimal = reference with plain accesses and races") {
+        RandomConfig c;
+        c.plain = true;
+        Comparison s;
+        compare(MemoryModel::rc11, c, 50'000, 500, s);
+        MESSAGE(s.programs, " programs compared, ", s.graphs, " graphs, ", s.skipped, " skipped (over ", kReferenceLimit, " executions)");
+    }
+}
