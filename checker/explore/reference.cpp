@@ -6,11 +6,10 @@ namespace hotcheck::exploration {
 
 using graph::EventId;
 
-ReferenceExplorer::ReferenceExplorer(const memory_model::Consistency& model) : model_(model) {
-    visited_.insert(graph::canonical_key(state_));
-}
+ReferenceExplorer::ReferenceExplorer(const memory_model::Consistency& model) : model_(model) {}
 
 std::uint32_t ReferenceExplorer::choose(std::uint32_t n) {
+    if (depth_ == changed_) fresh_ = true;
     if (depth_ < choices_.size()) return choices_[depth_++].first;
     choices_.emplace_back(0, n);
     ++depth_;
@@ -18,10 +17,10 @@ std::uint32_t ReferenceExplorer::choose(std::uint32_t n) {
 }
 
 bool ReferenceExplorer::stepped() {
-    if (model_.consistent(graph::Relations(graph_)) &&
-        visited_.insert(graph::canonical_key(graph_)).second)
-        todo_.push_back(graph_);
-    return false;
+    // States before this run's changed choice were checked and expanded by an earlier run.
+    if (!fresh_) return true;
+    return model_.consistent(graph::Relations(graph_)) &&
+           visited_.insert(graph::canonical_key(graph_)).second;
 }
 
 bool ReferenceExplorer::on_read(EventId r) {
@@ -43,18 +42,16 @@ bool ReferenceExplorer::on_choice(EventId e) {
 }
 
 bool ReferenceExplorer::next() {
-    // Odometer over this state's choices; when they are used up, expand the next state.
+    // Odometer over the choices this run made: bump the deepest one with an alternative left.
+    choices_.resize(depth_);
     while (!choices_.empty() && choices_.back().first + 1 >= choices_.back().second)
         choices_.pop_back();
-    if (!choices_.empty()) {
-        ++choices_.back().first;
-    } else {
-        if (todo_.empty()) return false;
-        state_ = std::move(todo_.back());
-        todo_.pop_back();
-    }
+    if (choices_.empty()) return false;
+    ++choices_.back().first;
+    changed_ = choices_.size() - 1;
+    fresh_ = false;
     depth_ = 0;
-    graph_ = state_;
+    graph_.clear();
     return true;
 }
 

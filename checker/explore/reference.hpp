@@ -1,8 +1,10 @@
 // The reference explorer: obviously correct, deliberately slow. It searches the space of partial
-// execution graphs: from each graph (a state) every enabled thread may add its next event with
-// every rf choice or co position; inconsistent successors are dropped, and a table of visited
-// graphs (by canonical key) makes each state expanded once. Terminal states are the executions.
-// The optimal explorer, which keeps no such table, is tested against it.
+// execution graphs depth first: from each graph (a state) every enabled thread may add its next
+// event with every rf choice or co position. A run follows one path of choices; it stops when
+// the graph becomes inconsistent or reaches a state already expanded (a table of visited graphs,
+// by canonical key); the next run re-executes the same choices up to the deepest one with an
+// alternative left, and takes that. Terminal states are the executions. The optimal explorer,
+// which keeps no such table, is tested against it.
 #pragma once
 #include <string>
 #include <unordered_set>
@@ -29,18 +31,18 @@ public:
     bool next() override;
 
 private:
-    /// The next choice of this expansion run: replayed from the previous run, or 0 when new.
+    /// The next choice of this run: replayed from the previous run, or 0 when new.
     std::uint32_t choose(std::uint32_t n);
-    /// One event was added: record the successor state and end the run (false).
+    /// One event was added: continue (true) unless the graph is inconsistent or a state seen.
     bool stepped();
 
     const memory_model::Consistency& model_;
-    graph::ExecutionGraph graph_;               ///< the graph of the run in progress
-    graph::ExecutionGraph state_;               ///< the state being expanded
-    std::vector<graph::ExecutionGraph> todo_;   ///< states still to expand
+    graph::ExecutionGraph graph_;  ///< the graph of the run in progress
     std::unordered_set<std::string> visited_;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> choices_;  ///< (taken, out of)
     std::size_t depth_ = 0;
+    std::size_t changed_ = 0;  ///< index of the choice this run takes differently
+    bool fresh_ = true;        ///< past that choice: states from here on may be new
 };
 
 }  // namespace hotcheck::exploration

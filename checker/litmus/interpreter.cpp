@@ -6,7 +6,6 @@
 #include <charconv>
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <set>
 #include <stdexcept>
 #include <string>
