@@ -69,14 +69,14 @@ bool long_run() { return std::getenv("HOTCHECK_LONG_TESTS") != nullptr; }
 }  // namespace
 
 TEST_SUITE("differential-sc") {
-    TEST_CASE("optimal = reference under SC on 1000 random seq_cst programs") {
+    TEST_CASE("optimal = reference under SC on at least 1000 random seq_cst programs") {
         RandomConfig c;
         c.weak_orders = false;
         Comparison s;
-        compare(MemoryModel::sc, c, 1, 1000, s);
+        compare(MemoryModel::sc, c, 1, 1300, s);
         MESSAGE(s.programs, " programs compared, ", s.graphs, " graphs, ", s.skipped,
                 " skipped (over ", kReferenceLimit, " executions)");
-        CHECK(s.programs >= 750);
+        CHECK(s.programs >= 1000);
     }
 }
 
