@@ -73,7 +73,7 @@ TEST_SUITE("differential-sc") {
         RandomConfig c;
         c.weak_orders = false;
         Comparison s;
-        compare(MemoryModel::sc, c, 1, 1300, s);
+        compare(MemoryModel::sc, c, 1, 1350, s);
         MESSAGE(s.programs, " programs compared, ", s.graphs, " graphs, ", s.skipped,
                 " skipped (over ", kReferenceLimit, " executions)");
         CHECK(s.programs >= 1000);

@@ -34,24 +34,49 @@ bool read_by_settled_rmw(const ExecutionGraph& g, graph::LocId loc, EventId w, E
     }
     return false;
 }
+/// Position of a write in "init, then co(loc)" order: init is 0, co[i] is i + 1.
+std::uint32_t co_rank(const ExecutionGraph& g, EventId w) {
+    return w.is_init() ? 0 : g.co_position(w) + 1;
+}
+
+/// The coherence floor of a new access of `loc` whose happens-before prefix is `hb`: it may
+/// read, or be placed right after, only writes of rank ≥ the floor (CoWR, CoRR, CoWW, CoRW).
+std::uint32_t coherence_floor(const ExecutionGraph& g, graph::LocId loc, const View& hb) {
+    std::uint32_t floor = 0;
+    for (std::uint32_t t = 0; t < hb.size() && t < g.thread_count(); ++t) {
+        auto events = g.thread(t);
+        for (std::uint32_t i = 0; i < hb[t] && i < events.size(); ++i) {
+            const Event& e = events[i];
+            if (!e.is_access() || !(e.loc == loc)) continue;
+            floor = std::max(floor, e.is_write() ? co_rank(g, {t, i}) : co_rank(g, e.rf));
+        }
+    }
+    return floor;
+}
+
 }  // namespace
+
+View TrustExplorer::hb_before(const ExecutionGraph& g, EventId e) const {
+    return e.index > 0 ? model_.happens_before_prefix(g, {e.thread, e.index - 1}) : View{};
+}
 
 bool TrustExplorer::on_read(EventId r) {
     ExecutionGraph& g = graph();
     const graph::LocId loc = g[r].loc;
-    View prefix = r.index > 0 ? g.porf_prefix({r.thread, r.index - 1}) : View{};
-    // Candidates in co order, init first; keep the consistent ones.
+    const View prefix = r.index > 0 ? g.porf_prefix({r.thread, r.index - 1}) : View{};
+    const std::uint32_t floor = coherence_floor(g, loc, hb_before(g, r));
+    const bool whole_graph = !model_.coherence_decides(g);
+    // Candidates in co order from the coherence floor on; keep the consistent ones.
     std::vector<EventId> ok;
-    auto try_source = [&](EventId w) {
+    const auto co = g.co(loc);
+    for (std::uint32_t rank = floor; rank <= co.size(); ++rank) {
+        const EventId w = rank == 0 ? EventId::init() : co[rank - 1];
         if (g[r].rmw && g[r].rmw_succeeds_with(g.value_of(w, loc)) &&
             read_by_settled_rmw(g, loc, w, r, prefix))
-            return;
+            continue;
         g.set_rf(r, w);
-        if (consistent(g)) ok.push_back(w);
-    };
-    try_source(EventId::init());
-    const auto co = g.co(loc);
-    for (EventId w : std::vector<EventId>(co.begin(), co.end())) try_source(w);
+        if (!whole_graph || consistent(g)) ok.push_back(w);
+    }
     if (ok.empty()) return false;
     auto& work = frames_.back().work;
     for (std::size_t i = 0; i + 1 < ok.size(); ++i)
@@ -64,21 +89,39 @@ bool TrustExplorer::on_read(EventId r) {
 bool TrustExplorer::on_write(EventId w) {
     ExecutionGraph& g = graph();
     const graph::LocId loc = g[w].loc;
+    const std::uint32_t floor = coherence_floor(g, loc, hb_before(g, w));
+    const bool whole_graph = !model_.coherence_decides(g);
+    // Whether inserting w at index k of co(loc) splits an RMW from the write it read.
+    auto splits_rmw = [&](std::uint32_t k) {
+        auto co = g.co(loc);
+        if (k >= co.size() || !g[co[k]].rmw) return false;
+        const EventId src = g[{co[k].thread, co[k].index - 1}].rf;
+        return src == (k == 0 ? EventId::init() : co[k - 1]);
+    };
     if (g[w].rmw) {
         // Atomicity: an RMW's write directly follows, in co, the write its read half read.
-        EventId src = g[{w.thread, w.index - 1}].rf;
-        std::uint32_t pos = src.is_init() ? 0 : g.co_position(src) + 1;
-        g.co_insert(loc, pos, w);
+        const EventId src = g[{w.thread, w.index - 1}].rf;
+        const std::uint32_t k = co_rank(g, src);
+        const bool atomic_ok = !splits_rmw(k);
+        g.co_insert(loc, k, w);
         g.at(w).added_maximally = true;
         push_revisits(w);
-        return consistent(g);  // may break atomicity; the revisits just pushed can repair it
+        // Another RMW already read src: this execution is moot, but the revisits just pushed
+        // (which delete that RMW) are not.
+        if (!atomic_ok || k < floor) return false;
+        return !whole_graph || consistent(g);
     }
     const auto n = static_cast<std::uint32_t>(g.co(loc).size());
     std::vector<std::uint32_t> ok;
-    for (std::uint32_t pos = 0; pos <= n; ++pos) {
-        g.co_insert(loc, pos, w);
-        if (consistent(g)) ok.push_back(pos);
-        g.co_remove(w);
+    for (std::uint32_t k = floor; k <= n; ++k) {
+        if (splits_rmw(k)) continue;
+        if (whole_graph) {
+            g.co_insert(loc, k, w);
+            const bool c = consistent(g);
+            g.co_remove(w);
+            if (!c) continue;
+        }
+        ok.push_back(k);
     }
     if (ok.empty()) return false;
     auto& work = frames_.back().work;
@@ -198,7 +241,13 @@ bool TrustExplorer::apply_revisit(Frame& frame, const WorkItem& item) {
     // The revisiting write's prefix is settled: deleting it later would re-create this graph.
     for (std::uint32_t t = 0; t < prefix.size(); ++t)
         for (std::uint32_t i = 0; i < prefix[t]; ++i) next.at({t, i}).revisitable = false;
-    if (!consistent(next)) return false;
+    // r is now the last event of its thread and nothing kept is porf-after it, so coherence
+    // with its hb-prefix decides, as for a new read.
+    if (model_.coherence_decides(next)) {
+        if (co_rank(next, w) < coherence_floor(next, next[r].loc, hb_before(next, r))) return false;
+    } else if (!consistent(next)) {
+        return false;
+    }
     if (frame.work.empty())
         frame.graph = std::move(next);
     else

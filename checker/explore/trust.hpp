@@ -40,6 +40,8 @@ private:
     };
 
     bool consistent(const graph::ExecutionGraph& g) const;
+    /// What happens before e, excluding what e itself synchronises with.
+    graph::View hb_before(const graph::ExecutionGraph& g, graph::EventId e) const;
     void push_revisits(graph::EventId w);
     bool maximal_extension(const graph::ExecutionGraph& g, graph::EventId r, graph::EventId w,
                            const graph::View& kept) const;

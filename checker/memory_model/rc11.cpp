@@ -19,7 +19,7 @@ using graph::Order;
 
 class RC11 final : public Consistency {
 public:
-    explicit RC11(bool paper) : paper_(paper) {}
+    RC11(bool paper, bool sc_axiom) : paper_(paper), sc_axiom_(sc_axiom) {}
 
     bool consistent(const graph::Relations& r) const override {
         if (!(r.po | r.tc | r.rf).acyclic()) return false;
@@ -28,11 +28,17 @@ public:
         if (!hb.irreflexive()) return false;
         BitMatrix eco = r.eco();
         if (!hb.then(eco).irreflexive()) return false;
-        return sc_axiom(r, hb, eco);
+        return !sc_axiom_ || sc_axiom(r, hb, eco);
     }
 
     BitMatrix happens_before(const graph::Relations& r) const override {
         return r.happens_before(paper_);
+    }
+
+    graph::View happens_before_prefix(const graph::ExecutionGraph& g,
+                                      graph::EventId e) const override;
+    bool coherence_decides(const graph::ExecutionGraph& g) const override {
+        return !sc_axiom_ || !has_seq_cst(g);
     }
 
 private:
@@ -73,10 +79,70 @@ private:
     }
 
     bool paper_;
+    bool sc_axiom_;
 };
+
+/// Pushes the events whose hb-prefix a read of `w` acquires: for every write c of w's release
+/// sequence read backwards (w, then through rf;rmw), c if it is a release, the last release
+/// fence before c, and with the paper's rule the last release write to c's location before c.
+void push_release_heads(const graph::ExecutionGraph& g, graph::EventId w, bool paper,
+                        std::vector<graph::EventId>& out) {
+    while (!w.is_init()) {
+        const graph::Event& c = g[w];
+        if (is_release(c.order)) out.push_back(w);
+        for (std::uint32_t i = w.index; i-- > 0;) {
+            const graph::Event& p = g[{w.thread, i}];
+            if (p.kind == Kind::fence && is_release(p.order)) {
+                out.push_back({w.thread, i});
+                break;
+            }
+        }
+        if (paper && c.is_atomic())
+            for (std::uint32_t i = w.index; i-- > 0;) {
+                const graph::Event& p = g[{w.thread, i}];
+                if (p.is_write() && p.loc == c.loc && is_release(p.order)) {
+                    out.push_back({w.thread, i});
+                    break;
+                }
+            }
+        if (!(c.rmw && w.index > 0)) break;
+        w = g[{w.thread, w.index - 1}].rf;  // the RMW's read half read the previous write
+    }
+}
+
+graph::View RC11::happens_before_prefix(const graph::ExecutionGraph& g, graph::EventId e) const {
+    // hb = (po ∪ tc ∪ sw)+ is closed under po-predecessors, so a view (a prefix length per
+    // thread) represents it; grow it from e through every synchronisation source.
+    graph::View v(g.thread_count(), 0);
+    std::vector<graph::EventId> todo{e};
+    while (!todo.empty()) {
+        graph::EventId x = todo.back();
+        todo.pop_back();
+        if (x.is_init() || v[x.thread] > x.index) continue;
+        for (std::uint32_t i = v[x.thread]; i <= x.index; ++i) {
+            const graph::Event& ev = g[{x.thread, i}];
+            if (ev.kind == Kind::start || ev.kind == Kind::join) {
+                if (!ev.rf.is_init()) todo.push_back(ev.rf);
+            } else if (ev.is_read() && ev.is_atomic() && is_acquire(ev.order)) {
+                push_release_heads(g, ev.rf, paper_, todo);
+            } else if (ev.kind == Kind::fence && is_acquire(ev.order)) {
+                for (std::uint32_t j = 0; j < i; ++j) {
+                    const graph::Event& r = g[{x.thread, j}];
+                    if (r.is_read() && r.is_atomic()) push_release_heads(g, r.rf, paper_, todo);
+                }
+            }
+        }
+        v[x.thread] = x.index + 1;
+    }
+    return v;
+}
 
 }  // namespace
 
-std::unique_ptr<Consistency> make_rc11(bool paper) { return std::make_unique<RC11>(paper); }
+std::unique_ptr<Consistency> make_rc11(bool paper) { return make_rc11_family(paper, true); }
+
+std::unique_ptr<Consistency> make_rc11_family(bool paper, bool sc_axiom) {
+    return std::make_unique<RC11>(paper, sc_axiom);
+}
 
 }  // namespace hotcheck::memory_model

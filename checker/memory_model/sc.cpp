@@ -13,6 +13,13 @@ public:
     graph::BitMatrix happens_before(const graph::Relations& r) const override {
         return r.happens_before(false);
     }
+    // SC-consistent graphs are coherent with respect to po ∪ rf, so that prefix still bounds
+    // the candidates; acyclicity is then checked on the whole graph.
+    graph::View happens_before_prefix(const graph::ExecutionGraph& g,
+                                      graph::EventId e) const override {
+        return g.porf_prefix(e);
+    }
+    bool coherence_decides(const graph::ExecutionGraph&) const override { return false; }
 };
 
 }  // namespace

@@ -52,6 +52,7 @@ const RunResult& Execution::run(const std::function<void()>& body) {
     threads_.clear();
     threads_.emplace_back();
     threads_[0].body = body;
+    threads_[0].spawned = true;
     Execution* outer = g_current;
     g_current = this;
     while (!stopping_) {
@@ -155,7 +156,9 @@ void Execution::thread_main(std::uint32_t tid) {
         }
     }
     try {
-        threads_[tid].body();
+        // Run a copy that lives on this fiber's stack: spawns may move threads_ while it runs.
+        std::function<void()> body = std::move(threads_[tid].body);
+        body();
     } catch (const boost::context::detail::forced_unwind&) {
         throw;
     } catch (const std::exception& ex) {
@@ -384,13 +387,14 @@ std::uint32_t Execution::spawn(std::function<void()> body, SourceLoc where) {
     if (threads_.size() <= child) threads_.resize(child + 1);
     Thread& t = threads_[child];
     t.body = std::move(body);
+    t.spawned = true;
     t.spawned_by = id;
     return child;
 }
 
 void Execution::join(std::uint32_t thread, SourceLoc where) {
     if (unwinding_) return;
-    if (thread >= threads_.size() || thread == cur_ || !threads_[thread].body)
+    if (thread >= threads_.size() || thread == cur_ || !threads_[thread].spawned)
         stop(RunEnd::error, "invalid_join", fmt::format("T{} joins T{}, which it cannot", cur_, thread), where);
     threads_[cur_].join_target = thread;
     EventId id = begin_event(where);

@@ -79,6 +79,7 @@ private:
         boost::context::fiber scheduler;  ///< the scheduler while this thread runs
         std::function<void()> body;
         Status status = Status::runnable;
+        bool spawned = false;             ///< created in this run (by spawn, or thread 0)
         bool started = false;
         bool rmw_write_next = false;      ///< its next event is the write half of an RMW
         std::uint32_t join_target = ~0u;  ///< waiting to join this thread
