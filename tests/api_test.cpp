@@ -81,16 +81,25 @@ TEST_SUITE("api") {
         CHECK_THROWS_WITH_AS(atomic<int>{0}, doctest::Contains("outside of a model run"), std::logic_error);
     }
 
-    TEST_CASE("a deadlock (a thread joining itself through another) is a violation") {
+    TEST_CASE("an await that can never be satisfied is a liveness violation, not a blocked run") {
         Result r = explore({}, [] {
             atomic<int> gate{0};
             auto t = spawn([&] { await([&] { return gate.load() == 1; }); });
-            t.join();  // gate never opens: t blocks, so main waits forever
+            t.join();  // nobody ever opens the gate: t would spin forever
         });
-        // t is blocked at an await, so the execution is blocked, not a deadlock.
-        CHECK(r.verdict == Verdict::verified);
-        CHECK(r.executions == 0);
-        CHECK(r.blocked == 1);
+        CHECK(r.verdict == Verdict::violation);
+        REQUIRE(r.violation);
+        CHECK(r.violation->kind == "liveness");
+        CHECK(r.violation->message.find("T1 waits for an await at") != std::string::npos);
+        // The same wait with a thread that opens the gate: verified, one complete execution.
+        Result ok = explore({}, [] {
+            atomic<int> gate{0};
+            auto t = spawn([&] { await([&] { return gate.load() == 1; }); });
+            gate.store(1);
+            t.join();
+        });
+        CHECK(ok.verdict == Verdict::verified);
+        CHECK(ok.executions == 1);
     }
 }
 

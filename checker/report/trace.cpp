@@ -33,9 +33,13 @@ std::string operation(const graph::ExecutionGraph& g, EventId id) {
         case Kind::start: return "start";
         case Kind::end: return "end";
         case Kind::choice: return "choose";
-        case Kind::block: return e.aux == static_cast<std::uint32_t>(detail::BlockReason::Await)
-                                     ? "await (blocked)"
-                                     : "assume (blocked)";
+        case Kind::block:
+            switch (static_cast<detail::BlockReason>(e.aux)) {
+                case detail::BlockReason::Await: return "await (blocked)";
+                case detail::BlockReason::Lock: return "lock (blocked)";
+                case detail::BlockReason::Assume: return "assume (blocked)";
+            }
+            return "blocked";
     }
     return "?";
 }

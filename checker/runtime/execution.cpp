@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <exception>
 #include <memory>
 
@@ -23,6 +24,11 @@ Value normalize(Value v, detail::ValueShape shape) {
     v &= mask;
     if (shape.is_signed && (v >> (shape.bits - 1)) & 1) v |= ~mask;
     return v;
+}
+
+const char* base_name(const char* path) {
+    const char* slash = std::strrchr(path, '/');
+    return slash ? slash + 1 : path;
 }
 
 Value apply(detail::RmwOp op, Value old, Value operand) {
@@ -60,27 +66,7 @@ const RunResult& Execution::run(const std::function<void()>& body) {
         if (next == kNone) break;
         resume(next);
     }
-    if (!stopping_) {
-        // Nobody can move: finished, blocked at an assume/await, or stuck.
-        bool all_done = true, any_blocked = false;
-        for (auto& t : threads_) {
-            all_done &= t.status == Status::finished;
-            any_blocked |= t.status == Status::blocked;
-        }
-        if (all_done) {
-            result_.end = RunEnd::complete;
-        } else if (any_blocked) {
-            result_.end = RunEnd::blocked;
-        } else {
-            std::uint32_t stuck = 0;
-            while (threads_[stuck].status == Status::finished) ++stuck;
-            result_.end = RunEnd::violation;
-            result_.kind = "deadlock";
-            result_.thread = stuck;
-            result_.message = fmt::format("every unfinished thread is blocked (T{} waits to join T{})",
-                                          stuck, threads_[stuck].join_target);
-        }
-    }
+    if (!stopping_) classify_end();
     finish_run();
     g_current = outer;
     return result_;
@@ -98,6 +84,73 @@ void Execution::finish_run() {
     }
     g_current = outer;
     threads_.clear();
+}
+
+bool Execution::reads_latest(std::uint32_t t) const {
+    // The reads just before the block event are the await condition's.
+    for (std::uint32_t i = g_->thread_size(t) - 1; i-- > 0;) {
+        const Event& e = (*g_)[{t, i}];
+        if (!e.is_read()) break;
+        auto co = g_->co(e.loc);
+        const EventId latest = co.empty() ? EventId::init() : co.back();
+        if (e.rf != latest) return false;
+    }
+    return true;
+}
+
+void Execution::classify_end() {
+    // Blocked threads whose condition read only the latest writes can never move again: with
+    // every other thread finished or stuck, no write is left to come. An assume is a filter,
+    // not a wait, so an execution with a false assume is just blocked.
+    bool all_done = true, any_assume = false, all_stuck = true, any_lock = false, any_await = false;
+    std::string waits;
+    std::uint32_t first = kNone;
+    SourceLoc first_where{};
+    for (std::uint32_t t = 0; t < threads_.size(); ++t) {
+        const Thread& th = threads_[t];
+        if (!th.spawned || th.status == Status::finished) continue;
+        all_done = false;
+        if (th.status == Status::blocked) {
+            const Event& b = (*g_)[{t, g_->thread_size(t) - 1}];
+            const auto why = static_cast<detail::BlockReason>(b.aux);
+            if (why == detail::BlockReason::Assume) {
+                any_assume = true;
+                continue;
+            }
+            all_stuck &= reads_latest(t);
+            std::string what = "an await";
+            any_await |= why == detail::BlockReason::Await;
+            if (why == detail::BlockReason::Lock) {
+                any_lock = true;
+                const Event& cas = (*g_)[{t, g_->thread_size(t) - 2}];
+                what = cas.value == 0 ? "a lock" : fmt::format("a lock held by T{}", cas.value - 1);
+                if (cas.value == t + 1) what = "a lock it holds itself";
+            }
+            waits += fmt::format("; T{} waits for {} at {}:{}", t, what, base_name(b.where.file_name()),
+                                 b.where.line());
+            if (first == kNone || threads_[first].status != Status::blocked) first = t, first_where = b.where;
+        } else {
+            waits += fmt::format("; T{} waits to join T{}", t, th.join_target);
+            if (first == kNone) first = t;
+        }
+    }
+    if (all_done) {
+        result_.end = RunEnd::complete;
+    } else if (any_assume || !all_stuck) {
+        result_.end = RunEnd::blocked;
+    } else {
+        result_.end = RunEnd::violation;
+        // Joins only wait for others; the root cause is a lock cycle or a hopeless await.
+        const bool deadlock = any_lock || !any_await;
+        result_.kind = deadlock ? "deadlock" : "liveness";
+        result_.thread = first;
+        result_.where = first_where;
+        result_.message = deadlock
+                              ? "every unfinished thread waits forever"
+                              : "an await can never be satisfied: its condition read the latest "
+                                "values and no thread is left to change them";
+        result_.message += waits;
+    }
 }
 
 bool Execution::enabled(const Thread& t) const {
@@ -416,6 +469,11 @@ void Execution::join(std::uint32_t thread, SourceLoc where) {
 void Execution::check_failed(const char* message, SourceLoc where) {
     if (unwinding_) return;
     stop(RunEnd::violation, "assertion", message, where);
+}
+
+void Execution::violation(const char* kind, const char* message, SourceLoc where) {
+    if (unwinding_) return;
+    stop(RunEnd::violation, kind, message, where);
 }
 
 void Execution::block(detail::BlockReason why, SourceLoc where) {

@@ -67,6 +67,8 @@ public:
     std::uint32_t spawn(std::function<void()> body, SourceLoc where);
     void join(std::uint32_t thread, SourceLoc where);
     void check_failed(const char* message, SourceLoc where);
+    void violation(const char* kind, const char* message, SourceLoc where);
+    std::uint32_t self() const { return cur_; }
     void block(detail::BlockReason why, SourceLoc where);
     std::uint32_t choose(std::uint32_t n, SourceLoc where);
     void outcome(const char* name, std::int64_t value);
@@ -106,6 +108,10 @@ private:
     void write_event(LocId loc, Value v, graph::Order order, bool rmw, detail::RmwOp op,
                      SourceLoc where);
     void finish_run();
+    /// Nobody can move: a complete or blocked execution, or a deadlock / liveness violation.
+    void classify_end();
+    /// Whether the reads of the await that blocked thread t all read the latest write.
+    bool reads_latest(std::uint32_t t) const;
 
     exploration::Driver& driver_;
     graph::ExecutionGraph* g_ = nullptr;  ///< the driver's graph for this run

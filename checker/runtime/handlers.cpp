@@ -38,6 +38,10 @@ ThreadId spawn(std::function<void()> body, SourceLoc where) {
 }
 void join(ThreadId thread, SourceLoc where) { ex().join(thread, where); }
 void check_failed(const char* message, SourceLoc where) { ex().check_failed(message, where); }
+void violation(const char* kind, const char* message, SourceLoc where) {
+    ex().violation(kind, message, where);
+}
+ThreadId self() { return ex().self(); }
 void block(BlockReason why, SourceLoc where) { ex().block(why, where); }
 std::uint32_t choose(std::uint32_t n, SourceLoc where) { return ex().choose(n, where); }
 void outcome(const char* name, std::int64_t value) { ex().outcome(name, value); }

@@ -5,5 +5,6 @@
 #include <hotcheck/check.hpp>
 #include <hotcheck/memory_order.hpp>
 #include <hotcheck/model.hpp>
+#include <hotcheck/mutex.hpp>
 #include <hotcheck/thread.hpp>
 #include <hotcheck/var.hpp>

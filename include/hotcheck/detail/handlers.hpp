@@ -59,7 +59,7 @@ constexpr T from_value(Value v) {
 
 enum class RmwOp : std::uint8_t { Exchange, Add, Sub, And, Or, Xor };
 
-enum class BlockReason : std::uint8_t { Assume, Await };
+enum class BlockReason : std::uint8_t { Assume, Await, Lock };
 
 // --- memory accesses ---------------------------------------------------------------------------
 /// `name` (optional, must outlive the exploration) names the location in traces.
@@ -82,6 +82,10 @@ void join(ThreadId thread, SourceLoc where);
 
 // --- checks and nondeterminism -----------------------------------------------------------------
 void check_failed(const char* message, SourceLoc where);
+/// A property violation of the given kind (e.g. "lock_misuse"): stops the execution.
+void violation(const char* kind, const char* message, SourceLoc where);
+/// The calling model thread.
+ThreadId self();
 /// Stops the calling thread for the rest of this execution, which then counts as blocked.
 /// (Returns only while the runtime unwinds a finished execution.)
 void block(BlockReason why, SourceLoc where);

@@ -1,0 +1,91 @@
+// See runner.hpp.
+#include "cli/runner.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "report/json.hpp"
+
+namespace hotcheck::cli {
+
+ModelSpec effective_spec(const ModelSpec& spec, const RunSettings& settings) {
+    ModelSpec s = spec;
+    if (settings.forced_expect && *settings.forced_expect != spec.expect) {
+        s.expect = *settings.forced_expect;
+        s.violation_kind = nullptr;  // a kind declared for another verdict does not carry over
+    }
+    return s;
+}
+
+bool as_expected(const ModelSpec& spec, const Result& r) {
+    if (r.verdict != spec.expect) return false;
+    if (r.verdict == Verdict::violation && spec.violation_kind && r.violation)
+        return r.violation->kind == spec.violation_kind;
+    return true;
+}
+
+int run_models(const std::vector<const RegisteredModel*>& models, const RunSettings& settings,
+               std::ostream& out, std::ostream& err) {
+    Options base = settings.base;
+    const bool quiet = settings.quiet;
+    if (settings.progress && !quiet && isatty(STDERR_FILENO))
+        base.progress = [](std::uint64_t done, std::uint64_t blocked, double s) {
+            std::fprintf(stderr, "\r  %llu executions (%llu blocked), %.0f/s, %.1fs   ",
+                         static_cast<unsigned long long>(done), static_cast<unsigned long long>(blocked),
+                         done / (s > 0 ? s : 1), s);
+            std::fflush(stderr);
+        };
+
+    nlohmann::json results = nlohmann::json::array();
+    int passed = 0, failed = 0, errors = 0, inconclusive = 0;
+    for (const RegisteredModel* m : models) {
+        const ModelSpec spec = effective_spec(m->spec, settings);
+        Options o = base;
+        o.memory_model = settings.forced_model ? *settings.forced_model
+                                               : spec.memory_model.value_or(MemoryModel::rc11);
+        if (settings.verbose)
+            err << fmt::format("hotcheck: running {} under {}\n", m->name, to_string(o.memory_model));
+        Result r = explore(o, [body = m->body] { body(); });
+        if (base.progress) std::fprintf(stderr, "\r%*s\r", 60, "");
+        const bool ok = as_expected(spec, r);
+        std::string detail = fmt::format("{} ({} executions, {} blocked) {} {:.2f}s", to_string(r.verdict),
+                                         r.executions, r.blocked, to_string(o.memory_model), r.elapsed_s);
+        if (r.violation) detail += fmt::format(" — {}: {}", r.violation->kind, r.violation->message);
+        else if (r.verdict == Verdict::error && !r.error.empty()) detail += fmt::format(" — {}", r.error);
+        if (!ok) detail += fmt::format(" [expected {}]", to_string(spec.expect));
+        if (!ok || !quiet) out << fmt::format("{}  {:<44} {}\n", ok ? "PASS" : "FAIL", m->name, detail);
+        if (r.violation && (!ok || settings.show_expected_traces) && !quiet)
+            out << r.violation->trace_text << '\n';
+        if (r.verdict == Verdict::error) ++errors;
+        else if (r.verdict == Verdict::inconclusive && !ok) ++inconclusive;
+        else if (ok) ++passed;
+        else ++failed;
+        results.push_back(report::model_json(m->name, r, &spec, ok));
+    }
+    if (!settings.json_path.empty()) {
+        std::string text = report::document(std::move(results)).dump(2) + "\n";
+        if (settings.json_path == "-") {
+            out << text;
+        } else {
+            std::ofstream file(settings.json_path);
+            if (!file) {
+                err << fmt::format("hotcheck: cannot write {}\n", settings.json_path);
+                return kExitUsage;
+            }
+            file << text;
+        }
+    }
+    if (!quiet || failed || errors || inconclusive)
+        out << fmt::format("{} passed, {} failed\n", passed, failed + errors + inconclusive);
+    out.flush();
+    if (errors) return kExitUsage;
+    if (failed) return kExitViolation;
+    if (inconclusive) return kExitInconclusive;
+    return kExitOk;
+}
+
+}  // namespace hotcheck::cli

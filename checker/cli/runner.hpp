@@ -1,0 +1,39 @@
+// Running registered models against their expected verdicts and reporting the results: the one
+// implementation behind `hotcheck run`, `hotcheck check` and the main of models built with
+// hotcheck_add_model() (hotcheck::model_main).
+#pragma once
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <hotcheck/model.hpp>
+
+namespace hotcheck::cli {
+
+/// Exit codes (README): 0 as expected, 1 violation or unexpected verdict, 2 usage, model or
+/// compile error, 3 inconclusive.
+inline constexpr int kExitOk = 0, kExitViolation = 1, kExitUsage = 2, kExitInconclusive = 3;
+
+struct RunSettings {
+    Options base;                              ///< bounds, explorer, spurious CAS failures
+    std::optional<MemoryModel> forced_model;   ///< --model: overrides every model's own
+    std::optional<Verdict> forced_expect;      ///< --expect: overrides every model's declared verdict
+    bool quiet = false;                        ///< only failures and the summary of a failure
+    bool verbose = false;                      ///< say which model runs under which memory model
+    bool progress = true;                      ///< a progress line on stderr when it is a terminal
+    /// Print the counterexample of an expected violation too (models named explicitly).
+    bool show_expected_traces = false;
+    std::string json_path;                     ///< "" none, "-" standard output
+};
+
+/// `spec` with the settings' --expect applied.
+ModelSpec effective_spec(const ModelSpec& spec, const RunSettings& settings);
+bool as_expected(const ModelSpec& spec, const Result& r);
+
+/// Runs `models` in order, prints one PASS/FAIL line each (with the trace of a violation), the
+/// summary, and the JSON document when asked; returns the exit code.
+int run_models(const std::vector<const RegisteredModel*>& models, const RunSettings& settings,
+               std::ostream& out, std::ostream& err);
+
+}  // namespace hotcheck::cli
