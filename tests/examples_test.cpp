@@ -53,6 +53,7 @@ TEST_SUITE("examples") {
         for (const auto& m : registered_models()) {
             Options o;
             o.memory_model = m.spec.memory_model.value_or(MemoryModel::rc11);
+            o.leaks_are_violations = m.spec.leaks_are_violations;
             Result r = explore(o, [&] { m.body(); });
             INFO(m.name, ": ", to_string(r.verdict), " ", r.error,
                  (r.violation ? r.violation->trace_text : ""));

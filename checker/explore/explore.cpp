@@ -10,9 +10,11 @@
 
 #include <hotcheck/model.hpp>
 
+#include "check/lifetime.hpp"
 #include "explore/reference.hpp"
 #include "explore/trust.hpp"
 #include "graph/canonical.hpp"
+#include "report/dot.hpp"
 #include "report/trace.hpp"
 #include "runtime/execution.hpp"
 
@@ -74,9 +76,60 @@ Violation make_violation(const graph::ExecutionGraph& g, const runtime::RunResul
         v.file = slash ? slash + 1 : f;
         v.line = run.where.line();
     }
-    v.trace = report::trace_events(g, run.thread, true);
+    const auto highlight = report::violating_events(g, run.kind, run.message, run.thread, run.where);
+    v.trace = highlight.empty() ? report::trace_events(g, run.thread, true)
+                                : report::trace_events(g, highlight.front());
     v.trace_text = report::trace_text(v.trace, v);
+    v.dot = report::dot_graph(g, v, highlight);
     return v;
+}
+
+/// The checks that need a whole execution: data races and memory lifetimes. Returns the
+/// violation to stop on, if any; counts races and collects warnings in `result`.
+std::optional<Violation> after_execution(const graph::ExecutionGraph& g, const runtime::RunResult& run,
+                                         const Options& options,
+                                         const memory_model::Consistency& model, Result& result) {
+    const bool plain = has_plain_access(g), allocates = check::allocates(g);
+    if (!plain && !allocates) return std::nullopt;
+    graph::Relations rel(g);
+    const graph::BitMatrix hb = model.happens_before(rel);
+    auto violation_at = [&](std::string kind, std::string message, graph::EventId e,
+                            std::source_location where) {
+        runtime::RunResult r = run;
+        r.kind = std::move(kind);
+        r.message = std::move(message);
+        r.where = where;
+        r.thread = e.thread;
+        return make_violation(g, r);
+    };
+    if (plain) {
+        graph::Race race;
+        if (graph::find_race(rel, hb, race)) {
+            if (run.end == runtime::RunEnd::complete) ++result.racy_executions;
+            if (options.races_are_violations) {
+                const auto& a = g[race.first];
+                const auto& b = g[race.second];
+                return violation_at(
+                    "data_race",
+                    fmt::format("T{} {} and T{} {} of {} are not ordered by happens-before "
+                                "(at {}:{} and {}:{})",
+                                race.first.thread, a.is_write() ? "writes" : "reads", race.second.thread,
+                                b.is_write() ? "writes" : "reads", report::location_name(g, a.loc),
+                                a.where.file_name(), a.where.line(), b.where.file_name(), b.where.line()),
+                    race.second, b.where);
+            }
+        }
+    }
+    if (!allocates) return std::nullopt;
+    if (auto f = check::lifetime_violation(rel, hb)) return violation_at(f->kind, f->message, f->event, f->where);
+    if (run.end != runtime::RunEnd::complete) return std::nullopt;
+    for (auto& leak : check::leaks(g)) {
+        if (options.leaks_are_violations) return violation_at(leak.kind, leak.message, leak.event, leak.where);
+        if (result.warnings.size() < 20 &&
+            std::find(result.warnings.begin(), result.warnings.end(), leak.message) == result.warnings.end())
+            result.warnings.push_back(leak.message);
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -111,34 +164,19 @@ Result explore(const Options& options, const std::function<void()>& body) {
                     result.graph_keys.push_back(graph::canonical_key(g));
                 if (!complete) {
                     ++result.blocked;
+                    if (auto v = after_execution(g, run, options, *model, result)) {
+                        result.violation = std::move(v);
+                        result.verdict = Verdict::violation;
+                        stop = true;
+                    }
                     break;
                 }
                 ++result.executions;
                 outcomes.insert(outcome_tuple(run.outcomes));
-                if (has_plain_access(g)) {
-                    graph::Relations rel(g);
-                    graph::Race race;
-                    if (graph::find_race(rel, model->happens_before(rel), race)) {
-                        ++result.racy_executions;
-                        if (options.races_are_violations) {
-                            runtime::RunResult r = run;
-                            r.kind = "data_race";
-                            const auto& a = g[race.first];
-                            const auto& b = g[race.second];
-                            r.message = fmt::format(
-                                "T{} {} and T{} {} of {} are not ordered by happens-before "
-                                "(at {}:{} and {}:{})",
-                                race.first.thread, a.is_write() ? "writes" : "reads",
-                                race.second.thread, b.is_write() ? "writes" : "reads",
-                                report::location_name(g, a.loc), a.where.file_name(),
-                                a.where.line(), b.where.file_name(), b.where.line());
-                            r.where = b.where;
-                            r.thread = race.second.thread;
-                            result.violation = make_violation(g, r);
-                            result.verdict = Verdict::violation;
-                            stop = true;
-                        }
-                    }
+                if (auto v = after_execution(g, run, options, *model, result)) {
+                    result.violation = std::move(v);
+                    result.verdict = Verdict::violation;
+                    stop = true;
                 }
                 break;
             }

@@ -34,6 +34,8 @@ std::string canonical_key(const ExecutionGraph& g) {
             if (e.is_access()) s += fmt::format("@{}={}", loc(e.loc), e.value);
             if (e.is_read()) s += fmt::format("<{}", id(e.rf));
             if (e.kind == Kind::choice) s += fmt::format("={}", e.value);
+            if (e.kind == Kind::alloc || e.kind == Kind::free)
+                s += fmt::format("@{}", loc(LocId{static_cast<std::uint32_t>(e.value)}));
             if (e.kind == Kind::spawn || e.kind == Kind::join)
                 s += fmt::format(":{}", e.value < name.size() ? name[e.value] : "?");
             s += ' ';

@@ -27,6 +27,8 @@ enum class Kind : std::uint8_t {
     end,     ///< last event of a finished thread; synchronises with its join
     choice,  ///< data nondeterminism; value: the chosen alternative, aux: how many
     block,   ///< the thread stopped here for good (assume/await false, error)
+    alloc,   ///< value: the first cell's LocId, aux: how many cells
+    free,    ///< value: the first cell's LocId of the freed block
 };
 const char* to_string(Kind k);
 

@@ -28,6 +28,8 @@ const char* to_string(Kind k) {
         case Kind::end: return "end";
         case Kind::choice: return "choice";
         case Kind::block: return "block";
+        case Kind::alloc: return "alloc";
+        case Kind::free: return "free";
     }
     return "?";
 }

@@ -17,6 +17,10 @@ struct LocationInfo {
     bool defined = false;
     std::source_location where{};
     const char* name = nullptr;  ///< given by the model, for traces
+    /// Cell of an allocated block: the block's first cell (the block's identity), else none.
+    LocId block{};
+    std::uint32_t cell = 0;       ///< index of this cell in its block
+    bool uninitialized = false;   ///< allocated without a value: reading init is a bug
 };
 
 /// Per-thread prefix lengths: view[t] = how many of thread t's events are in the set.
@@ -33,6 +37,10 @@ public:
 
     void define_location(LocId l, const LocationInfo& info);
     const LocationInfo& location(LocId l) const { return slot(l).info; }
+    bool has_location(LocId l) const {
+        auto t = loc_thread(l), i = loc_ordinal(l);
+        return t < locs_.size() && i < locs_[t].size() && locs_[t][i].info.defined;
+    }
     /// Calls f(LocId) for every defined location.
     template <class F>
     void for_each_location(F&& f) const {

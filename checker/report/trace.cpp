@@ -33,6 +33,8 @@ std::string operation(const graph::ExecutionGraph& g, EventId id) {
         case Kind::start: return "start";
         case Kind::end: return "end";
         case Kind::choice: return "choose";
+        case Kind::alloc: return "alloc";
+        case Kind::free: return "free";
         case Kind::block:
             switch (static_cast<detail::BlockReason>(e.aux)) {
                 case detail::BlockReason::Await: return "await (blocked)";
@@ -47,7 +49,8 @@ std::string operation(const graph::ExecutionGraph& g, EventId id) {
 
 std::string location_name(const graph::ExecutionGraph& g, graph::LocId l) {
     const auto& info = g.location(l);
-    if (info.name) return info.name;
+    const bool array_cell = !(info.block == graph::LocId{}) && (info.cell > 0 || info.uninitialized);
+    if (info.name) return array_cell ? fmt::format("{}[{}]", info.name, info.cell) : info.name;
     if (info.where.line() == 0) return fmt::format("L{}.{}", graph::ExecutionGraph::loc_thread(l),
                                                    graph::ExecutionGraph::loc_ordinal(l));
     return fmt::format("{}:{}", basename(info.where.file_name()), info.where.line());
@@ -55,6 +58,11 @@ std::string location_name(const graph::ExecutionGraph& g, graph::LocId l) {
 
 std::vector<TraceEvent> trace_events(const graph::ExecutionGraph& g, std::uint32_t failing_thread,
                                      bool mark_failing) {
+    const std::uint32_t n = g.thread_size(failing_thread);
+    return trace_events(g, mark_failing && n ? EventId{failing_thread, n - 1} : EventId::init());
+}
+
+std::vector<TraceEvent> trace_events(const graph::ExecutionGraph& g, graph::EventId failing) {
     // Linearise po ∪ rf ∪ spawn/join: among threads whose next event has its sources emitted,
     // take the earliest added.
     const auto nt = g.thread_count();
@@ -87,11 +95,14 @@ std::vector<TraceEvent> trace_events(const graph::ExecutionGraph& g, std::uint32
             te.location = location_name(g, e.loc);
             te.value = fmt::format("{}", static_cast<std::int64_t>(e.value));
         }
+        if (e.kind == Kind::alloc || e.kind == Kind::free)
+            te.location = location_name(g, graph::LocId{static_cast<std::uint32_t>(e.value)});
+        if (e.kind == Kind::alloc) te.value = fmt::format("{} cells", e.aux);
         if (e.is_read())
             te.reads_from = e.rf.is_init() ? "init" : fmt::format("T{}#{}", e.rf.thread, e.rf.index);
         if (e.kind == Kind::spawn || e.kind == Kind::join) te.value = fmt::format("T{}", e.value);
         if (e.kind == Kind::choice) te.value = fmt::format("{}", e.value);
-        te.failing = mark_failing && id.thread == failing_thread && id.index + 1 == g.thread_size(id.thread);
+        te.failing = id == failing;
         out.push_back(std::move(te));
     }
     return out;
@@ -113,6 +124,209 @@ std::string trace_text(const std::vector<TraceEvent>& events, const Violation& v
     s += fmt::format("  {}: {}", v.kind, v.message);
     if (v.line) s += fmt::format(" (at {}:{})", v.file, v.line);
     s += '\n';
+    return s;
+}
+
+
+// --- the story and the column layout -------------------------------------------------------------
+
+namespace {
+
+/// Display width of UTF-8 text: its code points.
+std::size_t width_of(std::string_view s) {
+    std::size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+/// `s` cut to `w` columns, ending in "…" when cut.
+std::string fit(std::string_view s, std::size_t w) {
+    if (width_of(s) <= w) return std::string(s);
+    if (w == 0) return "";
+    std::string out;
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if ((c & 0xC0) != 0x80 && ++n > w - 1) break;
+        out += s[i];
+    }
+    return out + "…";
+}
+
+std::string pad(std::string s, std::size_t w) {
+    std::size_t n = width_of(s);
+    if (n < w) s.append(w - n, ' ');
+    return s;
+}
+
+std::string rtrim(std::string s) {
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s;
+}
+
+/// `text` broken at spaces into lines of at most `width` columns, continuation lines indented.
+std::string wrap_text(std::string_view text, std::size_t width, std::string_view first_indent,
+                      std::string_view indent) {
+    std::string out, line(first_indent);
+    bool empty = true;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t j = text.find(' ', i);
+        if (j == std::string_view::npos) j = text.size();
+        std::string_view word = text.substr(i, j - i);
+        i = j + 1;
+        if (word.empty()) continue;
+        if (!empty && width_of(line) + 1 + width_of(word) > width) {
+            out += line + '\n';
+            line = indent;
+            empty = true;
+        }
+        if (!empty) line += ' ';
+        line += fit(word, width - width_of(line));
+        empty = false;
+    }
+    if (!empty) out += line + '\n';
+    return out;
+}
+
+bool is_blocked_op(std::string_view op) { return op.find("(blocked)") != std::string_view::npos; }
+
+bool is_write_op(std::string_view op) {
+    return op == "store" || op == "write" || op == "rmw.write";
+}
+
+std::string short_op(std::string_view op) {
+    if (op == "load") return "ld";
+    if (op == "store") return "st";
+    if (op == "read") return "rd";
+    if (op == "write") return "wr";
+    if (op == "rmw.read") return "rmw.ld";
+    if (op == "rmw.write") return "rmw.st";
+    if (op == "cas.read") return "cas.ld";
+    if (is_blocked_op(op)) return fmt::format("blocked ({})", op.substr(0, op.find(" (")));
+    return std::string(op);
+}
+
+std::string location_value(const TraceEvent& e) {
+    if (e.location.empty()) return e.value;
+    return e.value.empty() ? e.location : e.location + "=" + e.value;
+}
+
+/// "T2 reads data=0 from init", "T1 writes x=1", "T1 blocks in lock", ...
+std::string describe(const TraceEvent& e) {
+    const std::string t = fmt::format("T{}", e.thread);
+    if (!e.reads_from.empty()) return fmt::format("{} reads {} from {}", t, location_value(e), e.reads_from);
+    if (is_write_op(e.operation)) return fmt::format("{} writes {}", t, location_value(e));
+    if (is_blocked_op(e.operation))
+        return fmt::format("{} blocks in {}", t, e.operation.substr(0, e.operation.find(" (")));
+    if (e.operation == "end") return t + " ends";
+    if (e.operation == "spawn") return fmt::format("{} spawns {}", t, e.value);
+    if (e.operation == "join") return fmt::format("{} joins {}", t, e.value);
+    std::string lv = location_value(e);
+    return fmt::format("{} {}{}{}", t, e.operation, lv.empty() ? "" : " ", lv);
+}
+
+/// One cell of the column layout, at most `w` columns: "#2 ld acq flag=1<T1#2".
+std::string cell(const TraceEvent& e, std::size_t w) {
+    std::string head = fmt::format("#{} {}", e.index, short_op(e.operation));
+    if (!e.order.empty() && e.order != "na") head += " " + e.order;
+    std::string tail;
+    if (!e.value.empty()) tail += (e.location.empty() ? " " : "=") + e.value;
+    if (!e.reads_from.empty()) tail += "<" + e.reads_from;
+    std::string loc = e.location;
+    if (!loc.empty()) {
+        head += ' ';
+        const std::size_t fixed = width_of(head) + width_of(tail);
+        if (fixed + width_of(loc) > w && fixed + 3 <= w) loc = fit(loc, w - fixed);
+    }
+    return fit(head + loc + tail, w);
+}
+
+}  // namespace
+
+std::string trace_story(const Violation& v) {
+    const auto& tr = v.trace;
+    if (tr.empty()) return v.kind + ": " + v.message;
+    std::size_t f = tr.size() - 1;
+    for (std::size_t i = 0; i < tr.size(); ++i)
+        if (tr[i].failing) {
+            f = i;
+            break;
+        }
+    const TraceEvent& fe = tr[f];
+    // The reads before it in its thread, those from other threads first, then from init.
+    std::vector<std::size_t> deps;
+    for (int pass = 0; pass < 2 && deps.size() < 2; ++pass)
+        for (std::size_t i = f; i-- > 0 && deps.size() < 2;) {
+            const TraceEvent& e = tr[i];
+            if (e.thread != fe.thread || e.reads_from.empty()) continue;
+            const bool from_init = e.reads_from == "init";
+            const bool own = e.reads_from.rfind(fmt::format("T{}#", e.thread), 0) == 0;
+            if (pass == 0 ? (from_init || own) : !from_init) continue;
+            deps.push_back(i);
+        }
+    std::sort(deps.begin(), deps.end());
+    std::string s = describe(fe);
+    for (std::size_t k = 0; k < deps.size(); ++k) {
+        const TraceEvent& d = tr[deps[k]];
+        s += fmt::format("{} {} from {}", k == 0 ? " after reading" : " and", location_value(d),
+                         d.reads_from);
+    }
+    std::string what = v.kind == "assertion" ? "assertion fails" : v.kind;
+    std::replace(what.begin(), what.end(), '_', ' ');
+    s += "; " + what;
+    if (v.line) s += fmt::format(" at {}:{}", v.file, v.line);
+    return s;
+}
+
+std::string trace_columns(const Violation& v, std::size_t width) {
+    std::uint32_t nt = 0;
+    std::vector<const TraceEvent*> rows;
+    std::size_t srcw = 0;
+    for (const auto& e : v.trace) {
+        nt = std::max(nt, e.thread + 1);
+        if (e.operation == "start") continue;  // the spawn says it; the thread's column shows it
+        rows.push_back(&e);
+        if (e.line) srcw = std::max(srcw, width_of(fmt::format("{}:{}", e.file, e.line)));
+    }
+    nt = std::max<std::uint32_t>(nt, 1);
+    const std::size_t numw = std::max<std::size_t>(2, fmt::format("{}", rows.size()).size());
+    const std::size_t prefix = 1 + numw + 2;  // "> 11  "
+    // A source column when the threads leave room for it (up to 3 threads in 100 columns).
+    srcw = std::min<std::size_t>(srcw, 28);
+    std::size_t colw = 0;
+    bool with_source = false;
+    if (srcw && width > prefix + srcw) {
+        colw = std::min<std::size_t>(30, (width - prefix - srcw) / nt);
+        with_source = colw >= 18;
+    }
+    if (!with_source) colw = std::min<std::size_t>(30, width > prefix ? (width - prefix) / nt : 0);
+    colw = std::max<std::size_t>(colw, 6);
+    const std::size_t cellw = colw - 1;
+
+    std::string s = wrap_text(trace_story(v), width, "", "  ");
+    std::string header = pad("", prefix);
+    for (std::uint32_t t = 0; t < nt; ++t) header += pad(fmt::format("T{}", t), colw);
+    if (with_source) header += "source";
+    s += rtrim(header) + '\n';
+    std::string rule = pad("", prefix);
+    for (std::uint32_t t = 0; t < nt; ++t) rule += pad(std::string(cellw, '-'), colw);
+    if (with_source) rule += std::string(std::min<std::size_t>(srcw, 6), '-');
+    s += rtrim(rule) + '\n';
+    std::size_t n = 0;
+    for (const TraceEvent* e : rows) {
+        std::string line = fmt::format("{}{:>{}}  ", e->failing ? ">" : " ", ++n, numw);
+        line += pad("", colw * e->thread);
+        line += pad(cell(*e, cellw), colw);
+        if (with_source) {
+            line += pad("", colw * (nt - 1 - e->thread));
+            if (e->line) line += fit(fmt::format("{}:{}", e->file, e->line), srcw);
+        }
+        s += rtrim(line) + '\n';
+    }
+    std::string headline = fmt::format("{}: {}", v.kind, v.message);
+    if (v.line) headline += fmt::format(" (at {}:{})", v.file, v.line);
+    s += wrap_text(headline, width, "  ", "    ");
     return s;
 }
 

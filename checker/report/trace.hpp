@@ -13,9 +13,21 @@ namespace hotcheck::report {
 /// free), described for a person. `failing_thread` marks that thread's last event.
 std::vector<TraceEvent> trace_events(const graph::ExecutionGraph& g, std::uint32_t failing_thread,
                                      bool mark_failing);
+/// The same, marking exactly `failing` (none for EventId::init()).
+std::vector<TraceEvent> trace_events(const graph::ExecutionGraph& g, graph::EventId failing);
 
 /// The trace as text, one event a line, followed by the violation's headline.
 std::string trace_text(const std::vector<TraceEvent>& events, const Violation& v);
+
+/// One sentence on how the violation comes about, from the failing event and the reads before
+/// it in its thread, e.g. "T2 reads data=0 from init after reading flag=1 from T1#2; assertion
+/// fails at message_passing.cpp:39".
+std::string trace_story(const Violation& v);
+
+/// The trace with one column per thread (`hotcheck run --trace columns`): the story, then one
+/// row per event in execution order in its thread's column, abbreviated to fit `width`
+/// characters (4 threads fit 100), then the violation's headline.
+std::string trace_columns(const Violation& v, std::size_t width = 100);
 
 /// A short display name for a location: where it was created.
 std::string location_name(const graph::ExecutionGraph& g, graph::LocId l);

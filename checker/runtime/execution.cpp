@@ -6,6 +6,7 @@
 #include <exception>
 #include <memory>
 
+#include "report/trace.hpp"
 #include "runtime/orders.hpp"
 
 namespace hotcheck::runtime {
@@ -296,6 +297,7 @@ Value Execution::read_event(LocId loc, Order order, bool rmw, const Event* cas_p
     if (is_replay(cur_)) {
         const Event& e = replayed(id, Kind::read, loc, where);
         ++threads_[cur_].next_index;
+        check_initialized(e, where);
         return e.value;
     }
     Event e = cas_proto ? *cas_proto : Event{};
@@ -307,7 +309,17 @@ Value Execution::read_event(LocId loc, Order order, bool rmw, const Event* cas_p
     e.where = where;
     id = append(e);
     if (!driver_.on_read(id)) stop(RunEnd::dropped, "", "", where);
+    check_initialized((*g_)[id], where);
     return (*g_)[id].value;
+}
+
+void Execution::check_initialized(const Event& read, SourceLoc where) {
+    // Caught here, not only after the execution, so it is reported before its consequences.
+    if (read.rf.is_init() && g_->location(read.loc).uninitialized)
+        stop(RunEnd::violation, "uninitialized_read",
+             fmt::format("T{} reads {} at {}:{} before anything was written to it", cur_,
+                         report::location_name(*g_, read.loc), base_name(where.file_name()), where.line()),
+             where);
 }
 
 void Execution::write_event(LocId loc, Value v, Order order, bool rmw, detail::RmwOp op,
@@ -414,6 +426,57 @@ void Execution::fence(memory_order order, SourceLoc where) {
     Event e;
     e.kind = Kind::fence;
     e.order = *o;
+    e.where = where;
+    append(e);
+    if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", where);
+}
+
+LocId Execution::alloc_block(std::uint32_t n, Value init, bool initialized,
+                             detail::ValueShape shape, const char* name, SourceLoc where) {
+    if (unwinding_) return {};
+    if (n == 0) stop(RunEnd::error, "invalid_alloc", "an allocation of zero cells", where);
+    EventId id = begin_event(where);
+    const LocId first =
+        graph::ExecutionGraph::make_loc(cur_, threads_[cur_].locations_created);
+    if (is_replay(cur_)) {
+        replayed(id, Kind::alloc, {}, where);
+        ++threads_[cur_].next_index;
+    } else {
+        Event e;
+        e.kind = Kind::alloc;
+        e.value = first.raw;
+        e.aux = n;
+        e.where = where;
+        append(e);
+        if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", where);
+    }
+    for (std::uint32_t i = 0; i < n; ++i) {
+        LocId cell = new_location(init, shape, true, where, name);
+        graph::LocationInfo info = g_->location(cell);
+        info.block = first;
+        info.cell = i;
+        info.uninitialized = !initialized;
+        g_->define_location(cell, info);
+    }
+    return first;
+}
+
+void Execution::free_block(LocId first, SourceLoc where) {
+    if (unwinding_) return;
+    const bool valid = first.raw != LocId{}.raw && g_->has_location(first) &&
+                       g_->location(first).block == first;
+    if (!valid)
+        stop(RunEnd::violation, "invalid_free", "free of a pointer that is not an allocated block",
+             where);
+    EventId id = begin_event(where);
+    if (is_replay(cur_)) {
+        replayed(id, Kind::free, {}, where);
+        ++threads_[cur_].next_index;
+        return;
+    }
+    Event e;
+    e.kind = Kind::free;
+    e.value = first.raw;
     e.where = where;
     append(e);
     if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", where);

@@ -64,6 +64,9 @@ public:
     bool compare_exchange(LocId loc, Value& expected, Value desired, memory_order success,
                           memory_order failure, bool weak, SourceLoc where);
     void fence(memory_order order, SourceLoc where);
+    LocId alloc_block(std::uint32_t n, Value init, bool initialized, detail::ValueShape shape,
+                      const char* name, SourceLoc where);
+    void free_block(LocId first, SourceLoc where);
     std::uint32_t spawn(std::function<void()> body, SourceLoc where);
     void join(std::uint32_t thread, SourceLoc where);
     void check_failed(const char* message, SourceLoc where);
@@ -108,6 +111,8 @@ private:
     void write_event(LocId loc, Value v, graph::Order order, bool rmw, detail::RmwOp op,
                      SourceLoc where);
     void finish_run();
+    /// A read of an allocated cell that was never written is a violation.
+    void check_initialized(const graph::Event& read, SourceLoc where);
     /// Nobody can move: a complete or blocked execution, or a deadlock / liveness violation.
     void classify_end();
     /// Whether the reads of the await that blocked thread t all read the latest write.

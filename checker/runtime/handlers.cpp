@@ -33,6 +33,11 @@ bool compare_exchange(LocId loc, Value& expected, Value desired, memory_order su
 Value na_load(LocId loc, SourceLoc where) { return ex().na_load(loc, where); }
 void na_store(LocId loc, Value v, SourceLoc where) { ex().na_store(loc, v, where); }
 void fence(memory_order order, SourceLoc where) { ex().fence(order, where); }
+LocId alloc_block(std::uint32_t n, Value init, bool initialized, ValueShape shape, const char* name,
+                  SourceLoc where) {
+    return ex().alloc_block(n, init, initialized, shape, name, where);
+}
+void free_block(LocId first, SourceLoc where) { ex().free_block(first, where); }
 ThreadId spawn(std::function<void()> body, SourceLoc where) {
     return ex().spawn(std::move(body), where);
 }

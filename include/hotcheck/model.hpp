@@ -42,6 +42,8 @@ struct Options {
     /// Off: a data race is counted (Result::racy_executions) instead of being a violation;
     /// the litmus front end uses this to report herd7's "undef".
     bool races_are_violations = true;
+    /// A block allocated and never freed is a `leak` violation (otherwise a warning).
+    bool leaks_are_violations = false;
     /// Keep the canonical key of every complete graph in Result::graph_keys (for tests).
     bool collect_graphs = false;
     /// Called roughly every second with the executions so far (progress display).
@@ -70,6 +72,7 @@ struct Violation {
     std::uint32_t line = 0;
     std::vector<TraceEvent> trace;  ///< events in execution (stamp) order
     std::string trace_text;         ///< the trace rendered as text
+    std::string dot;                ///< the execution graph in Graphviz DOT, violating events in red
 };
 
 struct Result {
@@ -79,13 +82,29 @@ struct Result {
     std::uint64_t blocked = 0;     ///< executions cut by assume/await
     std::uint64_t racy_executions = 0;  ///< complete executions with a data race
     std::vector<std::string> graph_keys;  ///< with Options::collect_graphs
+    std::vector<std::string> warnings;    ///< distinct warnings (e.g. leaks), at most 20
     std::vector<std::string> outcomes;  ///< sorted, distinct "name=value,..." tuples
     double elapsed_s = 0;
     std::optional<Violation> violation;
     std::string error;  ///< for Verdict::error and inconclusive: why
 };
 
-/// Explores every execution of `body` (run as thread 0) under `options`.
+/// Explores every execution of `body` (run as thread 0) under `options`: the library entry
+/// point, for asserting on a model from any unit test (like loom's `model()`). `body` runs once
+/// per consistent execution graph and must create its atomics, vars and threads itself.
+///
+///     TEST_CASE("two relaxed increments never lose one") {
+///         hotcheck::Result r = hotcheck::explore({}, [] {
+///             hotcheck::atomic<int> n{0};
+///             auto t = hotcheck::spawn([&] { n.fetch_add(1, hotcheck::relaxed); });
+///             n.fetch_add(1, hotcheck::relaxed);
+///             t.join();
+///             hotcheck::check(n.load() == 2, "no lost update");
+///         });
+///         CHECK(r.verdict == hotcheck::Verdict::verified);  // r.violation->trace_text if not
+///     }
+///
+/// The documented, tested example: tests/explore_example_test.cpp; more in docs/sdk.md.
 Result explore(const Options& options, const std::function<void()>& body);
 
 /// What a registered model declares about itself.
@@ -93,6 +112,7 @@ struct ModelSpec {
     Verdict expect = Verdict::verified;     ///< the verdict `hotcheck run` gates on
     const char* violation_kind = nullptr;   ///< with expect == violation: the kind, if fixed
     std::optional<MemoryModel> memory_model;  ///< overrides the command line's default
+    bool leaks_are_violations = false;        ///< Options::leaks_are_violations for this model
     const char* description = "";
 };
 

@@ -75,6 +75,13 @@ Value na_load(LocId loc, SourceLoc where);
 void na_store(LocId loc, Value v, SourceLoc where);
 void fence(memory_order order, SourceLoc where);
 
+// --- allocation with lifetime checks ------------------------------------------------------------
+/// Allocates `n` cells (initialised to `init` unless `initialized` is false) and returns the
+/// first cell; the others follow it (LocId::raw + i).
+LocId alloc_block(std::uint32_t n, Value init, bool initialized, ValueShape shape,
+                  const char* name, SourceLoc where);
+void free_block(LocId first, SourceLoc where);
+
 // --- threads -----------------------------------------------------------------------------------
 using ThreadId = std::uint32_t;
 ThreadId spawn(std::function<void()> body, SourceLoc where);
