@@ -28,7 +28,7 @@ struct Range {
 
 int default_start(const std::string& f) {
     if (f == "indexer") return 12;
-    if (f == "fib_bench") return 1;
+    if (f == "fib_bench" || f == "dekker" || f == "peterson" || f == "seqlock") return 1;
     return 2;
 }
 }  // namespace

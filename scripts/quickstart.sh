@@ -26,6 +26,7 @@ cmake --build "$build" -j"$(nproc)"
 
 case "$what" in
   run)  "$build/hotcheck" run --all ;;
-  test) ctest --test-dir "$build" --output-on-failure -j"$(nproc)" ;;
+  test) ctest --test-dir "$build" --output-on-failure -j"$(nproc)"
+        bash scripts/downstream.sh "$build" ;;  # install, build and test examples/downstream
   *)    echo "usage: $0 run|test" >&2; exit 2 ;;
 esac

@@ -39,6 +39,21 @@ bool allocates(const graph::ExecutionGraph& g) {
 
 std::optional<Finding> lifetime_violation(const graph::Relations& r, const graph::BitMatrix& hb) {
     const auto& g = r.g;
+    // An allocation initialises its cells with plain writes: every access must happen after it.
+    for (std::uint32_t a = 0; a < r.n; ++a) {
+        const Event& ae = r.ev(a);
+        if (ae.kind != Kind::alloc) continue;
+        for (std::uint32_t x = 0; x < r.n; ++x) {
+            const Event& xe = r.ev(x);
+            if (!xe.is_access() || !(g.location(xe.loc).block == block_of(ae)) || hb.get(a, x)) continue;
+            return Finding{"data_race",
+                           fmt::format("T{} {} {} at {}, which is not ordered after its allocation "
+                                       "(and initialisation) by T{} at {}",
+                                       r.ids[x].thread, xe.is_write() ? "writes" : "reads",
+                                       cell_name(g, xe.loc), at(xe), r.ids[a].thread, at(ae)),
+                           r.ids[x], xe.where};
+        }
+    }
     for (std::uint32_t f = 0; f < r.n; ++f) {
         const Event& fe = r.ev(f);
         if (fe.kind != Kind::free) continue;

@@ -1,10 +1,12 @@
-// The hotcheck command line: list, run and litmus. Exit codes (DESIGN.md): 0 as expected or
-// verified, 1 violation or unexpected verdict, 2 usage or model error, 3 inconclusive.
+// The hotcheck command line: list, run, check, litmus and help. Exit codes (DESIGN.md): 0 as
+// expected or verified, 1 violation or unexpected verdict, 2 usage, model or compile error,
+// 3 inconclusive.
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -12,22 +14,27 @@
 
 #include <hotcheck/model.hpp>
 
+#include "cli/check.hpp"
+#include "cli/help.hpp"
+#include "cli/runner.hpp"
 #include "litmus/output.hpp"
-#include "report/json.hpp"
 
 namespace po = boost::program_options;
 using namespace hotcheck;
 
 namespace {
 
-constexpr int kExitOk = 0, kExitViolation = 1, kExitUsage = 2, kExitInconclusive = 3;
+using cli::kExitOk, cli::kExitUsage;
 
 const char* kUsage = R"(hotcheck — exhaustive model checking of concurrent C++ models (RC11, RA, SC)
 
 usage:
   hotcheck list [PATTERN]                 list the bundled models (PATTERN: a regex)
   hotcheck run NAME... | --all [options]  check models against their expected verdicts
+  hotcheck check FILE.cpp [NAME...] [--cxx-flags FLAGS] [--rebuild] [run options]
+                                          compile a model file outside the tree, check its models
   hotcheck litmus FILE... [options]       run herd7 C litmus tests
+  hotcheck help [COMMAND]                 the manual page of a command (list, run, check, litmus)
   hotcheck --help | --version
 
 run options:
@@ -38,14 +45,22 @@ run options:
   --timeout S             stop after S seconds (inconclusive, exit 3)
   --max-events N          per-thread event bound (default 2000; past it: bound exceeded)
   --json FILE             write results as JSON (docs/json-schema.md); '-' for stdout
+  --dot FILE              write the violation's execution graph as Graphviz DOT
+  --svg FILE              ... rendered to SVG (needs Graphviz's dot)
+  --junit FILE            write JUnit XML (one testcase per model)
+  --trace L               trace layout: list (default) or columns (one column per thread)
   --spurious-cas          let compare_exchange_weak fail spuriously
   -v, --verbose           debug logging       -q, --quiet   only failures
+
+check options (and every run option):
+  --cxx-flags FLAGS       extra compiler flags, e.g. --cxx-flags='-DBUGGY -O0'
+  --rebuild               compile even if the cache ($XDG_CACHE_HOME/hotcheck) is up to date
 
 litmus options:
   --model M               as above
   --format F              text (herd7-like, default), json or tsv (herd-expected.tsv columns)
 
-exit codes: 0 as expected, 1 violation or unexpected verdict, 2 usage or model error,
+exit codes: 0 as expected, 1 violation or unexpected verdict, 2 usage, model or compile error,
             3 inconclusive (a bound or time limit was reached)
 )";
 
@@ -68,40 +83,54 @@ int cmd_list(const std::vector<std::string>& args) {
     return kExitOk;
 }
 
-bool as_expected(const ModelSpec& spec, const Result& r) {
-    if (r.verdict != spec.expect) return false;
-    if (r.verdict == Verdict::violation && spec.violation_kind && r.violation)
-        return r.violation->kind == spec.violation_kind;
-    return true;
-}
-
-int cmd_run(const std::vector<std::string>& args) {
-    po::options_description desc;
-    desc.add_options()("all", "")("model", po::value<std::string>())(
+// The options `run` and `check` share, and the settings they give.
+void add_run_options(po::options_description& desc) {
+    desc.add_options()("model", po::value<std::string>())(
         "explorer", po::value<std::string>()->default_value("optimal"))(
         "max-executions", po::value<std::uint64_t>()->default_value(0))(
         "timeout", po::value<double>()->default_value(0))(
         "max-events", po::value<std::uint32_t>()->default_value(2000))(
-        "json", po::value<std::string>())("spurious-cas", "")("verbose,v", "")("quiet,q", "")(
+        "json", po::value<std::string>())("dot", po::value<std::string>())(
+        "svg", po::value<std::string>())("junit", po::value<std::string>())(
+        "trace", po::value<std::string>())("spurious-cas", "")("verbose,v", "")("quiet,q", "")(
         "names", po::value<std::vector<std::string>>()->default_value({}, ""));
+}
+
+cli::RunSettings run_settings(const po::variables_map& vm) {
+    cli::RunSettings s;
+    s.quiet = vm.count("quiet");
+    s.verbose = vm.count("verbose");
+    spdlog::set_level(s.verbose ? spdlog::level::debug : s.quiet ? spdlog::level::warn : spdlog::level::info);
+    s.base.max_executions = vm["max-executions"].as<std::uint64_t>();
+    s.base.timeout_s = vm["timeout"].as<double>();
+    s.base.max_events_per_thread = vm["max-events"].as<std::uint32_t>();
+    s.base.spurious_cas_failures = vm.count("spurious-cas");
+    const std::string explorer = vm["explorer"].as<std::string>();
+    if (explorer == "reference") s.base.explorer = Explorer::reference;
+    else if (explorer != "optimal") throw UsageError("--explorer takes optimal or reference");
+    if (vm.count("model")) s.forced_model = parse_model_or_throw(vm["model"].as<std::string>());
+    if (vm.count("json")) s.json_path = vm["json"].as<std::string>();
+    if (vm.count("dot")) s.outputs.dot_path = vm["dot"].as<std::string>();
+    if (vm.count("svg")) s.outputs.svg_path = vm["svg"].as<std::string>();
+    if (vm.count("junit")) s.outputs.junit_path = vm["junit"].as<std::string>();
+    if (vm.count("trace")) {
+        auto layout = report::parse_trace_layout(vm["trace"].as<std::string>());
+        if (!layout) throw UsageError("--trace takes list or columns");
+        s.outputs.trace_layout = *layout;
+    }
+    return s;
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+    po::options_description desc;
+    desc.add_options()("all", "");
+    add_run_options(desc);
     po::positional_options_description pos;
     pos.add("names", -1);
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
     po::notify(vm);
-    const bool quiet = vm.count("quiet"), verbose = vm.count("verbose");
-    spdlog::set_level(verbose ? spdlog::level::debug : quiet ? spdlog::level::warn : spdlog::level::info);
-
-    Options base;
-    base.max_executions = vm["max-executions"].as<std::uint64_t>();
-    base.timeout_s = vm["timeout"].as<double>();
-    base.max_events_per_thread = vm["max-events"].as<std::uint32_t>();
-    base.spurious_cas_failures = vm.count("spurious-cas");
-    const std::string explorer = vm["explorer"].as<std::string>();
-    if (explorer == "reference") base.explorer = Explorer::reference;
-    else if (explorer != "optimal") throw UsageError("--explorer takes optimal or reference");
-    std::optional<MemoryModel> forced;
-    if (vm.count("model")) forced = parse_model_or_throw(vm["model"].as<std::string>());
+    cli::RunSettings settings = run_settings(vm);
 
     std::vector<const RegisteredModel*> selected;
     const auto& names = vm["names"].as<std::vector<std::string>>();
@@ -121,54 +150,77 @@ int cmd_run(const std::vector<std::string>& args) {
             selected.push_back(found);
         }
     }
-    const bool explicit_names = !vm.count("all");
-    if (isatty(STDERR_FILENO) && !quiet)
-        base.progress = [](std::uint64_t done, std::uint64_t blocked, double s) {
-            std::fprintf(stderr, "\r  %llu executions (%llu blocked), %.0f/s, %.1fs   ",
-                         static_cast<unsigned long long>(done), static_cast<unsigned long long>(blocked),
-                         done / (s > 0 ? s : 1), s);
-            std::fflush(stderr);
-        };
+    settings.show_expected_traces = !vm.count("all");
+    return cli::run_models(selected, settings, std::cout, std::cerr);
+}
 
-    nlohmann::json models = nlohmann::json::array();
-    int passed = 0, failed = 0, errors = 0, inconclusive = 0;
-    for (const RegisteredModel* m : selected) {
-        Options o = base;
-        o.memory_model = forced ? *forced : m->spec.memory_model.value_or(MemoryModel::rc11);
-        spdlog::debug("running {} under {}", m->name, to_string(o.memory_model));
-        Result r = explore(o, [body = m->body] { body(); });
-        if (base.progress) std::fprintf(stderr, "\r%*s\r", 60, "");
-        const bool ok = as_expected(m->spec, r);
-        std::string detail = fmt::format("{} ({} executions, {} blocked) {} {:.2f}s", to_string(r.verdict),
-                                         r.executions, r.blocked, to_string(o.memory_model), r.elapsed_s);
-        if (r.violation) detail += fmt::format(" — {}: {}", r.violation->kind, r.violation->message);
-        if (!ok) detail += fmt::format(" [expected {}]", to_string(m->spec.expect));
-        if (!ok || !quiet)
-            std::cout << fmt::format("{}  {:<44} {}\n", ok ? "PASS" : "FAIL", m->name, detail);
-        if (r.violation && (!ok || explicit_names) && !quiet) std::cout << r.violation->trace_text << '\n';
-        if (r.verdict == Verdict::error) ++errors;
-        else if (r.verdict == Verdict::inconclusive && !ok) ++inconclusive;
-        else if (ok) ++passed;
-        else ++failed;
-        models.push_back(report::model_json(m->name, r, &m->spec, ok));
-    }
-    if (vm.count("json")) {
-        const std::string path = vm["json"].as<std::string>();
-        std::string text = report::document(std::move(models)).dump(2) + "\n";
-        if (path == "-") {
-            std::cout << text;
+// hotcheck check FILE.cpp [NAME...] [--cxx-flags FLAGS]... [--rebuild] [run options]
+int cmd_check(const std::vector<std::string>& all_args) {
+    // --cxx-flags takes values that look like options (-O0, -DX), which program_options would
+    // refuse, so it is taken out before parsing.
+    std::vector<std::string> args, cxx_flags;
+    for (std::size_t i = 0; i < all_args.size(); ++i) {
+        const std::string& a = all_args[i];
+        std::string value;
+        if (a == "--cxx-flags") {
+            if (i + 1 == all_args.size()) throw UsageError("--cxx-flags needs a value");
+            value = all_args[++i];
+        } else if (a.rfind("--cxx-flags=", 0) == 0) {
+            value = a.substr(std::string_view("--cxx-flags=").size());
         } else {
-            std::ofstream out(path);
-            if (!out) throw UsageError(fmt::format("cannot write {}", path));
-            out << text;
+            args.push_back(a);
+            continue;
         }
+        for (auto& f : cli::split_flags(value)) cxx_flags.push_back(std::move(f));
     }
-    if (!quiet || failed || errors || inconclusive)
-        std::cout << fmt::format("{} passed, {} failed\n", passed, failed + errors + inconclusive);
-    if (errors) return kExitUsage;
-    if (failed) return kExitViolation;
-    if (inconclusive) return kExitInconclusive;
-    return kExitOk;
+    po::options_description desc;
+    desc.add_options()("file", po::value<std::string>())("rebuild", "");
+    add_run_options(desc);
+    po::positional_options_description pos;
+    pos.add("file", 1).add("names", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+    if (!vm.count("file")) throw UsageError("check: name a model file (hotcheck check FILE.cpp)");
+    cli::RunSettings settings = run_settings(vm);
+    const std::string file = vm["file"].as<std::string>();
+
+    cli::CompileRequest request{file, cxx_flags, vm.count("rebuild") > 0, settings.verbose};
+    cli::CompiledModel build;
+    try {
+        build = cli::compile_model_file(request);
+    } catch (const cli::CompileFailed& e) {
+        std::cerr << "hotcheck: " << e.what() << '\n';
+        return kExitUsage;
+    }
+    if (!settings.quiet) {
+        if (build.cached)
+            std::cerr << fmt::format("hotcheck: {}: cached build {} ({:.2f}s)\n", file,
+                                     build.shared_object, build.seconds);
+        else
+            std::cerr << fmt::format("hotcheck: {}: compiled in {:.2f}s -> {}\n", file, build.seconds,
+                                     build.shared_object);
+    }
+    const std::vector<const RegisteredModel*> loaded = cli::load_models(build.shared_object);
+    if (loaded.empty()) {
+        std::cerr << fmt::format("hotcheck: {} registers no models (use HOTCHECK_MODEL(\"name\") {{ ... }})\n", file);
+        return kExitUsage;
+    }
+    std::vector<const RegisteredModel*> selected;
+    const auto& names = vm["names"].as<std::vector<std::string>>();
+    for (const auto& n : names) {
+        auto it = std::find_if(loaded.begin(), loaded.end(), [&](auto* m) { return m->name == n; });
+        if (it == loaded.end()) {
+            std::string known;
+            for (auto* m : loaded) known += (known.empty() ? "" : ", ") + m->name;
+            std::cerr << fmt::format("hotcheck: {} registers no model '{}' (it registers: {})\n", file, n, known);
+            return kExitUsage;
+        }
+        selected.push_back(*it);
+    }
+    if (names.empty()) selected = loaded;
+    settings.show_expected_traces = true;  // the user is looking at this one file
+    return cli::run_models(selected, settings, std::cout, std::cerr);
 }
 
 int cmd_litmus(const std::vector<std::string>& args) {
@@ -190,12 +242,24 @@ int cmd_litmus(const std::vector<std::string>& args) {
                                   std::cout, std::cerr);
 }
 
+int help(const std::vector<std::string>& topics) {
+    if (topics.empty()) {
+        std::cout << kUsage;
+        return kExitOk;
+    }
+    if (auto page = cli::help_page(topics[0])) {
+        std::cout << *page;
+        return kExitOk;
+    }
+    throw UsageError(fmt::format("no help for '{}' (commands: list, run, check, litmus, help)", topics[0]));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
-        if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        if (args.empty() || args[0] == "--help" || args[0] == "-h") {
             std::cout << kUsage;
             return args.empty() ? kExitUsage : kExitOk;
         }
@@ -205,8 +269,14 @@ int main(int argc, char** argv) {
         }
         const std::string cmd = args[0];
         std::vector<std::string> rest(args.begin() + 1, args.end());
+        if (cmd == "help") return help(rest);
+        if (cli::help_page(cmd) && std::find_if(rest.begin(), rest.end(), [](const std::string& a) {
+                                        return a == "--help" || a == "-h";
+                                    }) != rest.end())
+            return help({cmd});
         if (cmd == "list") return cmd_list(rest);
         if (cmd == "run") return cmd_run(rest);
+        if (cmd == "check") return cmd_check(rest);
         if (cmd == "litmus") return cmd_litmus(rest);
         throw UsageError(fmt::format("unknown command '{}'", cmd));
     } catch (const UsageError& e) {

@@ -40,6 +40,11 @@ int run_models(const std::vector<const RegisteredModel*>& models, const RunSetti
             std::fflush(stderr);
         };
 
+    report::OutputWriter outputs(settings.outputs);
+    if (auto problem = outputs.problem()) {
+        err << "hotcheck: " << *problem << '\n';
+        return kExitUsage;
+    }
     nlohmann::json results = nlohmann::json::array();
     int passed = 0, failed = 0, errors = 0, inconclusive = 0;
     for (const RegisteredModel* m : models) {
@@ -47,11 +52,13 @@ int run_models(const std::vector<const RegisteredModel*>& models, const RunSetti
         Options o = base;
         o.memory_model = settings.forced_model ? *settings.forced_model
                                                : spec.memory_model.value_or(MemoryModel::rc11);
+        o.leaks_are_violations |= spec.leaks_are_violations;
         if (settings.verbose)
             err << fmt::format("hotcheck: running {} under {}\n", m->name, to_string(o.memory_model));
         Result r = explore(o, [body = m->body] { body(); });
         if (base.progress) std::fprintf(stderr, "\r%*s\r", 60, "");
         const bool ok = as_expected(spec, r);
+        outputs.add(m->name, spec, r, ok);  // --trace layout; what --dot/--svg/--junit need
         std::string detail = fmt::format("{} ({} executions, {} blocked) {} {:.2f}s", to_string(r.verdict),
                                          r.executions, r.blocked, to_string(o.memory_model), r.elapsed_s);
         if (r.violation) detail += fmt::format(" — {}: {}", r.violation->kind, r.violation->message);
@@ -79,6 +86,7 @@ int run_models(const std::vector<const RegisteredModel*>& models, const RunSetti
             file << text;
         }
     }
+    if (!outputs.finish(err)) return kExitUsage;
     if (!quiet || failed || errors || inconclusive)
         out << fmt::format("{} passed, {} failed\n", passed, failed + errors + inconclusive);
     out.flush();

@@ -9,6 +9,8 @@
 
 #include <hotcheck/model.hpp>
 
+#include "report/outputs.hpp"
+
 namespace hotcheck::cli {
 
 /// Exit codes (README): 0 as expected, 1 violation or unexpected verdict, 2 usage, model or
@@ -25,6 +27,7 @@ struct RunSettings {
     /// Print the counterexample of an expected violation too (models named explicitly).
     bool show_expected_traces = false;
     std::string json_path;                     ///< "" none, "-" standard output
+    report::OutputOptions outputs;             ///< --dot, --svg, --junit, --trace
 };
 
 /// `spec` with the settings' --expect applied.

@@ -12,6 +12,7 @@
 
 #include "check/lifetime.hpp"
 #include "explore/reference.hpp"
+#include "explore/replay.hpp"
 #include "explore/trust.hpp"
 #include "graph/canonical.hpp"
 #include "report/dot.hpp"
@@ -80,6 +81,7 @@ Violation make_violation(const graph::ExecutionGraph& g, const runtime::RunResul
     v.trace = highlight.empty() ? report::trace_events(g, run.thread, true)
                                 : report::trace_events(g, highlight.front());
     v.trace_text = report::trace_text(v.trace, v);
+    v.replay_token = exploration::replay_token(g);
     v.dot = report::dot_graph(g, v, highlight);
     return v;
 }
@@ -141,7 +143,18 @@ Result explore(const Options& options, const std::function<void()>& body) {
     auto model = memory_model::make(options.memory_model);
 
     std::unique_ptr<exploration::Driver> driver;
-    if (options.explorer == Explorer::reference)
+    exploration::ReplayDriver* replay = nullptr;
+    if (!options.replay.empty()) {
+        auto parsed = exploration::ReplayDriver::parse(options.replay);
+        if (!parsed) {
+            result.verdict = Verdict::error;
+            result.error = "malformed replay token";
+            return result;
+        }
+        auto owned = std::make_unique<exploration::ReplayDriver>(std::move(*parsed));
+        replay = owned.get();
+        driver = std::move(owned);
+    } else if (options.explorer == Explorer::reference)
         driver = std::make_unique<exploration::ReferenceExplorer>(*model);
     else
         driver = std::make_unique<exploration::TrustExplorer>(*model);
@@ -219,6 +232,10 @@ Result explore(const Options& options, const std::function<void()>& body) {
             }
         }
         if (!driver->next()) break;
+    }
+    if (replay && !replay->mismatch().empty() && result.verdict == Verdict::verified) {
+        result.verdict = Verdict::error;
+        result.error = replay->mismatch();
     }
     result.outcomes.assign(outcomes.begin(), outcomes.end());
     result.elapsed_s = elapsed();

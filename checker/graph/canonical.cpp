@@ -11,7 +11,7 @@ namespace hotcheck::graph {
 std::string canonical_key(const ExecutionGraph& g) {
     // Threads are named by their spawn path: "0", "0.1" (second child of 0), ...
     std::vector<std::string> name(g.thread_count());
-    if (!name.empty()) name[0] = "0";
+    if (!name.empty()) name[0].push_back('0');
     for (std::uint32_t t = 0; t < g.thread_count(); ++t) {
         std::uint32_t k = 0;
         for (const Event& e : g.thread(t))
@@ -45,12 +45,15 @@ std::string canonical_key(const ExecutionGraph& g) {
     std::map<std::string, std::string> co;
     g.for_each_location([&](LocId l) {
         std::string s;
-        for (EventId w : g.co(l)) s += id(w) + ' ';
+        for (EventId w : g.co(l)) {
+            s += id(w);
+            s += ' ';
+        }
         if (!s.empty()) co[loc(l)] = s;
     });
     std::string key;
-    for (auto& [n, s] : threads) key += n + ": " + s + '\n';
-    for (auto& [l, s] : co) key += "co " + l + ": " + s + '\n';
+    for (auto& [n, s] : threads) key += fmt::format("{}: {}\n", n, s);
+    for (auto& [l, s] : co) key += fmt::format("co {}: {}\n", l, s);
     return key;
 }
 

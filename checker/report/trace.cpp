@@ -237,7 +237,7 @@ std::string cell(const TraceEvent& e, std::size_t w) {
     if (!loc.empty()) {
         head += ' ';
         const std::size_t fixed = width_of(head) + width_of(tail);
-        if (fixed + width_of(loc) > w && fixed + 3 <= w) loc = fit(loc, w - fixed);
+        if (fixed + width_of(loc) > w) loc = fit(loc, fixed + 3 <= w ? w - fixed : 3);
     }
     return fit(head + loc + tail, w);
 }
@@ -254,16 +254,18 @@ std::string trace_story(const Violation& v) {
             break;
         }
     const TraceEvent& fe = tr[f];
-    // The reads before it in its thread, those from other threads first, then from init.
+    // The reads before it in its thread: the last two from other threads, else the last one
+    // from init, else the last one at all.
     std::vector<std::size_t> deps;
-    for (int pass = 0; pass < 2 && deps.size() < 2; ++pass)
+    for (int pass = 0; pass < 3 && deps.empty(); ++pass)
         for (std::size_t i = f; i-- > 0 && deps.size() < 2;) {
             const TraceEvent& e = tr[i];
             if (e.thread != fe.thread || e.reads_from.empty()) continue;
             const bool from_init = e.reads_from == "init";
             const bool own = e.reads_from.rfind(fmt::format("T{}#", e.thread), 0) == 0;
-            if (pass == 0 ? (from_init || own) : !from_init) continue;
+            if (pass == 0 ? (from_init || own) : pass == 1 ? !from_init : false) continue;
             deps.push_back(i);
+            if (pass > 0) break;
         }
     std::sort(deps.begin(), deps.end());
     std::string s = describe(fe);
@@ -291,14 +293,14 @@ std::string trace_columns(const Violation& v, std::size_t width) {
     }
     nt = std::max<std::uint32_t>(nt, 1);
     const std::size_t numw = std::max<std::size_t>(2, fmt::format("{}", rows.size()).size());
-    const std::size_t prefix = 1 + numw + 2;  // "> 11  "
+    const std::size_t prefix = 2 + numw + 2;  // "> 11  "
     // A source column when the threads leave room for it (up to 3 threads in 100 columns).
     srcw = std::min<std::size_t>(srcw, 28);
     std::size_t colw = 0;
     bool with_source = false;
     if (srcw && width > prefix + srcw) {
         colw = std::min<std::size_t>(30, (width - prefix - srcw) / nt);
-        with_source = colw >= 18;
+        with_source = colw >= 22;
     }
     if (!with_source) colw = std::min<std::size_t>(30, width > prefix ? (width - prefix) / nt : 0);
     colw = std::max<std::size_t>(colw, 6);
@@ -315,7 +317,7 @@ std::string trace_columns(const Violation& v, std::size_t width) {
     s += rtrim(rule) + '\n';
     std::size_t n = 0;
     for (const TraceEvent* e : rows) {
-        std::string line = fmt::format("{}{:>{}}  ", e->failing ? ">" : " ", ++n, numw);
+        std::string line = fmt::format("{} {:>{}}  ", e->failing ? ">" : " ", ++n, numw);
         line += pad("", colw * e->thread);
         line += pad(cell(*e, cellw), colw);
         if (with_source) {

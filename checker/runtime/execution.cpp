@@ -88,10 +88,10 @@ void Execution::finish_run() {
 }
 
 bool Execution::reads_latest(std::uint32_t t) const {
-    // The reads just before the block event are the await condition's.
-    for (std::uint32_t i = g_->thread_size(t) - 1; i-- > 0;) {
+    // Every read the wait's condition made, since await_begin.
+    for (std::uint32_t i = threads_[t].await_start; i + 1 < g_->thread_size(t); ++i) {
         const Event& e = (*g_)[{t, i}];
-        if (!e.is_read()) break;
+        if (!e.is_read()) continue;
         auto co = g_->co(e.loc);
         const EventId latest = co.empty() ? EventId::init() : co.back();
         if (e.rf != latest) return false;

@@ -72,6 +72,9 @@ public:
     void check_failed(const char* message, SourceLoc where);
     void violation(const char* kind, const char* message, SourceLoc where);
     std::uint32_t self() const { return cur_; }
+    void await_begin() {
+        if (!unwinding_) threads_[cur_].await_start = threads_[cur_].next_index;
+    }
     void block(detail::BlockReason why, SourceLoc where);
     std::uint32_t choose(std::uint32_t n, SourceLoc where);
     void outcome(const char* name, std::int64_t value);
@@ -90,6 +93,7 @@ private:
         std::uint32_t join_target = ~0u;  ///< waiting to join this thread
         graph::EventId spawned_by{};      ///< the spawn event that created it
         std::uint32_t next_index = 0;     ///< position of its next event
+        std::uint32_t await_start = 0;    ///< position of the first event of its current wait
         std::uint32_t locations_created = 0;
     };
     static constexpr std::uint32_t kNone = ~0u;

@@ -22,6 +22,7 @@ inline void assume(bool cond, detail::SourceLoc where = detail::SourceLoc::curre
 /// is blocked, and a later write that makes it true is explored as a revisit of those reads.
 template <std::predicate P>
 void await(P&& pred, detail::SourceLoc where = detail::SourceLoc::current()) {
+    detail::await_begin();
     if (!pred()) detail::block(detail::BlockReason::Await, where);
 }
 

@@ -44,6 +44,8 @@ struct Options {
     bool races_are_violations = true;
     /// A block allocated and never freed is a `leak` violation (otherwise a warning).
     bool leaks_are_violations = false;
+    /// Re-run only the execution this token (Violation::replay_token) describes.
+    std::string replay;
     /// Keep the canonical key of every complete graph in Result::graph_keys (for tests).
     bool collect_graphs = false;
     /// Called roughly every second with the executions so far (progress display).
@@ -72,6 +74,7 @@ struct Violation {
     std::uint32_t line = 0;
     std::vector<TraceEvent> trace;  ///< events in execution (stamp) order
     std::string trace_text;         ///< the trace rendered as text
+    std::string replay_token;       ///< for Options::replay / `hotcheck run NAME --replay TOKEN`
     std::string dot;                ///< the execution graph in Graphviz DOT, violating events in red
 };
 

@@ -19,6 +19,7 @@ public:
     void lock(detail::SourceLoc where = detail::SourceLoc::current()) {
         const unsigned me = detail::self() + 1;
         unsigned seen = 0;
+        detail::await_begin();
         if (owner_.compare_exchange_strong(seen, me, acquire, relaxed, where)) return;
         if (seen == me) detail::violation("lock_misuse", "a thread locks a mutex it already holds", where);
         detail::block(detail::BlockReason::Lock, where);

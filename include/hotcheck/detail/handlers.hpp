@@ -96,6 +96,9 @@ ThreadId self();
 /// Stops the calling thread for the rest of this execution, which then counts as blocked.
 /// (Returns only while the runtime unwinds a finished execution.)
 void block(BlockReason why, SourceLoc where);
+/// Marks where a spin-wait's condition starts, so that a blocked wait can be judged by every
+/// read its condition made (all of them reading the latest writes: it can never succeed).
+void await_begin();
 /// A value in [0, n), every one of them explored.
 std::uint32_t choose(std::uint32_t n, SourceLoc where);
 void outcome(const char* name, std::int64_t value);

@@ -1,0 +1,242 @@
+// The manual pages of `hotcheck help COMMAND` (and `hotcheck COMMAND --help`).
+#include "cli/help.hpp"
+
+namespace hotcheck::cli {
+
+namespace {
+
+constexpr const char* kRunOptions = R"(    --model M
+        The memory model for every model: rc11 (default; RC11 with the C++20 rules),
+        rc11-paper (RC11 as in PLDI 2017, herd7's rc11.cat), ra (release/acquire) or sc.
+        Without it each model runs under the memory model it declares, else rc11.
+
+    --explorer E
+        optimal (default: TruSt DPOR, each consistent execution graph once) or reference
+        (brute force, for cross-checks; slow).
+
+    --max-executions N
+        Stop after N complete executions: the verdict is inconclusive (exit 3).
+
+    --timeout S
+        Stop after S seconds: inconclusive (exit 3).
+
+    --max-events N
+        The per-thread event bound (default 2000). A thread past it - typically a spin loop
+        without await() - ends the exploration with bound_exceeded, naming the line.
+
+    --spurious-cas
+        Let compare_exchange_weak fail spuriously (each weak CAS then also explores a failure).
+
+    --json FILE
+        Also write the results as JSON (docs/json-schema.md); '-' writes them to stdout.
+
+    --junit FILE
+        Also write JUnit XML, one testcase per model (for CI dashboards).
+
+    --dot FILE, --svg FILE
+        Write the execution graph of a violation as Graphviz DOT, or rendered to SVG (needs
+        Graphviz's dot).
+
+    --trace L
+        The layout of counterexample traces: list (default, one event a line in execution
+        order) or columns (one column per thread).
+
+    -v, --verbose
+        Say which model runs under which memory model (and for check, the compiler command).
+
+    -q, --quiet
+        Print only failures, their traces and, if anything failed, the summary.
+)";
+
+constexpr const char* kExitStatus = R"(EXIT STATUS
+    0   every model gave its expected verdict (verified, or the violation it declares)
+    1   a violation, or another unexpected verdict
+    2   usage error, model error (a model that throws, is not deterministic, uses an invalid
+        memory order), or for check: the file does not compile or cannot be loaded
+    3   inconclusive: a bound (--max-executions, --timeout, --max-events) was reached
+)";
+
+std::string page_list() {
+    return R"(NAME
+    hotcheck list - list the bundled models
+
+SYNOPSIS
+    hotcheck list [PATTERN]
+
+DESCRIPTION
+    Prints every model linked into this hotcheck (registered with HOTCHECK_MODEL), one a line:
+    its name, the verdict it declares and its description. PATTERN, an ECMAScript regular
+    expression, keeps the names it matches anywhere (e.g. 'shapes/mp', '^models/').
+
+EXIT STATUS
+    0, or 2 for a malformed PATTERN.
+
+EXAMPLES
+    hotcheck list
+    hotcheck list 'relaxed'
+
+SEE ALSO
+    hotcheck help run
+)";
+}
+
+std::string page_run() {
+    return std::string(R"(NAME
+    hotcheck run - check bundled models against their expected verdicts
+
+SYNOPSIS
+    hotcheck run NAME... [OPTIONS]
+    hotcheck run --all [OPTIONS]
+
+DESCRIPTION
+    Explores every execution of each named model (or, with --all, of every bundled model)
+    under the C/C++11 memory model and compares the verdict with the one the model declares
+    (HOTCHECK_MODEL(name, .expect = ...), verified by default). One line per model:
+
+        PASS  NAME  VERDICT (N executions, B blocked) MEMORY-MODEL SECONDSs [- KIND: MESSAGE]
+
+    then the counterexample trace of a violation: always when it was not expected, and for an
+    expected one when the model was named explicitly. The last line counts passes and failures.
+
+OPTIONS
+    --all
+        Every bundled model ('hotcheck list'); not together with names.
+
+)") + kRunOptions + "\n" + kExitStatus + R"(
+EXAMPLES
+    hotcheck run examples/shapes/mp-release-acquire
+    hotcheck run --all -q
+    hotcheck run examples/shapes/mp-relaxed-buggy --model sc --json result.json
+
+SEE ALSO
+    hotcheck help check, hotcheck help list, docs/json-schema.md
+)";
+}
+
+std::string page_check() {
+    return std::string(R"(NAME
+    hotcheck check - compile a model file outside the tree and check its models
+
+SYNOPSIS
+    hotcheck check FILE.cpp [NAME...] [--cxx-flags FLAGS]... [--rebuild] [OPTIONS]
+
+DESCRIPTION
+    Compiles FILE.cpp - ordinary C++20 including <hotcheck/hotcheck.hpp> and registering one
+    or more models with HOTCHECK_MODEL - into a shared object, loads it, and runs every model
+    it registers exactly like 'hotcheck run' (or only the NAMEs given). Nothing in hotcheck
+    needs to change and nothing needs to be built by hand:
+
+        #include <hotcheck/hotcheck.hpp>
+        using namespace hotcheck;
+        HOTCHECK_MODEL("mine/mp") {
+            atomic<int> data{0, "data"}, flag{0, "flag"};
+            auto t = spawn([&] { data.store(1, relaxed); flag.store(1, release); });
+            if (flag.load(acquire) == 1) check(data.load(relaxed) == 1, "data with the flag");
+            t.join();
+        }
+
+    The compiler is the one hotcheck was configured with (override: $HOTCHECK_CXX), with
+    -std=c++20 -O2 -fPIC -shared, the installed headers (or, for a CLI in its build tree, the
+    source tree's) and FILE's own directory on the include path, then the --cxx-flags.
+    A compile error is shown exactly as the compiler printed it, and the exit status is 2.
+
+    The shared object is cached by content hash: the key covers the file's content and path,
+    the flags, the compiler, hotcheck's version and every hotcheck header. A second check of
+    an unchanged file loads the cached build without compiling (stderr says 'cached'); it is
+    rebuilt when a header the file includes changes.
+
+OPTIONS
+    --cxx-flags FLAGS
+        Extra compiler flags, split into words like a shell would (quotes group); repeatable.
+        E.g. --cxx-flags='-DBUGGY -I../include', --cxx-flags=-O0 (faster to compile).
+        Libraries the model needs: --cxx-flags='-L/path -lfoo'.
+
+    --rebuild
+        Compile even if the cache holds an up-to-date build.
+
+)") + kRunOptions + "\n" + kExitStatus + R"(
+ENVIRONMENT
+    HOTCHECK_CACHE_DIR   the cache (default $XDG_CACHE_HOME/hotcheck, else ~/.cache/hotcheck);
+                         delete it at will
+    HOTCHECK_CXX         the compiler, instead of the configured one
+    HOTCHECK_INCLUDE_DIR the directory holding hotcheck/hotcheck.hpp
+
+EXAMPLES
+    hotcheck check my_model.cpp
+    hotcheck check my_model.cpp --cxx-flags=-DWITH_FIX --model ra
+    hotcheck check my_model.cpp mine/mp --json -
+
+SEE ALSO
+    hotcheck help run, docs/sdk.md (models out of tree, hotcheck_add_model for CI)
+)";
+}
+
+std::string page_litmus() {
+    return R"(NAME
+    hotcheck litmus - run herd7 C litmus tests
+
+SYNOPSIS
+    hotcheck litmus FILE... [--model M] [--format text|json|tsv]
+
+DESCRIPTION
+    Reads tests in herd7's C litmus format - C11 atomics and the Linux kernel's macros
+    (READ_ONCE, WRITE_ONCE, smp_mb, smp_store_release, smp_load_acquire, xchg, atomic_t
+    operations, spin_lock, ...) - explores every execution and answers like herd7: the
+    allowed final states, whether the 'exists' clause is satisfiable (Ok/No), witnesses and
+    the execution count. The macro mapping is in docs/litmus.md.
+
+OPTIONS
+    --model M
+        rc11 (default), rc11-paper, ra or sc.
+
+    --format F
+        text (herd7-like, default), json, or tsv: the columns of herd7's tables, so that a
+        plain diff compares the two tools.
+
+EXIT STATUS
+    0 on success, 2 for a usage error or a test that does not parse.
+
+EXAMPLES
+    hotcheck litmus tests/MP+rel+acq.litmus
+    hotcheck litmus *.litmus --model rc11-paper --format tsv
+
+SEE ALSO
+    docs/litmus.md
+)";
+}
+
+std::string page_help() {
+    return R"(NAME
+    hotcheck help - show the manual page of a command
+
+SYNOPSIS
+    hotcheck help [COMMAND]
+    hotcheck COMMAND --help
+
+DESCRIPTION
+    Without COMMAND, the summary of every command. Commands: list, run, check, litmus, help.
+    Bash completion: scripts/hotcheck-completion.bash (installed to
+    share/bash-completion/completions/hotcheck).
+
+EXIT STATUS
+    0, or 2 for an unknown COMMAND.
+)";
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& help_topics() {
+    static const std::vector<std::string_view> topics = {"list", "run", "check", "litmus", "help"};
+    return topics;
+}
+
+std::optional<std::string> help_page(std::string_view command) {
+    if (command == "list") return page_list();
+    if (command == "run") return page_run();
+    if (command == "check") return page_check();
+    if (command == "litmus") return page_litmus();
+    if (command == "help") return page_help();
+    return std::nullopt;
+}
+
+}  // namespace hotcheck::cli
