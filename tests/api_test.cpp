@@ -103,6 +103,35 @@ TEST_SUITE("api") {
     }
 }
 
+TEST_SUITE("api") {
+    TEST_CASE("a violation's replay token re-runs exactly that execution") {
+        auto body = [] {
+            atomic<int> data{0, "data"}, flag{0, "flag"};
+            auto w = spawn([&] { data.store(42, relaxed); flag.store(1, relaxed); });
+            auto r = spawn([&] {
+                if (flag.load(acquire) == 1) check(data.load(relaxed) == 42, "message arrives");
+            });
+            w.join();
+            r.join();
+        };
+        Result first = explore({}, body);
+        REQUIRE(first.verdict == Verdict::violation);
+        REQUIRE(!first.violation->replay_token.empty());
+        Options o;
+        o.replay = first.violation->replay_token;
+        Result again = explore(o, body);
+        CHECK(again.verdict == Verdict::violation);
+        CHECK(again.violation->trace_text == first.violation->trace_text);
+        CHECK(again.executions + again.blocked == 0);  // the one execution, stopped at the check
+        o.replay = "v1;0;0;9r3.3";
+        Result wrong = explore(o, body);
+        CHECK(wrong.verdict == Verdict::error);
+        CHECK(wrong.error.find("replay token does not fit") != std::string::npos);
+        o.replay = "garbage";
+        CHECK(explore(o, body).error == "malformed replay token");
+    }
+}
+
 TEST_SUITE("cli") {
     TEST_CASE("--help, --version and usage errors") {
         CHECK(run_cli("--help").exit_code == 0);
