@@ -27,6 +27,11 @@ constexpr const char* kRunOptions = R"(    --model M
     --spurious-cas
         Let compare_exchange_weak fail spuriously (each weak CAS then also explores a failure).
 
+    --replay TOKEN
+        Run only the execution a violation's replay token describes (printed under its trace,
+        "replay_token" in the JSON), e.g. under gdb with a breakpoint on hotcheck_replay_event.
+        See docs/replay.md.
+
     --json FILE
         Also write the results as JSON (docs/json-schema.md); '-' writes them to stdout.
 

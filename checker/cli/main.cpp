@@ -50,6 +50,7 @@ run options:
   --junit FILE            write JUnit XML (one testcase per model)
   --trace L               trace layout: list (default) or columns (one column per thread)
   --spurious-cas          let compare_exchange_weak fail spuriously
+  --replay TOKEN          re-run only the execution of a violation's replay token (docs/replay.md)
   -v, --verbose           debug logging       -q, --quiet   only failures
 
 check options (and every run option):
@@ -92,7 +93,8 @@ void add_run_options(po::options_description& desc) {
         "max-events", po::value<std::uint32_t>()->default_value(2000))(
         "json", po::value<std::string>())("dot", po::value<std::string>())(
         "svg", po::value<std::string>())("junit", po::value<std::string>())(
-        "trace", po::value<std::string>())("spurious-cas", "")("verbose,v", "")("quiet,q", "")(
+        "trace", po::value<std::string>())("replay", po::value<std::string>())(
+        "spurious-cas", "")("verbose,v", "")("quiet,q", "")(
         "names", po::value<std::vector<std::string>>()->default_value({}, ""));
 }
 
@@ -105,6 +107,7 @@ cli::RunSettings run_settings(const po::variables_map& vm) {
     s.base.timeout_s = vm["timeout"].as<double>();
     s.base.max_events_per_thread = vm["max-events"].as<std::uint32_t>();
     s.base.spurious_cas_failures = vm.count("spurious-cas");
+    if (vm.count("replay")) s.base.replay = vm["replay"].as<std::string>();
     const std::string explorer = vm["explorer"].as<std::string>();
     if (explorer == "reference") s.base.explorer = Explorer::reference;
     else if (explorer != "optimal") throw UsageError("--explorer takes optimal or reference");

@@ -66,7 +66,7 @@ int run_models(const std::vector<const RegisteredModel*>& models, const RunSetti
         if (!ok) detail += fmt::format(" [expected {}]", to_string(spec.expect));
         if (!ok || !quiet) out << fmt::format("{}  {:<44} {}\n", ok ? "PASS" : "FAIL", m->name, detail);
         if (r.violation && (!ok || settings.show_expected_traces) && !quiet)
-            out << r.violation->trace_text << '\n';
+            out << r.violation->trace_text << "  replay: --replay '" << r.violation->replay_token << "'\n\n";
         if (r.verdict == Verdict::error) ++errors;
         else if (r.verdict == Verdict::inconclusive && !ok) ++inconclusive;
         else if (ok) ++passed;
