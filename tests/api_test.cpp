@@ -2,6 +2,8 @@
 // reported: never a crash, never a hang.
 #include <doctest/doctest.h>
 
+#include "run_command.hpp"
+
 #include <hotcheck/hotcheck.hpp>
 
 #include <cstdio>
@@ -12,23 +14,8 @@
 
 using namespace hotcheck;
 
-namespace {
-struct Command {
-    int exit_code;
-    std::string output;
-};
-
-Command run_cli(const std::string& args) {
-    std::string cmd = std::string(HOTCHECK_TEST_CLI) + " " + args + " 2>&1";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-    REQUIRE(pipe);
-    std::string out;
-    char buf[4096];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe.get())) out.append(buf, n);
-    int status = pclose(pipe.release());
-    return {WEXITSTATUS(status), out};
-}
-}  // namespace
+using hotcheck::testing::run_cli;
+using hotcheck::testing::Command;
 
 TEST_SUITE("api") {
     TEST_CASE("explore() asserts on a model from a unit test") {

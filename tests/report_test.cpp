@@ -2,6 +2,8 @@
 // columns, and the CLI options that write them (--dot, --svg, --junit, --trace).
 #include <doctest/doctest.h>
 
+#include "run_command.hpp"
+
 #include <hotcheck/hotcheck.hpp>
 
 #include <unistd.h>
@@ -134,21 +136,9 @@ std::size_t display_width(const std::string& s) {
     return n;
 }
 
-struct Command {
-    int exit_code;
-    std::string output;
-};
+using hotcheck::testing::Command;
+using hotcheck::testing::run_cli;
 
-Command run_cli(const std::string& args, const std::string& env = "") {
-    std::string cmd = env + (env.empty() ? "" : " ") + std::string(HOTCHECK_TEST_CLI) + " " + args + " 2>&1";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-    REQUIRE(pipe);
-    std::string out;
-    char buf[4096];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe.get())) out.append(buf, n);
-    int status = pclose(pipe.release());
-    return {WEXITSTATUS(status), out};
-}
 
 std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

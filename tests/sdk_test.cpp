@@ -3,6 +3,8 @@
 // compiler's own message. And the manual pages of `hotcheck help COMMAND`.
 #include <doctest/doctest.h>
 
+#include "run_command.hpp"
+
 #include <sys/wait.h>
 
 #include <chrono>
@@ -18,10 +20,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Command {
-    int exit_code;
-    std::string output;  // stdout and stderr
-};
+using hotcheck::testing::Command;
+using hotcheck::testing::run_cli;
 
 /// A scratch directory outside the source tree, with its own model cache.
 struct Scratch {
@@ -42,15 +42,7 @@ struct Scratch {
         return p;
     }
     Command hotcheck(const std::string& args) const {
-        std::string cmd = "HOTCHECK_CACHE_DIR='" + cache.string() + "' " + HOTCHECK_TEST_CLI + " " + args +
-                          " 2>&1";
-        std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-        REQUIRE(pipe);
-        std::string out;
-        char buf[4096];
-        while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe.get())) out.append(buf, n);
-        int status = pclose(pipe.release());
-        return {WEXITSTATUS(status), out};
+        return run_cli(args, "HOTCHECK_CACHE_DIR='" + cache.string() + "'");
     }
     std::vector<fs::path> cached_objects() const {
         std::vector<fs::path> sos;

@@ -14,10 +14,7 @@ using graph::Kind;
 using graph::LocId;
 
 namespace {
-const char* base_name(const char* path) {
-    const char* slash = std::strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
+using report::base_name;
 
 std::string at(const Event& e) { return fmt::format("{}:{}", base_name(e.where.file_name()), e.where.line()); }
 

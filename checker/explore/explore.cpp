@@ -72,9 +72,7 @@ Violation make_violation(const graph::ExecutionGraph& g, const runtime::RunResul
     v.kind = run.kind;
     v.message = run.message;
     if (run.where.line() != 0) {
-        const char* f = run.where.file_name();
-        const char* slash = std::strrchr(f, '/');
-        v.file = slash ? slash + 1 : f;
+        v.file = report::base_name(run.where.file_name());
         v.line = run.where.line();
     }
     const auto highlight = report::violating_events(g, run.kind, run.message, run.thread, run.where);

@@ -11,11 +11,12 @@ using graph::Event;
 using graph::EventId;
 using graph::Kind;
 
-namespace {
-const char* basename(const char* path) {
+const char* base_name(const char* path) {
     const char* slash = std::strrchr(path, '/');
     return slash ? slash + 1 : path;
 }
+
+namespace {
 
 std::string operation(const graph::ExecutionGraph& g, EventId id) {
     const Event& e = g[id];
@@ -53,7 +54,7 @@ std::string location_name(const graph::ExecutionGraph& g, graph::LocId l) {
     if (info.name) return array_cell ? fmt::format("{}[{}]", info.name, info.cell) : info.name;
     if (info.where.line() == 0) return fmt::format("L{}.{}", graph::ExecutionGraph::loc_thread(l),
                                                    graph::ExecutionGraph::loc_ordinal(l));
-    return fmt::format("{}:{}", basename(info.where.file_name()), info.where.line());
+    return fmt::format("{}:{}", base_name(info.where.file_name()), info.where.line());
 }
 
 std::vector<TraceEvent> trace_events(const graph::ExecutionGraph& g, std::uint32_t failing_thread,
@@ -85,7 +86,7 @@ std::vector<TraceEvent> trace_events(const graph::ExecutionGraph& g, graph::Even
         te.thread = id.thread;
         te.index = id.index;
         if (e.where.line() != 0) {
-            te.file = basename(e.where.file_name());
+            te.file = base_name(e.where.file_name());
             te.line = e.where.line();
             te.function = e.where.function_name();
         }

@@ -29,6 +29,9 @@ std::string trace_story(const Violation& v);
 /// characters (4 threads fit 100), then the violation's headline.
 std::string trace_columns(const Violation& v, std::size_t width = 100);
 
+/// The file name of a path, for source locations in messages.
+const char* base_name(const char* path);
+
 /// A short display name for a location: where it was created.
 std::string location_name(const graph::ExecutionGraph& g, graph::LocId l);
 

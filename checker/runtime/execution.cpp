@@ -27,10 +27,7 @@ Value normalize(Value v, detail::ValueShape shape) {
     return v;
 }
 
-const char* base_name(const char* path) {
-    const char* slash = std::strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
+using report::base_name;
 
 Value apply(detail::RmwOp op, Value old, Value operand) {
     switch (op) {
