@@ -91,6 +91,30 @@ TEST_SUITE("api") {
 }
 
 TEST_SUITE("api") {
+    TEST_CASE("invariants: checked after every event; they may not touch hotcheck objects") {
+        Result bad = explore({}, [] {
+            atomic<int> x{0};
+            invariant([&] { return x.load() == 0; }, "x stays 0");
+            auto t = spawn([&] { x.store(1); });
+            t.join();
+        });
+        CHECK(bad.verdict == Verdict::error);
+        CHECK(bad.error.find("plain C++ state") != std::string::npos);
+        Result broken = explore({}, [] {
+            atomic<int> x{0};
+            int stores = 0;
+            invariant([&] { return stores < 2; }, "at most one store");
+            auto t = spawn([&] { x.store(1); ++stores; });
+            x.store(2);
+            ++stores;
+            x.load();
+            t.join();
+        });
+        CHECK(broken.verdict == Verdict::violation);
+        CHECK(broken.violation->kind == "invariant");
+        CHECK(broken.violation->message == "at most one store");
+    }
+
     TEST_CASE("a violation's replay token re-runs exactly that execution") {
         auto body = [] {
             atomic<int> data{0, "data"}, flag{0, "flag"};

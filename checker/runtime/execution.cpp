@@ -54,6 +54,7 @@ const RunResult& Execution::run(const std::function<void()>& body) {
     g_ = &driver_.graph();
     stopping_ = unwinding_ = false;
     threads_.clear();
+    invariants_.clear();
     threads_.emplace_back();
     threads_[0].body = body;
     threads_[0].spawned = true;
@@ -218,7 +219,9 @@ void Execution::thread_main(std::uint32_t tid) {
     } catch (...) {
         stop(RunEnd::error, "model_threw", fmt::format("thread T{} threw a non-standard exception", tid), {});
     }
-    EventId id = begin_event({});
+    EventId id = begin_event({});  // checks the invariants a last time
+    // The thread's frame is about to go: its invariants (which may refer to it) go with it.
+    std::erase_if(invariants_, [tid](const Invariant& inv) { return inv.owner == tid; });
     if (is_replay(tid)) {
         replayed(id, Kind::end, {}, {});
         ++threads_[tid].next_index;
@@ -231,7 +234,40 @@ void Execution::thread_main(std::uint32_t tid) {
     threads_[tid].status = Status::finished;
 }
 
+void Execution::add_invariant(std::function<bool()> condition, const char* message, SourceLoc where) {
+    if (unwinding_) return;
+    invariants_.push_back({std::move(condition), message, where, cur_});
+    check_invariants();
+}
+
+const Execution::Invariant* Execution::broken_invariant(bool& misused) {
+    misused = false;
+    for (const Invariant& inv : invariants_) {
+        in_invariant_ = true;
+        bool ok = true;
+        try {
+            ok = inv.condition();
+        } catch (const InvariantMisuse&) {
+            misused = true;
+            ok = false;
+        }
+        in_invariant_ = false;
+        if (!ok) return &inv;
+    }
+    return nullptr;
+}
+
+void Execution::check_invariants() {
+    bool misused;
+    if (const Invariant* inv = broken_invariant(misused))
+        stop(misused ? RunEnd::error : RunEnd::violation, misused ? "invalid_invariant" : "invariant",
+             misused ? "an invariant may read only plain C++ state, not hotcheck objects" : inv->message,
+             inv->where);
+}
+
 EventId Execution::begin_event(SourceLoc where) {
+    if (in_invariant_) throw InvariantMisuse{};
+    check_invariants();  // after the previous event, whichever thread made it
     Thread& t = threads_[cur_];
     if (t.next_index >= options_.max_events_per_thread)
         stop(RunEnd::bound, "bound_exceeded",

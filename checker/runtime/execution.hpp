@@ -72,6 +72,7 @@ public:
     void check_failed(const char* message, SourceLoc where);
     void violation(const char* kind, const char* message, SourceLoc where);
     std::uint32_t self() const { return cur_; }
+    void add_invariant(std::function<bool()> condition, const char* message, SourceLoc where);
     void await_begin() {
         if (!unwinding_) threads_[cur_].await_start = threads_[cur_].next_index;
     }
@@ -128,6 +129,18 @@ private:
     StackPool& stacks_;
     std::vector<Thread> threads_;
     std::vector<std::uint32_t> enabled_scratch_;
+    struct Invariant {
+        std::function<bool()> condition;
+        const char* message;
+        SourceLoc where;
+        std::uint32_t owner;  ///< the thread that registered it (it may refer to its locals)
+    };
+    std::vector<Invariant> invariants_;  ///< registered by this run, checked after every event
+    bool in_invariant_ = false;          ///< evaluating one: instrumented calls are refused
+    void check_invariants();
+    struct InvariantMisuse {};  ///< thrown out of an invariant that makes an instrumented call
+    /// The first invariant that does not hold now; `misused` if it touched a hotcheck object.
+    const Invariant* broken_invariant(bool& misused);
     std::uint32_t cur_ = 0;
     bool stopping_ = false;
     bool unwinding_ = false;

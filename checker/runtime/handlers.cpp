@@ -48,6 +48,9 @@ void violation(const char* kind, const char* message, SourceLoc where) {
 }
 ThreadId self() { return ex().self(); }
 void await_begin() { ex().await_begin(); }
+void add_invariant(std::function<bool()> condition, const char* message, SourceLoc where) {
+    ex().add_invariant(std::move(condition), message, where);
+}
 void block(BlockReason why, SourceLoc where) { ex().block(why, where); }
 std::uint32_t choose(std::uint32_t n, SourceLoc where) { return ex().choose(n, where); }
 void outcome(const char* name, std::int64_t value) { ex().outcome(name, value); }

@@ -120,3 +120,23 @@ HOTCHECK_MODEL("examples/detect/leak-fixed", .leaks_are_violations = true,
     free(obj);
     t.join();
 }
+
+// Freeing a pointer that was never allocated (here: a null one) and its fixed twin.
+HOTCHECK_MODEL("examples/detect/invalid-free-buggy", .expect = Verdict::violation,
+               .violation_kind = "invalid_free", .description = "the error path frees a null pointer") {
+    atomic<int> failed{0, "failed"};
+    ptr<int> obj;
+    auto t = spawn([&] { failed.store(1, relaxed); });
+    if (failed.load(relaxed) == 0) obj = alloc<int>(1, "obj");
+    t.join();
+    free(obj);  // null when the allocation was skipped
+}
+
+HOTCHECK_MODEL("examples/detect/invalid-free-fixed", .description = "free only what was allocated") {
+    atomic<int> failed{0, "failed"};
+    ptr<int> obj;
+    auto t = spawn([&] { failed.store(1, relaxed); });
+    if (failed.load(relaxed) == 0) obj = alloc<int>(1, "obj");
+    t.join();
+    if (obj) free(obj);
+}

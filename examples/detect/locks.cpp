@@ -108,3 +108,41 @@ HOTCHECK_MODEL("examples/detect/plain-race-buggy", .expect = Verdict::violation,
     writer.join();
     reader.join();
 }
+
+// Mutual exclusion stated as an invariant over plain C++ state, checked after every event.
+HOTCHECK_MODEL("examples/detect/invariant-buggy", .expect = Verdict::violation,
+               .violation_kind = "invariant",
+               .description = "a test-then-set lock lets two threads in") {
+    atomic<int> locked{0, "locked"}, work{0, "work"};
+    int inside = 0;  // plain state: how many threads are in the critical section
+    invariant([&] { return inside <= 1; }, "at most one thread in the critical section");
+    auto body = [&] {
+        await([&] { return locked.load(acquire) == 0; });
+        locked.store(1, relaxed);  // test, then set: not atomic
+        ++inside;
+        work.fetch_add(1, relaxed);  // the critical section's work
+        --inside;
+        locked.store(0, release);
+    };
+    auto t1 = spawn(body);
+    auto t2 = spawn(body);
+    t1.join();
+    t2.join();
+}
+
+HOTCHECK_MODEL("examples/detect/invariant-fixed", .description = "the lock is taken with one CAS") {
+    mutex m{"m"};
+    atomic<int> work{0, "work"};
+    int inside = 0;
+    invariant([&] { return inside <= 1; }, "at most one thread in the critical section");
+    auto body = [&] {
+        lock_guard g(m);
+        ++inside;
+        work.fetch_add(1, relaxed);
+        --inside;
+    };
+    auto t1 = spawn(body);
+    auto t2 = spawn(body);
+    t1.join();
+    t2.join();
+}

@@ -1,6 +1,8 @@
 // Properties and nondeterminism: assertions, pruning, spin-waits, data choices, outcomes.
 #pragma once
 #include <concepts>
+#include <functional>
+#include <utility>
 #include <cstdint>
 
 #include <hotcheck/detail/handlers.hpp>
@@ -24,6 +26,16 @@ template <std::predicate P>
 void await(P&& pred, detail::SourceLoc where = detail::SourceLoc::current()) {
     detail::await_begin();
     if (!pred()) detail::block(detail::BlockReason::Await, where);
+}
+
+/// A condition that must hold after every event of the execution, from now on until the
+/// registering thread ends (Relacy's invariants). It may read only ordinary C++ state of the model (all model threads run on one
+/// OS thread, so that is safe), not hotcheck's atomics: track, say, how many threads are inside
+/// a critical section in a plain int, and state the bound here.
+template <class F>
+void invariant(F&& condition, const char* message = "invariant failed",
+               detail::SourceLoc where = detail::SourceLoc::current()) {
+    detail::add_invariant(std::function<bool()>(std::forward<F>(condition)), message, where);
 }
 
 /// A value in [0, n): every one is explored.

@@ -99,6 +99,8 @@ void block(BlockReason why, SourceLoc where);
 /// Marks where a spin-wait's condition starts, so that a blocked wait can be judged by every
 /// read its condition made (all of them reading the latest writes: it can never succeed).
 void await_begin();
+/// Registers a condition checked after every event of this execution (see hotcheck::invariant).
+void add_invariant(std::function<bool()> condition, const char* message, SourceLoc where);
 /// A value in [0, n), every one of them explored.
 std::uint32_t choose(std::uint32_t n, SourceLoc where);
 void outcome(const char* name, std::int64_t value);
