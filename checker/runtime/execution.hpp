@@ -105,7 +105,8 @@ private:
     void resume(std::uint32_t tid);
     void thread_main(std::uint32_t tid);
     /// Waits until the current thread may add or replay its next event; returns its position.
-    graph::EventId begin_event(SourceLoc where);
+    /// `bounded`: the event counts against Options::max_events_per_thread (all but a thread's end).
+    graph::EventId begin_event(SourceLoc where, bool bounded = true);
     /// The event being replayed at `id`, checked against what the model does now.
     const graph::Event& replayed(graph::EventId id, graph::Kind kind, LocId loc, SourceLoc where);
     graph::EventId append(graph::Event e);

@@ -146,3 +146,23 @@ HOTCHECK_MODEL("examples/detect/invariant-fixed", .description = "the lock is ta
     t1.join();
     t2.join();
 }
+
+// A spin loop written as a plain loop: hotcheck cannot tell it from an endless one, so the
+// per-thread event bound stops it (inconclusive, naming the loop's line). await() is the fix.
+HOTCHECK_MODEL("examples/detect/plain-spin-buggy", .expect = Verdict::inconclusive,
+               .violation_kind = "bound_exceeded", .description = "a spin loop without await") {
+    atomic<int> ready{0, "ready"};
+    auto waiter = spawn([&] {
+        while (ready.load(acquire) == 0) {
+        }
+    });
+    ready.store(1, release);
+    waiter.join();
+}
+
+HOTCHECK_MODEL("examples/detect/plain-spin-fixed", .description = "the same wait with await") {
+    atomic<int> ready{0, "ready"};
+    auto waiter = spawn([&] { await([&] { return ready.load(acquire) != 0; }); });
+    ready.store(1, release);
+    waiter.join();
+}
