@@ -67,7 +67,8 @@ bool TrustExplorer::on_read(EventId r) {
     const std::uint32_t floor = coherence_floor(g, loc, hb_before(g, r));
     const bool whole_graph = !model_.coherence_decides(g);
     // Candidates in co order from the coherence floor on; keep the consistent ones.
-    std::vector<EventId> ok;
+    std::vector<EventId>& ok = sources_;
+    ok.clear();
     const auto co = g.co(loc);
     for (std::uint32_t rank = floor; rank <= co.size(); ++rank) {
         const EventId w = rank == 0 ? EventId::init() : co[rank - 1];
@@ -112,7 +113,8 @@ bool TrustExplorer::on_write(EventId w) {
         return !whole_graph || consistent(g);
     }
     const auto n = static_cast<std::uint32_t>(g.co(loc).size());
-    std::vector<std::uint32_t> ok;
+    std::vector<std::uint32_t>& ok = positions_;
+    ok.clear();
     for (std::uint32_t k = floor; k <= n; ++k) {
         if (splits_rmw(k)) continue;
         if (whole_graph) {
@@ -173,7 +175,8 @@ void TrustExplorer::push_revisits(EventId w) {
         }
     }
 
-    std::vector<EventId> reads;
+    std::vector<EventId>& reads = revisitable_;
+    reads.clear();
     for (std::uint32_t t = 0; t < g.thread_count(); ++t) {
         auto events = g.thread(t);
         for (std::uint32_t i = 0; i < events.size(); ++i) {

@@ -52,6 +52,10 @@ private:
 
     const memory_model::Consistency& model_;
     std::vector<Frame> frames_;
+    // Scratch reused by every new event, so adding one does not allocate once warmed up.
+    std::vector<graph::EventId> sources_;      ///< on_read: the consistent rf candidates
+    std::vector<std::uint32_t> positions_;    ///< on_write: the consistent co positions
+    std::vector<graph::EventId> revisitable_;  ///< push_revisits: the candidate reads
 };
 
 }  // namespace hotcheck::exploration

@@ -101,15 +101,13 @@ void ExecutionGraph::cut_to_stamp(std::uint32_t stamp) {
 }
 
 void ExecutionGraph::cut_to_view(const View& keep) {
-    std::uint32_t max_stamp = 0;
+    // next_stamp_ stays: new events must still be stamped after every kept one.
     for (std::uint32_t t = 0; t < threads_.size(); ++t) {
         auto n = t < keep.size() ? keep[t] : 0;
         if (threads_[t].size() > n) threads_[t].resize(n);
-        for (auto& e : threads_[t]) max_stamp = std::max(max_stamp, e.stamp);
     }
     trim_threads();
     drop_removed_from_co();
-    (void)max_stamp;  // stamps stay increasing: next_stamp_ is never lowered by a view cut
 }
 
 void ExecutionGraph::clear() {

@@ -63,8 +63,6 @@ public:
     /// Appends `e` to thread `t`, stamping it; writes are not yet in co (see co_insert).
     EventId append(std::uint32_t t, Event e);
     std::uint32_t next_stamp() const { return next_stamp_; }
-    /// Gives `e` the next stamp, as if it had just been added (a revisited read).
-    void restamp(EventId e) { at(e).stamp = next_stamp_++; }
 
     /// The value a read of `w` returns (the location's initial value for init).
     Value value_of(EventId w, LocId loc) const {
