@@ -65,6 +65,16 @@ std::optional<Finding> lifetime_violation(const graph::Relations& r, const graph
                                r.ids[x], xe.where};
             if (!xe.is_access() || !(g.location(xe.loc).block == block) || hb.get(x, f)) continue;
             const char* how = hb.get(f, x) ? "after" : "concurrently with";
+            const auto& cell = g.location(xe.loc);
+            if (cell.percpu_stride > 0)  // an access through a per-cpu pointer of a freed object
+                return Finding{"stale_percpu",
+                               fmt::format("T{} {} CPU {}'s slot of the per-cpu object {} at {} {} "
+                                           "its free_percpu by T{} at {}",
+                                           r.ids[x].thread, xe.is_write() ? "writes" : "reads",
+                                           cell.cell / cell.percpu_stride,
+                                           report::location_name(g, block), at(xe), how,
+                                           r.ids[f].thread, at(fe)),
+                               r.ids[x], xe.where};
             return Finding{"use_after_free",
                            fmt::format("T{} {} {} at {} {} its free by T{} at {}", r.ids[x].thread,
                                        xe.is_write() ? "writes" : "reads", cell_name(g, xe.loc), at(xe),

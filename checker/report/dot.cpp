@@ -157,6 +157,7 @@ std::string dot_graph(const graph::ExecutionGraph& g, const Violation& v,
                 case detail::BlockReason::Lock: blocked_by[{e.thread, e.index - 1}] = "rf: lock held"; break;
                 case detail::BlockReason::Await: blocked_by[{e.thread, e.index - 1}] = "rf: await sees false"; break;
                 case detail::BlockReason::Assume: blocked_by[{e.thread, e.index - 1}] = "rf: assume false"; break;
+                case detail::BlockReason::Sleep: blocked_by[{e.thread, e.index - 1}] = "rf: must sleep"; break;
             }
         }
     }

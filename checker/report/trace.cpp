@@ -41,6 +41,7 @@ std::string operation(const graph::ExecutionGraph& g, EventId id) {
                 case detail::BlockReason::Await: return "await (blocked)";
                 case detail::BlockReason::Lock: return "lock (blocked)";
                 case detail::BlockReason::Assume: return "assume (blocked)";
+                case detail::BlockReason::Sleep: return "sleep (blocked)";
             }
             return "blocked";
     }
@@ -109,18 +110,28 @@ std::vector<TraceEvent> trace_events(const graph::ExecutionGraph& g, graph::Even
     return out;
 }
 
+std::string short_function(std::string_view f) {
+    // "int ns::drain_pages_zone(unsigned int, zone&)" → "drain_pages_zone"; a lambda is named
+    // by the function it is in ("ns::s4(bool)::<lambda()>" → "s4").
+    const auto paren = f.find('(');
+    std::string_view head = f.substr(0, paren);
+    const auto sep = head.find_last_of(": ");
+    if (sep != std::string_view::npos) head = head.substr(sep + 1);
+    return std::string(head);
+}
+
 std::string trace_text(const std::vector<TraceEvent>& events, const Violation& v) {
     std::string s;
-    s += fmt::format("  {:>4}  {:<6} {:<18} {:<8} {:<22} {:<10} {}\n", "#", "thread", "operation",
-                     "order", "location", "value", "source");
+    s += fmt::format("  {:>4}  {:<6} {:<18} {:<8} {:<22} {:<10} {:<24} {}\n", "#", "thread", "operation",
+                     "order", "location", "value", "function", "source");
     int n = 0;
     for (const auto& e : events) {
         std::string what = e.value;
         if (!e.reads_from.empty()) what += " <- " + e.reads_from;
         std::string src = e.line ? fmt::format("{}:{}", e.file, e.line) : "";
-        s += fmt::format("{} {:>4}  {:<6} {:<18} {:<8} {:<22} {:<10} {}\n", e.failing ? ">" : " ",
+        s += fmt::format("{} {:>4}  {:<6} {:<18} {:<8} {:<22} {:<10} {:<24} {}\n", e.failing ? ">" : " ",
                          ++n, fmt::format("T{}#{}", e.thread, e.index), e.operation, e.order,
-                         e.location, what, src);
+                         e.location, what, short_function(e.function), src);
     }
     s += fmt::format("  {}: {}", v.kind, v.message);
     if (v.line) s += fmt::format(" (at {}:{})", v.file, v.line);

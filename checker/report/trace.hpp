@@ -17,6 +17,8 @@ std::vector<TraceEvent> trace_events(const graph::ExecutionGraph& g, std::uint32
 std::vector<TraceEvent> trace_events(const graph::ExecutionGraph& g, graph::EventId failing);
 
 /// The trace as text, one event a line, followed by the violation's headline.
+/// The bare name of a function from std::source_location::function_name(), for traces.
+std::string short_function(std::string_view function_name);
 std::string trace_text(const std::vector<TraceEvent>& events, const Violation& v);
 
 /// One sentence on how the violation comes about, from the failing event and the reads before

@@ -119,7 +119,10 @@ void Execution::classify_end() {
             all_stuck &= reads_latest(t);
             std::string what = "an await";
             any_await |= why == detail::BlockReason::Await;
-            if (why == detail::BlockReason::Lock) {
+            if (why == detail::BlockReason::Sleep) {
+                any_lock = true;
+                what = b.value ? reinterpret_cast<const char*>(b.value) : "a sleeping lock";
+            } else if (why == detail::BlockReason::Lock) {
                 any_lock = true;
                 const Event& cas = (*g_)[{t, g_->thread_size(t) - 2}];
                 what = cas.value == 0 ? "a lock" : fmt::format("a lock held by T{}", cas.value - 1);
@@ -465,7 +468,8 @@ void Execution::fence(memory_order order, SourceLoc where) {
 }
 
 LocId Execution::alloc_block(std::uint32_t n, Value init, bool initialized,
-                             detail::ValueShape shape, const char* name, SourceLoc where) {
+                             detail::ValueShape shape, const char* name, SourceLoc where,
+                             std::uint32_t per_cpu_stride) {
     if (unwinding_) return {};
     if (n == 0) stop(RunEnd::error, "invalid_alloc", "an allocation of zero cells", where);
     EventId id = begin_event(where);
@@ -489,6 +493,7 @@ LocId Execution::alloc_block(std::uint32_t n, Value init, bool initialized,
         info.block = first;
         info.cell = i;
         info.uninitialized = !initialized;
+        info.percpu_stride = per_cpu_stride;
         g_->define_location(cell, info);
     }
     return first;
@@ -572,7 +577,7 @@ void Execution::violation(const char* kind, const char* message, SourceLoc where
     stop(RunEnd::violation, kind, message, where);
 }
 
-void Execution::block(detail::BlockReason why, SourceLoc where) {
+void Execution::block(detail::BlockReason why, SourceLoc where, const char* what) {
     if (unwinding_) return;
     EventId id = begin_event(where);
     if (is_replay(cur_)) {
@@ -582,6 +587,7 @@ void Execution::block(detail::BlockReason why, SourceLoc where) {
         Event e;
         e.kind = Kind::block;
         e.aux = static_cast<std::uint32_t>(why);
+        e.value = reinterpret_cast<std::uintptr_t>(what);  // the wait's description, if any
         e.where = where;
         append(e);
         if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", where);

@@ -65,7 +65,7 @@ public:
                           memory_order failure, bool weak, SourceLoc where);
     void fence(memory_order order, SourceLoc where);
     LocId alloc_block(std::uint32_t n, Value init, bool initialized, detail::ValueShape shape,
-                      const char* name, SourceLoc where);
+                      const char* name, SourceLoc where, std::uint32_t per_cpu_stride = 0);
     void free_block(LocId first, SourceLoc where);
     std::uint32_t spawn(std::function<void()> body, SourceLoc where);
     void join(std::uint32_t thread, SourceLoc where);
@@ -76,7 +76,7 @@ public:
     void await_begin() {
         if (!unwinding_) threads_[cur_].await_start = threads_[cur_].next_index;
     }
-    void block(detail::BlockReason why, SourceLoc where);
+    void block(detail::BlockReason why, SourceLoc where, const char* what = nullptr);
     std::uint32_t choose(std::uint32_t n, SourceLoc where);
     void outcome(const char* name, std::int64_t value);
     bool unwinding() const { return unwinding_; }

@@ -34,8 +34,8 @@ Value na_load(LocId loc, SourceLoc where) { return ex().na_load(loc, where); }
 void na_store(LocId loc, Value v, SourceLoc where) { ex().na_store(loc, v, where); }
 void fence(memory_order order, SourceLoc where) { ex().fence(order, where); }
 LocId alloc_block(std::uint32_t n, Value init, bool initialized, ValueShape shape, const char* name,
-                  SourceLoc where) {
-    return ex().alloc_block(n, init, initialized, shape, name, where);
+                  SourceLoc where, std::uint32_t per_cpu_stride) {
+    return ex().alloc_block(n, init, initialized, shape, name, where, per_cpu_stride);
 }
 void free_block(LocId first, SourceLoc where) { ex().free_block(first, where); }
 ThreadId spawn(std::function<void()> body, SourceLoc where) {
@@ -52,6 +52,7 @@ void add_invariant(std::function<bool()> condition, const char* message, SourceL
     ex().add_invariant(std::move(condition), message, where);
 }
 void block(BlockReason why, SourceLoc where) { ex().block(why, where); }
+void block_on(const char* what, SourceLoc where) { ex().block(BlockReason::Sleep, where, what); }
 std::uint32_t choose(std::uint32_t n, SourceLoc where) { return ex().choose(n, where); }
 void outcome(const char* name, std::int64_t value) { ex().outcome(name, value); }
 bool unwinding() {

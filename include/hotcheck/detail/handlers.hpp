@@ -59,7 +59,9 @@ constexpr T from_value(Value v) {
 
 enum class RmwOp : std::uint8_t { Exchange, Add, Sub, And, Or, Xor };
 
-enum class BlockReason : std::uint8_t { Assume, Await, Lock };
+/// Why a thread stops: a false assume (a filter), a spin-wait that saw false, a held mutex, or a
+/// sleeping wait of a kernel primitive (rwsem, completion, grace period, ...) described by a note.
+enum class BlockReason : std::uint8_t { Assume, Await, Lock, Sleep };
 
 // --- memory accesses ---------------------------------------------------------------------------
 /// `name` (optional, must outlive the exploration) names the location in traces.
@@ -78,8 +80,10 @@ void fence(memory_order order, SourceLoc where);
 // --- allocation with lifetime checks ------------------------------------------------------------
 /// Allocates `n` cells (initialised to `init` unless `initialized` is false) and returns the
 /// first cell; the others follow it (LocId::raw + i).
+/// `per_cpu_stride` > 0 marks a per-cpu object (alloc_percpu): CPU c owns cells
+/// [c * stride, (c + 1) * stride), and an access after its free is a `stale_percpu` violation.
 LocId alloc_block(std::uint32_t n, Value init, bool initialized, ValueShape shape,
-                  const char* name, SourceLoc where);
+                  const char* name, SourceLoc where, std::uint32_t per_cpu_stride = 0);
 void free_block(LocId first, SourceLoc where);
 
 // --- threads -----------------------------------------------------------------------------------
@@ -96,6 +100,10 @@ ThreadId self();
 /// Stops the calling thread for the rest of this execution, which then counts as blocked.
 /// (Returns only while the runtime unwinds a finished execution.)
 void block(BlockReason why, SourceLoc where);
+/// Blocks with BlockReason::Sleep: `what` (a string that outlives the exploration, e.g.
+/// "cpu_hotplug_lock (write)") says what the thread waits for in deadlock reports. Waiting
+/// threads count as deadlocked, not as a hopeless await, once nothing can wake them.
+void block_on(const char* what, SourceLoc where);
 /// Marks where a spin-wait's condition starts, so that a blocked wait can be judged by every
 /// read its condition made (all of them reading the latest writes: it can never succeed).
 void await_begin();

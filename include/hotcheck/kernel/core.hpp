@@ -1,0 +1,217 @@
+// The per-execution kernel world every kernel primitive works on: the CPUs (possible, present,
+// online, active masks), the tasks (which CPU each runs on, its preemption and RCU nesting, the
+// locks it holds), the RCU reader slots and the lockdep lock-order graph.
+//
+// A model creates one `kernel::machine` (machine.hpp) at the top of its body; it lives until the
+// body returns, and every kernel call of every model thread of that execution finds it here.
+// Per-task state is ordinary C++ data written only by its own task (or by its creator before it
+// starts), so it never hides an inter-thread dependency from the explorer; everything two tasks
+// share is an instrumented location.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <hotcheck/atomic.hpp>
+#include <hotcheck/check.hpp>
+#include <hotcheck/detail/handlers.hpp>
+#include <hotcheck/mutex.hpp>
+#include <hotcheck/thread.hpp>
+
+namespace hotcheck::kernel {
+
+using detail::SourceLoc;
+
+/// How big the modelled machine is. Keep it small: 2–3 CPUs keep a race and keep it fast.
+struct config {
+    unsigned possible_cpus = 2;  ///< cpu_possible_mask = present = {0 .. possible_cpus-1}
+    /// Bit c set: CPU c starts online (and active). 0 means all possible CPUs.
+    std::uint32_t online_mask = 0;
+    /// Tasks that can be inside an RCU read-side section (thread ids below this): every
+    /// grace period reads one slot per task, so keep it near the model's thread count.
+    unsigned max_tasks = 6;
+    /// Report a lock-order cycle (lockdep's "possible circular locking dependency") as a
+    /// `lock_order` violation even when no explored execution deadlocks.
+    bool lockdep_order = true;
+    /// v5.3: mem_hotplug_begin() takes cpus_read_lock() before mem_hotplug_lock (the `locked`
+    /// configurations); false: David Hildenbrand's patch, which drops it (`nolock`).
+    bool mem_hotplug_takes_cpus_lock = true;
+    /// Use the faithful v5.3 percpu_rw_semaphore for cpu_hotplug_lock and mem_hotplug_lock
+    /// instead of the abstract writer-preferring lock (slower; the same outcomes).
+    bool faithful_percpu_rwsem = false;
+};
+
+inline constexpr unsigned kMaxCpus = 8;
+
+/// A string that lives as long as the process (location names must outlive the exploration).
+const char* intern(std::string s);
+
+/// A lock as lockdep sees it: a class name; instances are told apart by address.
+struct held_lock {
+    const void* lock = nullptr;
+    const char* name = "";
+    bool read = false;
+    SourceLoc where{};
+};
+
+/// What the kernel layer knows about one model thread.
+struct task_info {
+    const char* comm = nullptr;    ///< its name in reports, e.g. "cpuhp/1" or "kworker/1"
+    unsigned cpu = 0;              ///< the CPU it runs on while preemption is disabled
+    bool bound = false;            ///< a per-cpu kthread: never runs on another CPU
+    int pool = -1;                 ///< a kworker of this CPU's pool (runs elsewhere once unbound)
+    unsigned preempt_count = 0;    ///< nesting of preempt_disable / local_irq_save / spin_lock
+    unsigned running_cpu = ~0u;    ///< the CPU whose preemption lock it holds, while it holds it
+    unsigned rcu_nesting = 0;      ///< rcu_read_lock nesting (preempt-off regions count too)
+    std::uint64_t rcu_seq = 0;     ///< its RCU slot's value: odd inside a read-side section
+    std::vector<held_lock> held;   ///< lockdep's held-lock stack
+};
+
+/// A CPU mask: one location per CPU, so an iteration reads bit by bit and can see a concurrent
+/// change half-way (include/linux/cpumask.h). Bits are read with relaxed loads and written
+/// with relaxed stores, like the kernel's plain word accesses and non-returning set_bit.
+class cpumask {
+public:
+    cpumask(const char* name, unsigned n, std::uint32_t init) {
+        for (unsigned c = 0; c < n; ++c)
+            bits_.emplace_back((init >> c) & 1, intern(std::string(name) + "[" + std::to_string(c) + "]"));
+    }
+    unsigned size() const { return static_cast<unsigned>(bits_.size()); }
+    bool test(unsigned cpu, SourceLoc where = SourceLoc::current()) const {
+        return bits_.at(cpu).load(relaxed, where) != 0;
+    }
+    void set(unsigned cpu, SourceLoc where = SourceLoc::current()) { bits_.at(cpu).store(1, relaxed, where); }
+    void clear(unsigned cpu, SourceLoc where = SourceLoc::current()) { bits_.at(cpu).store(0, relaxed, where); }
+    /// cpumask_weight: a plain popcount, bit by bit (v5.3 num_online_cpus()).
+    unsigned weight(SourceLoc where = SourceLoc::current()) const {
+        unsigned n = 0;
+        for (unsigned c = 0; c < size(); ++c) n += test(c, where);
+        return n;
+    }
+    atomic<int>& bit(unsigned cpu) { return bits_.at(cpu); }
+
+private:
+    std::deque<atomic<int>> bits_;
+};
+
+class core {
+public:
+    explicit core(config cfg, SourceLoc where = SourceLoc::current());
+    ~core();
+    core(const core&) = delete;
+    core& operator=(const core&) = delete;
+
+    const config& cfg() const { return cfg_; }
+    unsigned nr_cpu_ids() const { return cfg_.possible_cpus; }
+
+    cpumask cpu_possible_mask, cpu_present_mask, cpu_online_mask, cpu_active_mask;
+
+    /// The calling task's record (created on first use with the defaults: CPU 0, unbound).
+    task_info& current();
+    task_info& task(detail::ThreadId t);
+
+    /// Held by a task on that CPU while its preemption is disabled: two preempt-off regions on
+    /// one CPU never interleave, and stop_machine takes them all.
+    hotcheck::mutex& preempt_lock(unsigned cpu) { return cpu_locks_.at(cpu); }
+    /// POOL_DISASSOCIATED of CPU c's per-cpu worker pools (workqueue.hpp).
+    atomic<int>& pool_disassociated(unsigned cpu) { return pools_.at(cpu); }
+    /// The RCU reader slot of task t (see rcu.hpp).
+    atomic<std::uint64_t>& rcu_slot(unsigned t) { return rcu_slots_.at(t); }
+
+    // lockdep (lockdep.hpp)
+    struct order_edge {
+        const void* from;
+        const void* to;
+        const char* from_name;
+        const char* to_name;
+        detail::ThreadId task;
+        SourceLoc where;
+    };
+    std::vector<order_edge> lock_order;
+
+    /// Threads the kernel layer started (tasks, kworkers, RCU callbacks): the machine waits for
+    /// them before the model body's world goes away.
+    std::vector<detail::ThreadId> started;
+
+private:
+    config cfg_;
+    std::deque<hotcheck::mutex> cpu_locks_;
+    std::deque<atomic<std::uint64_t>> rcu_slots_;
+    std::deque<atomic<int>> pools_;
+    std::deque<task_info> tasks_;
+    core* outer_ = nullptr;
+};
+
+/// The kernel world of the running execution; a clear error when the model made none.
+core& world();
+
+// ---------------------------------------------------------------------------------------------
+// implementation
+
+namespace detail_ {
+inline thread_local core* current_world = nullptr;
+}
+
+inline const char* intern(std::string s) {
+    static std::mutex m;
+    static std::set<std::string> pool;
+    std::lock_guard<std::mutex> g(m);
+    return pool.insert(std::move(s)).first->c_str();
+}
+
+inline core::core(config cfg, SourceLoc where)
+    : cpu_possible_mask("cpu_possible_mask", cfg.possible_cpus, ~0u),
+      cpu_present_mask("cpu_present_mask", cfg.possible_cpus, ~0u),
+      cpu_online_mask("cpu_online_mask", cfg.possible_cpus, cfg.online_mask ? cfg.online_mask : ~0u),
+      cpu_active_mask("cpu_active_mask", cfg.possible_cpus, cfg.online_mask ? cfg.online_mask : ~0u),
+      cfg_(cfg) {
+    if (cfg.possible_cpus == 0 || cfg.possible_cpus > kMaxCpus)
+        detail::violation("invalid_model", "kernel::config::possible_cpus must be 1..8", where);
+    if (cfg.online_mask >> cfg.possible_cpus)
+        detail::violation("invalid_model", "kernel::config::online_mask names a CPU that is not possible", where);
+    for (unsigned c = 0; c < cfg.possible_cpus; ++c)
+        cpu_locks_.emplace_back(intern("CPU " + std::to_string(c) + " (preemption off)"), where);
+    for (unsigned c = 0; c < cfg.possible_cpus; ++c)
+        pools_.emplace_back(((cfg.online_mask ? cfg.online_mask : ~0u) >> c & 1) ? 0 : 1,
+                            intern("worker_pool[cpu" + std::to_string(c) + "].disassociated"), where);
+    for (unsigned t = 0; t < cfg.max_tasks; ++t)
+        rcu_slots_.emplace_back(0, intern("rcu_reader[T" + std::to_string(t) + "]"), where);
+    outer_ = detail_::current_world;
+    detail_::current_world = this;
+}
+
+inline core::~core() {
+    if (!detail::unwinding())
+        for (std::size_t i = 0; i < started.size(); ++i)  // joining may start no more, but be safe
+            detail::join(started[i], SourceLoc::current());
+    detail_::current_world = outer_;
+}
+
+inline task_info& core::task(detail::ThreadId t) {
+    while (tasks_.size() <= t) tasks_.emplace_back();
+    return tasks_[t];
+}
+inline task_info& core::current() { return task(detail::self()); }
+
+inline core& world() {
+    if (!detail_::current_world && detail::unwinding()) {
+        // Only a destructor running after the model body returned can get here.
+        std::fputs("hotcheck: a kernel primitive was called from a destructor after the "
+                   "kernel::machine was gone\n", stderr);
+        std::abort();
+    }
+    if (!detail_::current_world)
+        detail::violation("invalid_model",
+                          "a kernel primitive was used without a kernel::machine: create one at the "
+                          "top of the model body",
+                          SourceLoc::current());
+    return *detail_::current_world;
+}
+
+}  // namespace hotcheck::kernel

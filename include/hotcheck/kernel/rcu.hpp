@@ -1,0 +1,73 @@
+// RCU (include/linux/rcupdate.h, kernel/rcu/, kernel/rcu/sync.c), modelled by its guarantee
+// rather than by an implementation: synchronize_rcu() returns only after every read-side
+// section that was running when it started has ended. Since v4.20 one grace period covers
+// rcu_read_lock sections and preempt/irq-off regions alike, and so does this one.
+//
+//   rcu_read_lock / unlock     mark the task's slot (rcu_slots.hpp)
+//   synchronize_rcu            full fence; for each task inside a section, sleep until that
+//                              section ends (acquire); full fence
+//   call_rcu(fn)               a thread that waits for a grace period and then runs fn
+//   rcu_assign_pointer         release store
+//   rcu_dereference            acquire load: stronger than the kernel's address dependency
+//                              (RC11 has no dependency ordering), documented in KERNEL.md §6
+#pragma once
+#include <functional>
+#include <string>
+
+#include <hotcheck/kernel/cpu.hpp>
+#include <hotcheck/kernel/rcu_slots.hpp>
+
+namespace hotcheck::kernel {
+
+inline void rcu_read_lock(SourceLoc where = SourceLoc::current()) {
+    core& w = world();
+    rcu_reader_enter(w, w.current(), where);
+}
+inline void rcu_read_unlock(SourceLoc where = SourceLoc::current()) {
+    core& w = world();
+    rcu_reader_exit(w, w.current(), where);
+}
+
+inline void synchronize_rcu(SourceLoc caller = SourceLoc::current()) {
+    might_sleep(caller);
+    const SourceLoc where = SourceLoc::current();  // the grace period's events are its own
+    core& w = world();
+    const detail::ThreadId me = detail::self();
+    fence(seq_cst, where);
+    for (unsigned t = 0; t < w.cfg().max_tasks; ++t) {
+        if (t == me) continue;
+        const std::uint64_t s = w.rcu_slot(t).load(acquire, where);
+        if (s % 2 == 0) continue;
+        const char* what = intern("the end of T" + std::to_string(t) + "'s RCU read-side section (synchronize_rcu)");
+        wait_event([&] { return w.rcu_slot(t).load(acquire, where) != s; }, what, where);
+    }
+    fence(seq_cst, where);
+}
+/// synchronize_rcu_expedited / synchronize_sched: the same guarantee.
+inline void synchronize_rcu_expedited(SourceLoc where = SourceLoc::current()) { synchronize_rcu(where); }
+
+/// Runs `fn` in a new task after a grace period (the RCU callback).
+template <class F>
+void call_rcu(F&& fn, SourceLoc where = SourceLoc::current()) {
+    start_task({"rcu_callback", 0, false, -1},
+               [fn = std::forward<F>(fn), where]() mutable {
+                   synchronize_rcu(where);
+                   fn();
+               },
+               where);
+}
+
+template <class T, class U>
+void rcu_assign_pointer(atomic<T>& p, U v, SourceLoc where = SourceLoc::current()) {
+    p.store(static_cast<T>(v), release, where);
+}
+template <class T>
+T rcu_dereference(const atomic<T>& p, SourceLoc where = SourceLoc::current()) {
+    return p.load(acquire, where);
+}
+template <class T>
+T rcu_access_pointer(const atomic<T>& p, SourceLoc where = SourceLoc::current()) {
+    return p.load(relaxed, where);
+}
+
+}  // namespace hotcheck::kernel

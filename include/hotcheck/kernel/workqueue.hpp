@@ -1,0 +1,136 @@
+// Workqueues (kernel/workqueue.c), with the property CPU hotplug relies on: work queued on a
+// CPU's pool runs there while the pool is bound, and on some other CPU once CPU offline has
+// unbound the pool (POOL_DISASSOCIATED) — it is never lost, but it can run on the wrong CPU.
+//
+// Each queued instance runs in a kworker task of its own (a pool's workers are
+// concurrency-managed, so one blocked item never holds the others up). Queueing takes the
+// PENDING bit with a fully ordered test_and_set_bit; the worker clears it (with a full
+// barrier, as set_work_pool_and_clear_pending does) before running the function, so queueing
+// happens before the run; instances of one work item never run concurrently (non-reentrant);
+// flush_work() sleeps until the last instance queued before it has finished.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <hotcheck/kernel/cpu.hpp>
+#include <hotcheck/kernel/rcu_slots.hpp>
+
+namespace hotcheck::kernel {
+
+class work_struct {
+public:
+    using func_t = std::function<void(work_struct&)>;
+    explicit work_struct(const char* name = "work", SourceLoc where = SourceLoc::current())
+        : state_(0, intern(std::string(name) + ".data"), where),
+          finished_(0, intern(std::string(name) + ".finished"), where),
+          flush_what_(intern(std::string("flush_work(") + name + ")")),
+          turn_what_(intern(std::string(name) + " (the previous instance to finish)")),
+          name_(name) {}
+    work_struct(const work_struct&) = delete;
+    work_struct& operator=(const work_struct&) = delete;
+
+    const char* name() const { return name_; }
+    func_t func;   ///< set by INIT_WORK (plain data, as in the kernel: init before queueing)
+    unsigned data = 0;  ///< a model's argument for the function (e.g. which zone to drain)
+
+    /// work->data: bit 0 PENDING, bit 1 CANCELING (cancel_work_sync owns the item), and above
+    /// them the number of instances queued so far — one word, so that who took PENDING and
+    /// which instance it queued are one atomic fact.
+    static constexpr unsigned kPending = 1, kCanceling = 2, kOne = 4;
+    atomic<unsigned> state_;
+    atomic<unsigned> finished_;  ///< instances finished so far
+    const char* flush_what_;
+    const char* turn_what_;
+
+private:
+    const char* name_;
+};
+
+/// A workqueue: only a name here (mm_percpu_wq, system_wq); the pools are per CPU.
+struct workqueue_struct {
+    const char* name = "system_wq";
+};
+
+/// INIT_WORK(work, fn)
+template <class F>
+void INIT_WORK(work_struct& w, F&& fn) {
+    w.func = std::forward<F>(fn);
+}
+
+namespace detail_ {
+inline void run_work_instance(work_struct& w, unsigned seq, SourceLoc where) {
+    // Instances of one item do not overlap: wait for the previous one.
+    wait_event([&] { return w.finished_.load(acquire, where) + 1 >= seq; }, w.turn_what_, where);
+    // set_work_pool_and_clear_pending: PENDING off, then a full barrier, then the function. A
+    // cancel_work_sync that cleared PENDING first has dropped this instance.
+    const unsigned was = w.state_.fetch_and(~work_struct::kPending, relaxed, where);
+    fence(seq_cst, where);
+    if ((was & work_struct::kPending) && w.func) w.func(w);
+    w.finished_.fetch_add(1, release, where);
+}
+}  // namespace detail_
+
+/// queue_work_on(cpu, wq, work): false if it was already pending.
+inline bool queue_work_on(unsigned cpu, workqueue_struct& wq, work_struct& w,
+                          SourceLoc where = SourceLoc::current()) {
+    (void)wq;
+    core& c = world();
+    if (cpu >= c.nr_cpu_ids()) detail::violation("invalid_access", "queue_work_on() a CPU that is not possible", where);
+    // test_and_set_bit(WORK_STRUCT_PENDING_BIT): fully ordered.
+    fence(seq_cst, where);
+    unsigned v = w.state_.load(relaxed, where);
+    do {
+        if (v & (work_struct::kPending | work_struct::kCanceling)) {
+            fence(seq_cst, where);
+            return false;
+        }
+    } while (!w.state_.compare_exchange_strong(v, v + work_struct::kOne + work_struct::kPending, relaxed, relaxed, where));
+    fence(seq_cst, where);
+    const unsigned seq = v / work_struct::kOne + 1;
+    work_struct* wp = &w;
+    start_task({intern("kworker/" + std::to_string(cpu)), cpu, false, static_cast<int>(cpu)},
+               [wp, seq, where] { detail_::run_work_instance(*wp, seq, where); }, where);
+    return true;
+}
+inline bool queue_work(workqueue_struct& wq, work_struct& w, SourceLoc where = SourceLoc::current()) {
+    return queue_work_on(0, wq, w, where);
+}
+
+/// flush_work: sleeps until the last instance queued before the call has finished; false if
+/// nothing was queued.
+inline bool flush_work(work_struct& w, SourceLoc where = SourceLoc::current()) {
+    might_sleep(where);
+    const unsigned last = w.state_.load(acquire, where) / work_struct::kOne;
+    if (last == 0) return false;
+    wait_event([&] { return w.finished_.load(acquire, where) >= last; }, w.flush_what_, where);
+    return true;
+}
+
+/// cancel_work_sync: a queued instance is dropped, a running one is waited for; true if
+/// the work was pending.
+inline bool cancel_work_sync(work_struct& w, SourceLoc where = SourceLoc::current()) {
+    might_sleep(where);
+    // Grab the item: PENDING off (the queued instance, if any, will not run) and CANCELING on
+    // (nobody queues it meanwhile); then wait for the instances already queued.
+    fence(seq_cst, where);
+    unsigned v = w.state_.load(relaxed, where);
+    while (!w.state_.compare_exchange_strong(v, (v & ~work_struct::kPending) | work_struct::kCanceling, relaxed, relaxed, where)) {
+    }
+    fence(seq_cst, where);
+    const unsigned last = v / work_struct::kOne;
+    wait_event([&] { return w.finished_.load(acquire, where) >= last; }, w.flush_what_, where);
+    w.state_.fetch_and(~work_struct::kCanceling, release, where);
+    return (v & work_struct::kPending) != 0;
+}
+
+/// CPU offline, CPUHP_AP_WORKQUEUE_ONLINE teardown: the CPU's pools lose their CPU.
+inline void workqueue_offline_cpu(unsigned cpu, SourceLoc where = SourceLoc::current()) {
+    world().pool_disassociated(cpu).store(1, release, where);
+}
+/// CPU online: rebind_workers.
+inline void workqueue_online_cpu(unsigned cpu, SourceLoc where = SourceLoc::current()) {
+    world().pool_disassociated(cpu).store(0, release, where);
+}
+
+}  // namespace hotcheck::kernel
