@@ -42,6 +42,19 @@ void smp_store_release(atomic<T>& x, U v, SourceLoc where = SourceLoc::current()
     x.store(static_cast<T>(v), release, where);
 }
 
+/// A pointer read that is then dereferenced / a pointer store that publishes an initialised
+/// object. The kernel orders these by the reader's address dependency and by the creation
+/// path's own locking (kthread_run, alloc + init); RC11 has neither, so they are acquire /
+/// release here: stronger than the kernel (KERNEL.md §6), never weaker.
+template <class T>
+T READ_ONCE_PTR(const atomic<T>& x, SourceLoc where = SourceLoc::current()) {
+    return x.load(acquire, where);
+}
+template <class T, class U>
+void WRITE_ONCE_PTR(atomic<T>& x, U v, SourceLoc where = SourceLoc::current()) {
+    x.store(static_cast<T>(v), release, where);
+}
+
 inline void smp_mb(SourceLoc where = SourceLoc::current()) { fence(seq_cst, where); }
 inline void smp_rmb(SourceLoc where = SourceLoc::current()) { fence(acquire, where); }
 inline void smp_wmb(SourceLoc where = SourceLoc::current()) { fence(release, where); }

@@ -22,11 +22,11 @@ class task_struct {
 public:
     task_struct() = default;
     explicit operator bool() const { return static_cast<bool>(obj_); }
-    std::uint64_t handle() const { return obj_.handle(); }
+    /// The pointer as a number (the object and, above bit 48, the thread running it); 0 is NULL.
+    std::uint64_t handle() const { return obj_ ? obj_.handle() | (std::uint64_t{tid_} << 48) : 0; }
     static task_struct from_handle(std::uint64_t h) {
-        task_struct t;
-        t.obj_ = ptr<long>::from_handle(h);
-        return t;
+        return task_struct(ptr<long>::from_handle(h & ((std::uint64_t{1} << 48) - 1)),
+                           static_cast<detail::ThreadId>(h >> 48));
     }
     cell_ref<long> operator[](task_field f) const { return obj_[f]; }
     detail::ThreadId thread() const { return tid_; }
@@ -35,7 +35,7 @@ public:
 
 private:
     ptr<long> obj_;
-    detail::ThreadId tid_ = 0;
+    detail::ThreadId tid_ = 0;  ///< the model thread running it (for kthread_stop)
 };
 
 /// kthread_run: creates the task object, then starts `threadfn` on it (it should loop until

@@ -1,0 +1,122 @@
+// S6 (KERNEL.md §4): stale values — memory-safe either way, but a property that holds with
+// cpu_hotplug_lock and fails without it.
+//
+// S6a [analysis], powerpc numa_mem: a CPU coming up computes its own numa_mem in start_secondary
+// (set_numa_mem(local_memory_node(...))) *before* it is marked online; memory hotplug rebuilds
+// the zonelists and then refreshes numa_mem only for the CPUs it sees online
+// (__build_all_zonelists with CONFIG_HAVE_MEMORYLESS_NODES). Without the lock the new CPU can
+// read the old zonelist and be skipped by the refresh. Property: at the end every online CPU's
+// numa_mem is what the final zonelist gives.
+//
+// S6b, writeback_set_ratelimit (mm/page-writeback.c): online_pages and the CPU-online callback
+// page_writeback_cpu_online both compute ratelimit_pages from num_online_cpus() and store it;
+// the last writer wins, possibly with a stale count. Property: at the end ratelimit_pages is
+// f(the final number of online CPUs).
+#include <hotcheck/kernel/kernel.hpp>
+
+namespace {
+using namespace hotcheck;
+using namespace hotcheck::kernel;
+
+// --- S6a ----------------------------------------------------------------------------------------
+// Node 1 (CPU 1's node) is memoryless until memory hotplug adds memory to it; the zonelist
+// answers local_memory_node(1): node 0 before, node 1 after.
+struct zonelists {
+    atomic<int> node1_first{0, "NODE_DATA(1)->node_zonelists[0] first node"};
+};
+
+// mm/page_alloc.c: local_memory_node(node): the first node of node's zonelist
+int local_memory_node(zonelists& z, unsigned node) { return node == 0 ? 0 : READ_ONCE(z.node1_first); }
+
+// arch/powerpc/kernel/smp.c: start_secondary(): set_numa_mem before set_cpu_online
+void start_secondary(zonelists& z, per_cpu_var<int>& numa_mem, unsigned cpu) {
+    per_cpu(numa_mem, cpu).store(local_memory_node(z, cpu), relaxed);  // set_numa_mem(local_memory_node(cpu_to_node(cpu)))
+}
+
+// mm/page_alloc.c: __build_all_zonelists(): rebuild in place, then refresh numa_mem of online CPUs
+void __build_all_zonelists(zonelists& z, per_cpu_var<int>& numa_mem) {
+    WRITE_ONCE(z.node1_first, 1);  // build_zonelists(NODE_DATA(1)): node 1 now has memory
+    for_each_online_cpu([&](unsigned cpu) {
+        per_cpu(numa_mem, cpu).store(local_memory_node(z, cpu), relaxed);  // set_cpu_numa_mem(cpu, local_memory_node(cpu_to_node(cpu)))
+    });
+}
+
+// mm/memory_hotplug.c: online_pages() of node 1's first memory, the zonelist part
+void online_pages_s6a(zonelists& z, per_cpu_var<int>& numa_mem) {
+    mem_hotplug_begin();
+    __build_all_zonelists(z, numa_mem);  // build_all_zonelists(NULL)
+    mem_hotplug_done();
+}
+
+void s6a(bool v53_locking) {
+    machine mach({.possible_cpus = 2, .online_mask = 0b01, .mem_hotplug_takes_cpus_lock = v53_locking});
+    zonelists z;
+    per_cpu_var<int> numa_mem("_numa_mem_");
+    mach.arch_start_secondary = [&](unsigned cpu) { start_secondary(z, numa_mem, cpu); };
+    auto mem = start_task({.comm = "T_mem", .cpu = 0}, [&] { online_pages_s6a(z, numa_mem); });
+    auto cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] { cpu_up(1); });
+    mem.join();
+    cpuhp.join();
+    for_each_online_cpu([&](unsigned cpu) {
+        check(per_cpu(numa_mem, cpu).load(relaxed) == local_memory_node(z, cpu),
+              "an online CPU's numa_mem disagrees with the final zonelist");
+    });
+}
+
+// --- S6b ----------------------------------------------------------------------------------------
+// ratelimit_pages = dirty_thresh / (num_online_cpus() * 32); with dirty_thresh = 64 * 32 that is
+// 64 / num_online_cpus().
+long ratelimit_for(unsigned online) { return 64 / static_cast<long>(online); }
+
+// mm/page-writeback.c: writeback_set_ratelimit()
+void writeback_set_ratelimit(atomic<long>& ratelimit_pages) {
+    WRITE_ONCE(ratelimit_pages, ratelimit_for(num_online_cpus()));
+}
+
+// mm/page-writeback.c: page_writeback_cpu_online(cpu) (CPUHP_AP_ONLINE_DYN and MM_WRITEBACK_DEAD)
+int page_writeback_cpu_online(atomic<long>& ratelimit_pages) {
+    writeback_set_ratelimit(ratelimit_pages);
+    return 0;
+}
+
+// mm/memory_hotplug.c: online_pages(), its last steps
+void online_pages_s6b(atomic<long>& ratelimit_pages) {
+    mem_hotplug_begin();
+    writeback_set_ratelimit(ratelimit_pages);
+    mem_hotplug_done();
+}
+
+void s6b(bool v53_locking) {
+    machine mach({.possible_cpus = 2, .online_mask = 0b01, .mem_hotplug_takes_cpus_lock = v53_locking});
+    atomic<long> ratelimit_pages{ratelimit_for(1), "ratelimit_pages"};
+    cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "mm/writeback:online",
+                              [&](unsigned) { return page_writeback_cpu_online(ratelimit_pages); }, nullptr);
+    cpuhp_setup_state_nocalls(CPUHP_MM_WRITEBACK_DEAD, "mm/writeback:dead", nullptr,
+                              [&](unsigned) { return page_writeback_cpu_online(ratelimit_pages); });
+    auto mem = start_task({.comm = "T_mem", .cpu = 0}, [&] { online_pages_s6b(ratelimit_pages); });
+    auto cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] { cpu_up(1); });
+    mem.join();
+    cpuhp.join();
+    check(ratelimit_pages.load(relaxed) == ratelimit_for(num_online_cpus()),
+          "ratelimit_pages was computed from a stale number of online CPUs");
+}
+}  // namespace
+
+HOTCHECK_MODEL("hotplug/s6a-numa-mem/locked", .expect = hotcheck::Verdict::verified,
+               .description = "S6a v5.3: powerpc numa_mem of a CPU coming up vs build_all_zonelists") {
+    s6a(true);
+}
+HOTCHECK_MODEL("hotplug/s6a-numa-mem/nolock", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S6a with the patch: the new CPU reads the old zonelist and the refresh skips it") {
+    s6a(false);
+}
+HOTCHECK_MODEL("hotplug/s6b-ratelimit/locked", .expect = hotcheck::Verdict::verified,
+               .description = "S6b v5.3: writeback_set_ratelimit in online_pages vs page_writeback_cpu_online") {
+    s6b(true);
+}
+HOTCHECK_MODEL("hotplug/s6b-ratelimit/nolock", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S6b with the patch: the last writer stores a ratelimit for a stale CPU count") {
+    s6b(false);
+}
