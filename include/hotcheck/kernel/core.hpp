@@ -103,7 +103,9 @@ private:
 class core {
 public:
     explicit core(config cfg, SourceLoc where = SourceLoc::current());
-    ~core();
+    /// Waits for the tasks the kernel layer started. noexcept(false): if the execution ends
+    /// while the model body waits here, the runtime unwinds the body through this destructor.
+    ~core() noexcept(false);
     core(const core&) = delete;
     core& operator=(const core&) = delete;
 
@@ -186,11 +188,14 @@ inline core::core(config cfg, SourceLoc where)
     detail_::current_world = this;
 }
 
-inline core::~core() {
+inline core::~core() noexcept(false) {
+    // Restored however this ends: the execution may end (and unwind) while we wait below.
+    struct restore {
+        core* outer;
+        ~restore() { detail_::current_world = outer; }
+    } restore_outer{outer_};
     if (!detail::unwinding())
-        for (std::size_t i = 0; i < started.size(); ++i)  // joining may start no more, but be safe
-            detail::join(started[i], SourceLoc::current());
-    detail_::current_world = outer_;
+        for (std::size_t i = 0; i < started.size(); ++i) detail::join(started[i], SourceLoc::current());
 }
 
 inline task_info& core::task(detail::ThreadId t) {
