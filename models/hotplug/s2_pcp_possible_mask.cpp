@@ -1,0 +1,212 @@
+// S2 (KERNEL.md §4): loops over the *possible* mask in memory hotplug. online_pages() of a
+// second memory block of an already populated zone calls zone_pcp_update(), which rewrites
+// high/batch of every possible CPU's per_cpu_pages (mm/page_alloc.c, v5.3: zone_pcp_update →
+// pageset_set_high_and_batch → pageset_set_batch → pageset_update).
+//
+// hotplug/s2-zone-pcp-update/{locked,nolock}: P1 + P2.
+//   T_mem   online_pages → mem_hotplug_begin; zone_pcp_update; mem_hotplug_done.
+//   T_cpuhp cpu_down(X) (page_alloc_cpu_dead drains pcp[X]: count and lists only), then
+//           cpu_up(X) (nothing re-initialises a pageset on the way up).
+//   P1: afterwards every possible CPU — so every CPU online now or later — has the new
+//       high/batch. P2: no access to a freed pageset (the checker's stale_percpu check).
+//   Verdict (checker): verified both ways. The possible mask never changes and CPU hotplug
+//   never writes high/batch, so cpus_read_lock() protects nothing here — KERNEL.md agrees.
+//
+// hotplug/s2-pcp-bulk-free/{locked,nolock}: P3, 88e8ac11d2ea "mm, page_alloc: fix core hung in
+// free_pcppages_bulk()" (v5.9).
+//   The zone was populated by a first small block: zone_batchsize() was 0, so its pagesets
+//   have high = 0, batch = 1 (pageset_set_batch(p, 0) = pageset_update(pcp, 0, 1)). Onlining a
+//   second block makes zone_pcp_update() write high = 6*63, batch = 63.
+//   T_X     on CPU X with irqs off: free_unref_page_commit — list_add, count++, then
+//           `if (count >= high) free_pcppages_bulk(zone, READ_ONCE(batch), pcp)`.
+//   P3: free_pcppages_bulk is never asked for more pages than the lists hold (else its
+//       `do { ... } while (list_empty(list))` spins for ever with irqs off: the core hang).
+//   Verdict (checker): violation in BOTH configurations (the free path is not a hotplug actor:
+//   no hotplug lock excludes it). KERNEL.md agrees on the verdict.
+//   Disagreement with KERNEL.md's explanation ("the writer's smp_wmb()s have no paired read
+//   barrier ... an unpaired wmb shows up under relaxed C11 loads"): the checker finds the same
+//   violation under `--model sc`, and with an smp_rmb() between the reader's loads of high and
+//   batch (try -DS2_READER_RMB). The bug is not a weak-memory one: it is a plain
+//   check-then-use race — T_X reads the old high (0), decides to free, and reads batch after
+//   pageset_update() finished (63) while it holds one page. No barrier can fix that; the
+//   upstream fix clamps the count in free_pcppages_bulk (count = min(pcp->count, count)),
+//   which is what the model's comment at the check says. The checker is right.
+//
+// CPUs: 0 runs T_cpuhp (and T_mem in s2-zone-pcp-update), X = 1. In s2-pcp-bulk-free T_mem is
+// on CPU 0 and T_X is bound to CPU 1.
+#include <hotcheck/kernel/kernel.hpp>
+
+namespace {
+using namespace hotcheck;
+using namespace hotcheck::kernel;
+
+// struct per_cpu_pages (the fields used here; `lists` stands for the pages on the lists)
+enum pcp_field : unsigned { PCP_COUNT, PCP_HIGH, PCP_BATCH, PCP_LISTS, NR_PCP_FIELDS };
+
+constexpr long kNewBatch = 63;            // zone_batchsize() of the bigger zone
+constexpr long kNewHigh = 6 * kNewBatch;  // pageset_set_batch: high = 6 * batch
+
+struct zone {
+    atomic<long> present_pages{1, "zone->present_pages"};
+    atomic<std::uint64_t> pageset{0, "zone->pageset"};
+};
+
+percpu_ptr<long> zone_pageset(zone& z) { return percpu_ptr<long>::from_handle(READ_ONCE(z.pageset)); }
+bool populated_zone(zone& z) { return READ_ONCE(z.present_pages) != 0; }
+
+// mm/page_alloc.c: pageset_update(pcp, high, batch)
+void pageset_update(percpu_slot<long> pcp, long high, long batch) {
+    pcp[PCP_BATCH].store(1, relaxed);  // start with a fail safe value for batch
+    smp_wmb();
+    pcp[PCP_HIGH].store(high, relaxed);  // update high, then batch, in order
+    smp_wmb();
+    pcp[PCP_BATCH].store(batch, relaxed);
+}
+
+// mm/page_alloc.c: pageset_set_high_and_batch(zone, p) → pageset_set_batch(p, zone_batchsize)
+void pageset_set_high_and_batch(percpu_slot<long> pcp) { pageset_update(pcp, kNewHigh, kNewBatch); }
+
+// mm/page_alloc.c: zone_pcp_update(zone)
+void zone_pcp_update(zone& z, kernel::mutex& pcp_batch_high_lock) {
+    mutex_lock(pcp_batch_high_lock);
+    for_each_possible_cpu([&](unsigned cpu) { pageset_set_high_and_batch(per_cpu_ptr(zone_pageset(z), cpu)); });
+    mutex_unlock(pcp_batch_high_lock);
+}
+
+// mm/memory_hotplug.c: online_pages(), the part that matters: the zone is already populated
+void online_pages(zone& z, kernel::mutex& pcp_batch_high_lock) {
+    mem_hotplug_begin();
+    // move_pfn_range, online_pages_range, zone->present_pages += onlined_pages ...
+    zone_pcp_update(z, pcp_batch_high_lock);  // need_zonelists_rebuild == false
+    mem_hotplug_done();
+}
+
+// mm/page_alloc.c: free_pcppages_bulk(zone, count, pcp)
+void free_pcppages_bulk(long count, percpu_slot<long> pcp) {
+    // v5.3 has no clamp here; 88e8ac11d2ea adds `count = min(pcp->count, count);`.
+    const long on_lists = pcp[PCP_COUNT].load(relaxed);
+    check(count <= on_lists,
+          "free_pcppages_bulk asked to free more pages than pcp->count: its "
+          "do { } while (list_empty(list)) loop spins for ever with irqs off (88e8ac11d2ea)");
+    pcp[PCP_LISTS].write(pcp[PCP_LISTS].read() - count);
+    pcp[PCP_COUNT].store(on_lists - count, relaxed);
+}
+
+// mm/page_alloc.c: free_unref_page_commit(page, pfn), on the current CPU, irqs off
+void free_unref_page_commit(zone& z) {
+    auto pcp = per_cpu_ptr(zone_pageset(z), smp_processor_id());
+    pcp[PCP_LISTS].write(pcp[PCP_LISTS].read() + 1);  // list_add(&page->lru, &pcp->lists[mt])
+    const long count = pcp[PCP_COUNT].load(relaxed) + 1;
+    pcp[PCP_COUNT].store(count, relaxed);  // pcp->count++
+    if (count >= pcp[PCP_HIGH].load(relaxed)) {
+#ifdef S2_READER_RMB
+        smp_rmb();  // not in the kernel: shows that a paired read barrier does not help
+#endif
+        const long batch = pcp[PCP_BATCH].load(relaxed);  // READ_ONCE(pcp->batch)
+        free_pcppages_bulk(batch, pcp);
+    }
+}
+
+// mm/page_alloc.c: free_unref_page(page)
+void free_unref_page(zone& z) {
+    unsigned long flags;
+    local_irq_save(flags);
+    free_unref_page_commit(z);
+    local_irq_restore(flags);
+}
+
+// mm/page_alloc.c: drain_pages_zone(cpu, zone), called for the dead CPU from the control CPU
+void drain_pages_zone(unsigned cpu, zone& z) {
+    unsigned long flags;
+    local_irq_save(flags);
+    auto pcp = per_cpu_ptr(zone_pageset(z), cpu);
+    const long count = pcp[PCP_COUNT].load(relaxed);
+    if (count) free_pcppages_bulk(count, pcp);
+    local_irq_restore(flags);
+}
+
+// mm/page_alloc.c: page_alloc_cpu_dead(cpu) (CPUHP_PAGE_ALLOC_DEAD): drain_pages(cpu) for the
+// one populated zone (lru_add_drain_cpu, vm_events_fold_cpu, cpu_vm_stats_fold left out: they
+// do not touch high/batch either).
+int page_alloc_cpu_dead(unsigned cpu, zone& z) {
+    if (populated_zone(z)) drain_pages_zone(cpu, z);
+    return 0;
+}
+
+// The zone after its first block was onlined: setup_zone_pageset gave every possible CPU
+// high = 0, batch = 1; CPU X has `pages_on_x` pages on its lists.
+percpu_ptr<long> setup_zone(zone& z, long pages_on_x, unsigned x) {
+    auto pageset = alloc_percpu<long>("zone->pageset", NR_PCP_FIELDS);
+    for_each_possible_cpu([&](unsigned cpu) {
+        per_cpu_ptr(pageset, cpu)[PCP_HIGH].store(0, relaxed);
+        per_cpu_ptr(pageset, cpu)[PCP_BATCH].store(1, relaxed);
+        per_cpu_ptr(pageset, cpu)[PCP_LISTS].write(cpu == x ? pages_on_x : 0);
+        per_cpu_ptr(pageset, cpu)[PCP_COUNT].store(cpu == x ? pages_on_x : 0, relaxed);
+    });
+    WRITE_ONCE(z.pageset, pageset.handle());
+    return pageset;
+}
+
+void s2_zone_pcp_update(bool v53_locking) {
+    constexpr unsigned X = 1;
+    machine m({.possible_cpus = 2, .mem_hotplug_takes_cpus_lock = v53_locking});
+    kernel::mutex pcp_batch_high_lock("pcp_batch_high_lock");
+    zone z;
+    auto pageset = setup_zone(z, 2, X);
+    cpuhp_setup_state_nocalls(CPUHP_PAGE_ALLOC_DEAD, "mm/page_alloc:dead", nullptr,
+                              [&](unsigned cpu) { return page_alloc_cpu_dead(cpu, z); });
+
+    auto mem = start_task({.comm = "T_mem", .cpu = 0}, [&] { online_pages(z, pcp_batch_high_lock); });
+    auto cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] {
+        cpu_down(X);
+        cpu_up(X);
+    });
+    mem.join();
+    cpuhp.join();
+
+    // P1: every possible CPU (hence every CPU online now or later) has the new high/batch.
+    for_each_possible_cpu([&](unsigned cpu) {
+        check(per_cpu_ptr(pageset, cpu)[PCP_HIGH].load(relaxed) == kNewHigh &&
+                  per_cpu_ptr(pageset, cpu)[PCP_BATCH].load(relaxed) == kNewBatch,
+              "a CPU kept the old pcp->high/batch after zone_pcp_update");
+    });
+    check(per_cpu_ptr(pageset, X)[PCP_COUNT].load(relaxed) == 0, "page_alloc_cpu_dead left pages on pcp[X]");
+    free_percpu(pageset);
+}
+
+void s2_pcp_bulk_free(bool v53_locking) {
+    constexpr unsigned X = 1;
+    machine m({.possible_cpus = 2, .mem_hotplug_takes_cpus_lock = v53_locking});
+    kernel::mutex pcp_batch_high_lock("pcp_batch_high_lock");
+    zone z;
+    auto pageset = setup_zone(z, 0, X);
+
+    auto mem = start_task({.comm = "T_mem", .cpu = 0}, [&] { online_pages(z, pcp_batch_high_lock); });
+    auto tx = run_on_cpu(X, [&] { free_unref_page(z); }, "T_X");
+    mem.join();
+    tx.join();
+    free_percpu(pageset);
+}
+}  // namespace
+
+HOTCHECK_MODEL("hotplug/s2-zone-pcp-update/locked", .expect = hotcheck::Verdict::verified,
+               .description = "S2 v5.3: zone_pcp_update's possible-mask loop vs cpu_down+cpu_up: high/batch set for every CPU") {
+    s2_zone_pcp_update(true);
+}
+
+HOTCHECK_MODEL("hotplug/s2-zone-pcp-update/nolock", .expect = hotcheck::Verdict::verified,
+               .description = "S2 with the patch: the possible mask is static and cpuhp never writes high/batch: still safe") {
+    s2_zone_pcp_update(false);
+}
+
+HOTCHECK_MODEL("hotplug/s2-pcp-bulk-free/locked", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S2 P3 v5.3 (88e8ac11d2ea): free_pcppages_bulk asked for batch > count; the lock does not exclude the free path") {
+    s2_pcp_bulk_free(true);
+}
+
+HOTCHECK_MODEL("hotplug/s2-pcp-bulk-free/nolock", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S2 P3 with the patch: the same core hang, lock-independent") {
+    s2_pcp_bulk_free(false);
+}
