@@ -9,6 +9,8 @@
 //           cpu_up(X) (nothing re-initialises a pageset on the way up).
 //   P1: afterwards every possible CPU — so every CPU online now or later — has the new
 //       high/batch. P2: no access to a freed pageset (the checker's stale_percpu check).
+//   (T_X's free path only reads high/batch, so it cannot break P1/P2; it has its own pair
+//   below, where it breaks P3.)
 //   Verdict (checker): verified both ways. The possible mask never changes and CPU hotplug
 //   never writes high/batch, so cpus_read_lock() protects nothing here — KERNEL.md agrees.
 //
@@ -24,13 +26,21 @@
 //   Verdict (checker): violation in BOTH configurations (the free path is not a hotplug actor:
 //   no hotplug lock excludes it). KERNEL.md agrees on the verdict.
 //   Disagreement with KERNEL.md's explanation ("the writer's smp_wmb()s have no paired read
-//   barrier ... an unpaired wmb shows up under relaxed C11 loads"): the checker finds the same
-//   violation under `--model sc`, and with an smp_rmb() between the reader's loads of high and
-//   batch (try -DS2_READER_RMB). The bug is not a weak-memory one: it is a plain
-//   check-then-use race — T_X reads the old high (0), decides to free, and reads batch after
-//   pageset_update() finished (63) while it holds one page. No barrier can fix that; the
-//   upstream fix clamps the count in free_pcppages_bulk (count = min(pcp->count, count)),
-//   which is what the model's comment at the check says. The checker is right.
+//   barrier ... an unpaired wmb shows up under relaxed C11 loads", Babka's framing in "mm,
+//   page_alloc: simplify pageset_update()"): the missing barrier is not what breaks it. The
+//   checker finds the same violation under `--model sc`, and with an smp_rmb() added between
+//   the reader's loads of high and batch (-DS2_READER_RMB). It is a check-then-use race: T_X
+//   reads the old high (0) and decides to free, pageset_update() runs, T_X reads the new
+//   batch (63) while it holds one page — the pair (high 0, batch 63) never coexisted in
+//   memory, T_X read them at two moments. A barrier can only pair with the writer's
+//   "high, wmb, batch" if the reader reads in the opposite order: reading batch first, then
+//   smp_rmb(), then high (if it sees batch 63 it must see high 378, and 1 >= 378 is false)
+//   makes the model verified under rc11 and sc (-DS2_READER_BATCH_FIRST -DS2_READER_RMB); the same reversed order without the rmb fails
+//   under rc11 only (then it is the weak-memory bug KERNEL.md describes). The kernel reader's
+//   order (high, then batch) is unfixable by barriers, which is why 88e8ac11d2ea clamps the
+//   count instead (count = min(pcp->count, count)) and v5.11 dropped the wmb dance. Who is
+//   right: the verdict in KERNEL.md (fails both ways) is right; its cause is not — the bug
+//   is reachable under SC.
 //
 // CPUs: 0 runs T_cpuhp (and T_mem in s2-zone-pcp-update), X = 1. In s2-pcp-bulk-free T_mem is
 // on CPU 0 and T_X is bound to CPU 1.
@@ -98,13 +108,22 @@ void free_unref_page_commit(zone& z) {
     pcp[PCP_LISTS].write(pcp[PCP_LISTS].read() + 1);  // list_add(&page->lru, &pcp->lists[mt])
     const long count = pcp[PCP_COUNT].load(relaxed) + 1;
     pcp[PCP_COUNT].store(count, relaxed);  // pcp->count++
+#ifndef S2_READER_BATCH_FIRST
     if (count >= pcp[PCP_HIGH].load(relaxed)) {
 #ifdef S2_READER_RMB
-        smp_rmb();  // not in the kernel: shows that a paired read barrier does not help
+        smp_rmb();  // not in the kernel: a read barrier in this order does not help
 #endif
         const long batch = pcp[PCP_BATCH].load(relaxed);  // READ_ONCE(pcp->batch)
         free_pcppages_bulk(batch, pcp);
     }
+#else
+    // Not the kernel: the only load order a barrier can pair with pageset_update().
+    const long batch = pcp[PCP_BATCH].load(relaxed);
+#ifdef S2_READER_RMB
+    smp_rmb();
+#endif
+    if (count >= pcp[PCP_HIGH].load(relaxed)) free_pcppages_bulk(batch, pcp);
+#endif
 }
 
 // mm/page_alloc.c: free_unref_page(page)

@@ -30,9 +30,14 @@
 // hotplug/s8-flush-all-cpus-locked/nolock-no-lockdep violation, assertion: without lockdep
 //   (or with the assertion dropped), the real loss — X goes down between the loops: loop 1
 //   queued X's work, loop 2 no longer sees X and returns without waiting for it (it runs later
-//   on an unbound worker, on another CPU); or Y comes up between the loops: loop 2 sees Y with
-//   a zero `skip` and calls flush_work on a work_struct that was never initialised
-//   (__flush_work's WARN_ON(!work->func)). Both are what KERNEL.md predicts.
+//   on an unbound worker, on CPU 0, and flushes CPU 0's slab, not X's; X's own slab waits for
+//   slub_cpu_dead, which blocks on the slab_mutex T_mem holds).
+// hotplug/s8-flush-all-cpus-locked/nolock-no-lockdep-cpu-up violation, assertion: Y comes up
+//   between the loops: loop 2 sees Y with a zero `skip` and calls flush_work on a work_struct
+//   that was never initialised (the kernel's __flush_work WARN_ON(!work->func)). With an
+//   earlier call behind it, the same read of a stale skip[Y] flushes (or skips) the work of a
+//   previous call. Both directions are what KERNEL.md predicts.
+// (locked and s8-snapshot-mask explore both directions: T_cpuhp choose()s.)
 // hotplug/s8-snapshot-mask/nolock                   verified: the drain_all_pages /
 //   lru_add_drain_all pattern — snapshot the mask once into a static cpumask under the mutex,
 //   then queue and flush over the snapshot — needs no CPU hotplug lock. The checker tells the
@@ -94,15 +99,14 @@ void flush_cpu_slab(slub& sl, work_struct& w) {
 // mm/slub.c: has_cpu_slab(cpu, s): a racy remote read
 bool has_cpu_slab(unsigned cpu, kmem_cache& s) { return per_cpu(s.cpu_slab, cpu).load(relaxed) != 0; }
 
-void queue_flush(slub& sl, unsigned cpu) {
-    slub_flush_work& sfw = sl.slub_flush[cpu];
-    INIT_WORK(sfw.work, [&sl](work_struct& w) { flush_cpu_slab(sl, w); });
-    sfw.work.data = cpu;  // sfw->s = s
+// INIT_WORK(&sfw->work, flush_cpu_slab), with the ghost noting it for this call
+void init_flush_work(slub& sl, unsigned cpu) {
+    INIT_WORK(sl.slub_flush[cpu].work, [&sl](work_struct& w) { flush_cpu_slab(sl, w); });
     sl.initialised[cpu] = true;
-    queue_work_on(cpu, this_machine().system_wq, sfw.work);
 }
 
-void flush_one(slub& sl, unsigned cpu) {
+// flush_work(&sfw->work), checking first that this call initialised it
+void flush_sfw(slub& sl, unsigned cpu) {
     check(sl.initialised[cpu], "flush_work on a slub_flush work not initialised by this call "
                                "(a CPU that came online between the loops: stale skip)");
     flush_work(sl.slub_flush[cpu].work);
@@ -123,17 +127,20 @@ void flush_all_cpus_locked(slub& sl, bool lockdep) {
     mutex_lock(sl.flush_lock);
 
     for_each_online_cpu([&](unsigned cpu) {
+        slub_flush_work& sfw = sl.slub_flush[cpu];
         if (!has_cpu_slab(cpu, sl.s)) {
             per_cpu(sl.skip, cpu).write(1);  // sfw->skip = true
             return;                          // continue
         }
+        init_flush_work(sl, cpu);
         per_cpu(sl.skip, cpu).write(0);  // sfw->skip = false
-        queue_flush(sl, cpu);
+        sfw.work.data = cpu;             // sfw->s = s
+        queue_work_on(cpu, this_machine().system_wq, sfw.work);
     });
 
     for_each_online_cpu([&](unsigned cpu) {
         if (per_cpu(sl.skip, cpu).read()) return;  // continue
-        flush_one(sl, cpu);
+        flush_sfw(sl, cpu);
     });
 
     check_all_flushed(sl);
@@ -149,8 +156,12 @@ void flush_all_snapshot(slub& sl) {
         if (has_cpu_slab(cpu, sl.s)) sl.cpus_to_flush.set(cpu);
         else sl.cpus_to_flush.clear(cpu);
     });
-    for_each_cpu(sl.cpus_to_flush, [&](unsigned cpu) { queue_flush(sl, cpu); });
-    for_each_cpu(sl.cpus_to_flush, [&](unsigned cpu) { flush_one(sl, cpu); });
+    for_each_cpu(sl.cpus_to_flush, [&](unsigned cpu) {
+        init_flush_work(sl, cpu);
+        sl.slub_flush[cpu].work.data = cpu;  // sfw->s = s
+        queue_work_on(cpu, this_machine().system_wq, sl.slub_flush[cpu].work);
+    });
+    for_each_cpu(sl.cpus_to_flush, [&](unsigned cpu) { flush_sfw(sl, cpu); });
     check_all_flushed(sl);
     mutex_unlock(sl.flush_lock);
 }
@@ -183,7 +194,9 @@ int slub_cpu_dead(slub& sl, unsigned cpu) {
     return 0;
 }
 
-void s8(bool v53_locking, variant v) {
+enum class hotplug { cpu_down_x, cpu_up_y, either };
+
+void s8(bool v53_locking, variant v, hotplug h = hotplug::either) {
     machine mach({.possible_cpus = NR_CPUS, .online_mask = 0b011, .mem_hotplug_takes_cpus_lock = v53_locking});
     slub sl;
     per_cpu(sl.s.cpu_slab, X).store(1, relaxed);  // X has a cpu slab; CPU 0 has none
@@ -192,7 +205,8 @@ void s8(bool v53_locking, variant v) {
 
     auto mem = start_task({.comm = "T_mem", .cpu = 0}, [&] { offline_pages(sl, v); });
     auto cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] {
-        if (choose(2) == 0) cpu_down(X);
+        const bool down = h == hotplug::either ? choose(2) == 0 : h == hotplug::cpu_down_x;
+        if (down) cpu_down(X);
         else cpu_up(Y);
     });
     mem.join();
@@ -213,8 +227,14 @@ HOTCHECK_MODEL("hotplug/s8-flush-all-cpus-locked/nolock", .expect = hotcheck::Ve
 
 HOTCHECK_MODEL("hotplug/s8-flush-all-cpus-locked/nolock-no-lockdep", .expect = hotcheck::Verdict::violation,
                .violation_kind = "assertion",
-               .description = "S8 with the patch, no lockdep: a CPU leaving/joining between the loops loses a flush or flushes a stale work") {
-    s8(false, variant::two_loops_no_lockdep);
+               .description = "S8 with the patch, no lockdep: X goes down between the loops, its queued flush is never waited for") {
+    s8(false, variant::two_loops_no_lockdep, hotplug::cpu_down_x);
+}
+
+HOTCHECK_MODEL("hotplug/s8-flush-all-cpus-locked/nolock-no-lockdep-cpu-up", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S8 with the patch, no lockdep: Y comes up between the loops, flush_work on its never-initialised work") {
+    s8(false, variant::two_loops_no_lockdep, hotplug::cpu_up_y);
 }
 
 HOTCHECK_MODEL("hotplug/s8-snapshot-mask/nolock", .expect = hotcheck::Verdict::verified,
