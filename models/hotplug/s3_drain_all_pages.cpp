@@ -36,9 +36,10 @@
 // what the check reads.
 //   locked / nolock: T_X's free happens before the memory offline starts (the body joins T_X
 //   before it starts T_mem and T_cpuhp). Verdict (checker): locked verified; nolock violation
-//   — take_cpu_down clears X before T_mem's for_each_online_cpu reads it while
-//   page_alloc_cpu_dead has not run yet (or X's work runs unbound on CPU 0 and drains CPU 0),
-//   so drain_all_pages returns with X's page on pcp[X]. As KERNEL.md says; benign, because
+//   — the checker's trace: T_mem sees X online with a page and queues X's work, cpu_down
+//   unbinds X's pool and clears X, the work runs on CPU 0 and drains CPU 0, flush_work
+//   returns, and page_alloc_cpu_dead has not run yet: drain_all_pages returns with X's page
+//   on pcp[X]. (The other way in: take_cpu_down clears X before the first loop reads it.) As KERNEL.md says; benign, because
 //   __offline_pages re-checks isolation and retries, and page_alloc_cpu_dead drains X soon.
 //   locked-racy-count: the v5.3 lock held, but T_X frees concurrently with the isolation.
 //   Verdict (checker): violation, as KERNEL.md says — and the checker shows exactly which
@@ -46,14 +47,16 @@
 //   (so the page is destined for pcp[X], not the buddy), T_mem's racy remote read of
 //   pcp[X]->count still sees 0 (T_X's count++ is not yet there: in SC simply not yet
 //   executed, under RC11 possibly executed but not yet visible), X is left out of
-//   cpus_with_pcps, and T_X's list_add/count++ lands after drain_all_pages returned: a page of
-//   an isolated pageblock sits on a pcplist. cpus_read_lock() cannot help: T_X is not a
+//   cpus_with_pcps, and T_X's list_add/count++ lands after that read: drain_all_pages returns
+//   with a page of the isolated pageblock on a pcplist. cpus_read_lock() cannot help: T_X is not a
 //   hotplug actor. This is the race v5.11 closed with zone_pcp_disable() and
 //   __drain_all_pages(zone, force_all_cpus) ("The pcp.count check is racy, some callers need
 //   a guarantee that no cpu is missed").
 //
 // CPUs: 2. T_mem and T_cpuhp run on CPU 0, X = 1 (T_X bound to it). An unbound kworker of X's
-// pool runs on CPU 0, the lowest online CPU.
+// pool runs on CPU 0, the lowest online CPU. Sharing CPU 0 makes T_mem's zone->lock region,
+// T_cpuhp's drain of pcp[X] and an unbound work's drain of pcp[0] exclude each other; they
+// touch different pcps (or none), so this hides none of the races above.
 #include <hotcheck/kernel/kernel.hpp>
 
 namespace {

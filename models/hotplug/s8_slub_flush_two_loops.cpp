@@ -6,7 +6,7 @@
 //   lockdep_assert_cpus_held(); mutex_lock(&flush_lock);
 //   loop 1: for_each_online_cpu: if (!has_cpu_slab(cpu, s)) sfw->skip = true;
 //           else INIT_WORK(&sfw->work, flush_cpu_slab), sfw->skip = false, sfw->s = s,
-//                queue_work_on(cpu, system_wq, &sfw->work);
+//                queue_work_on(cpu, system_wq, &sfw->work);  (v6.0's e45cc288724f: flushwq)
 //   loop 2: for_each_online_cpu: unless sfw->skip, flush_work(&sfw->work);
 //   mutex_unlock(&flush_lock);
 //
@@ -29,9 +29,9 @@
 //   is how the kernel would report it first (with CONFIG_LOCKDEP).
 // hotplug/s8-flush-all-cpus-locked/nolock-no-lockdep violation, assertion: without lockdep
 //   (or with the assertion dropped), the real loss — X goes down between the loops: loop 1
-//   queued X's work, loop 2 no longer sees X and returns without waiting for it (it runs later
-//   on an unbound worker, on CPU 0, and flushes CPU 0's slab, not X's; X's own slab waits for
-//   slub_cpu_dead, which blocks on the slab_mutex T_mem holds).
+//   queued X's work, loop 2 no longer sees X and returns without waiting for it (it runs on an
+//   unbound worker, on CPU 0, whenever it gets to, and flushes CPU 0's slab, not X's; X's own
+//   slab waits for slub_cpu_dead, which blocks on the slab_mutex T_mem holds).
 // hotplug/s8-flush-all-cpus-locked/nolock-no-lockdep-cpu-up violation, assertion: Y comes up
 //   between the loops: loop 2 sees Y with a zero `skip` and calls flush_work on a work_struct
 //   that was never initialised (the kernel's __flush_work WARN_ON(!work->func)). With an
@@ -44,6 +44,7 @@
 //   two patterns apart.
 //
 // CPUs: 3 possible. 0 runs T_mem and T_cpuhp, X = 1 (online, has a cpu slab), Y = 2 (offline).
+// T_mem has no preempt-off region (mutexes only), so sharing CPU 0 with T_cpuhp hides nothing.
 #include <hotcheck/kernel/kernel.hpp>
 
 namespace {
