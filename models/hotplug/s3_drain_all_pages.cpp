@@ -53,6 +53,24 @@
 //   __drain_all_pages(zone, force_all_cpus) ("The pcp.count check is racy, some callers need
 //   a guarantee that no cpu is missed").
 //
+// hotplug/s3-page-stuck-on-pcp/{v5.3,v5.11}: what the racy-count race costs, and its fix.
+//   KERNEL.md calls the P4 failures benign because __offline_pages re-checks isolation and
+//   retries. That holds for the nolock case (page_alloc_cpu_dead drains X soon), not for the
+//   racy count: v5.3's retry loop (scan_movable_pages, do_migrate_range, check_pages_isolated)
+//   never drains the pcplists again, so a page that lands on pcp[X] after drain_all_pages
+//   stays there and test_pages_isolated fails for ever — the offline loops until a signal.
+//   That is Pavel Tatashin's report, fixed first by 9683182612214 "mm/memory_hotplug: drain
+//   per-cpu pages again during memory offline" (v5.9, stable 5.4.67; his trace is this
+//   model's: free_unref_page_prepare reads the migratetype before the isolation, the drain
+//   misses the page), then properly by v5.11's zone_pcp_disable. KERNEL.md names only the
+//   v5.11 fix. Model: T_X frees one page of the block while T_mem (v5.3 lock held, no cpu_down,
+//   which would drain X and hide it) isolates and drains; T_mem's retry loop waits for T_X's
+//   free, then test_pages_isolated wants the page in the buddy.
+//   Verdicts (checker): v5.3 violation (assertion: the page is stuck on pcp[X]); v5.11
+//   (zone_pcp_disable: high = 0, batch = 1 on every pcp, then __drain_all_pages(zone, true);
+//   with 88e8ac11d2ea's clamp) verified, under rc11, ra and sc. Both halves are needed: without
+//   force_all_cpus, or without high = 0, the checker finds the stuck page again.
+//
 // CPUs: 2. T_mem and T_cpuhp run on CPU 0, X = 1 (T_X bound to it). An unbound kworker of X's
 // pool runs on CPU 0, the lowest online CPU. Sharing CPU 0 makes T_mem's zone->lock region,
 // T_cpuhp's drain of pcp[X] and an unbound work's drain of pcp[0] exclude each other; they
@@ -64,7 +82,8 @@ using namespace hotcheck;
 using namespace hotcheck::kernel;
 
 constexpr unsigned X = 1;
-enum pcp_field : unsigned { PCP_COUNT, PCP_LISTS, NR_PCP_FIELDS };
+enum pcp_field : unsigned { PCP_COUNT, PCP_HIGH, PCP_BATCH, PCP_LISTS, NR_PCP_FIELDS };
+constexpr long kBatch = 63, kHigh = 6 * kBatch;
 enum migratetype : int { MIGRATE_MOVABLE = 1, MIGRATE_ISOLATE = 4 };
 
 struct zone {
@@ -82,19 +101,26 @@ struct pcpu_drain {
     work_struct work0, work1;
     work_struct& work(unsigned cpu) { return cpu == 0 ? work0 : work1; }
     per_cpu_var<int> runs;  ///< P1's ghost: how often each CPU's work ran
+    int queued[2] = {};     ///< P1's ghost (T_mem's own): how often drain_all_pages queued it
 };
 
 struct mm {
+    explicit mm(bool v511_) : v511(v511_) {}
+    const bool v511;  ///< s3-page-stuck-on-pcp/v5.11: zone_pcp_disable and the v5.9 count clamp
     zone z;
     pcpu_drain drain;
     kernel::mutex pcpu_drain_mutex{"pcpu_drain_mutex"};
+    kernel::mutex pcp_batch_high_lock{"pcp_batch_high_lock"};
     cpumask cpus_with_pcps{"cpus_with_pcps", 2, 0};  // static cpumask_t, under pcpu_drain_mutex
+    atomic<int> page_freed{0, "T_X's put_page done"};  // s3-page-stuck-on-pcp only
 };
 
 percpu_ptr<long> zone_pageset(zone& z) { return percpu_ptr<long>::from_handle(READ_ONCE(z.pageset)); }
 
 // mm/page_alloc.c: free_pcppages_bulk(zone, count, pcp), pages back to the buddy
-void free_pcppages_bulk(zone& z, long count, percpu_slot<long> pcp) {
+void free_pcppages_bulk(mm& m, long count, percpu_slot<long> pcp) {
+    zone& z = m.z;
+    if (m.v511) count = std::min(pcp[PCP_COUNT].load(relaxed), count);  // 88e8ac11d2ea (v5.9)
     pcp[PCP_LISTS].write(pcp[PCP_LISTS].read() - count);
     pcp[PCP_COUNT].store(pcp[PCP_COUNT].load(relaxed) - count, relaxed);
     spin_lock(z.lock);
@@ -103,17 +129,17 @@ void free_pcppages_bulk(zone& z, long count, percpu_slot<long> pcp) {
 }
 
 // mm/page_alloc.c: drain_pages_zone(cpu, zone)
-void drain_pages_zone(unsigned cpu, zone& z) {
+void drain_pages_zone(unsigned cpu, mm& m) {
     unsigned long flags;
     local_irq_save(flags);
-    auto pcp = per_cpu_ptr(zone_pageset(z), cpu);
+    auto pcp = per_cpu_ptr(zone_pageset(m.z), cpu);
     const long count = pcp[PCP_COUNT].load(relaxed);
-    if (count) free_pcppages_bulk(z, count, pcp);
+    if (count) free_pcppages_bulk(m, count, pcp);
     local_irq_restore(flags);
 }
 
 // mm/page_alloc.c: drain_local_pages(zone)
-void drain_local_pages(zone& z) { drain_pages_zone(smp_processor_id(), z); }
+void drain_local_pages(mm& m) { drain_pages_zone(smp_processor_id(), m); }
 
 // mm/page_alloc.c: drain_local_pages_wq(work)
 void drain_local_pages_wq(mm& m, work_struct& work) {
@@ -122,13 +148,13 @@ void drain_local_pages_wq(mm& m, work_struct& work) {
     // operate on a different cpu which is allright but we also have to make sure to not move
     // to a different one.
     preempt_disable();
-    drain_local_pages(m.z);
+    drain_local_pages(m);
     preempt_enable();
     per_cpu(m.drain.runs, work.data).fetch_add(1, relaxed);  // ghost: P1
 }
 
-// mm/page_alloc.c: drain_all_pages(zone)
-void drain_all_pages(mm& m, bool check_p4) {
+// mm/page_alloc.c: drain_all_pages(zone) (v5.11: __drain_all_pages(zone, force_all_cpus))
+void drain_all_pages(mm& m, bool check_p4, bool force_all_cpus = false) {
     zone& z = m.z;
     if (!mutex_trylock(m.pcpu_drain_mutex)) mutex_lock(m.pcpu_drain_mutex);  // zone != NULL
 
@@ -136,7 +162,10 @@ void drain_all_pages(mm& m, bool check_p4) {
     // the notified cpu to drain that CPU pcps and on_each_cpu_mask disables preemption as
     // part of its processing
     for_each_online_cpu([&](unsigned cpu) {
-        const bool has_pcps = per_cpu_ptr(zone_pageset(z), cpu)[PCP_COUNT].load(relaxed) != 0;  // racy
+        // v5.11: "The pcp.count check is racy, some callers need a guarantee that no cpu is
+        // missed." — force_all_cpus skips it.
+        const bool has_pcps =
+            force_all_cpus || per_cpu_ptr(zone_pageset(z), cpu)[PCP_COUNT].load(relaxed) != 0;  // racy
         if (has_pcps) m.cpus_with_pcps.set(cpu);
         else m.cpus_with_pcps.clear(cpu);
     });
@@ -144,12 +173,12 @@ void drain_all_pages(mm& m, bool check_p4) {
         work_struct& work = m.drain.work(cpu);
         work.data = cpu;  // drain->zone = zone (and, for the ghost, which CPU's item this is)
         INIT_WORK(work, [&m](work_struct& w) { drain_local_pages_wq(m, w); });
-        queue_work_on(cpu, this_machine().mm_percpu_wq, work);
+        if (queue_work_on(cpu, this_machine().mm_percpu_wq, work)) ++m.drain.queued[cpu];
     });
     for_each_cpu(m.cpus_with_pcps, [&](unsigned cpu) {
         flush_work(m.drain.work(cpu));
-        // P1: the work ran, once, before flush_work returned
-        check(per_cpu(m.drain.runs, cpu).load(relaxed) == 1,
+        // P1: each queued instance ran, once, before flush_work returned
+        check(per_cpu(m.drain.runs, cpu).load(relaxed) == m.drain.queued[cpu],
               "flush_work returned before the drain work ran exactly once");
     });
 
@@ -176,6 +205,43 @@ void offline_pages(mm& m, bool check_p4) {
     mem_hotplug_done();
 }
 
+// mm/page_alloc.c (v5.11): pageset_update(pcp, high, batch), after "simplify pageset_update()"
+void pageset_update(percpu_slot<long> pcp, long high, long batch) {
+    pcp[PCP_BATCH].store(batch, relaxed);  // WRITE_ONCE(pcp->batch, batch)
+    pcp[PCP_HIGH].store(high, relaxed);    // WRITE_ONCE(pcp->high, high)
+}
+
+// mm/page_alloc.c (v5.11): zone_pcp_disable(zone) / zone_pcp_enable(zone)
+void zone_pcp_disable(mm& m) {
+    mutex_lock(m.pcp_batch_high_lock);
+    // __zone_set_pageset_high_and_batch(zone, 0, 1): every free goes straight to the buddy
+    for_each_possible_cpu([&](unsigned cpu) { pageset_update(per_cpu_ptr(zone_pageset(m.z), cpu), 0, 1); });
+    drain_all_pages(m, false, true);  // __drain_all_pages(zone, true)
+}
+void zone_pcp_enable(mm& m) {
+    for_each_possible_cpu([&](unsigned cpu) { pageset_update(per_cpu_ptr(zone_pageset(m.z), cpu), kHigh, kBatch); });
+    mutex_unlock(m.pcp_batch_high_lock);
+}
+
+// __offline_pages() for s3-page-stuck-on-pcp: isolate (v5.11: with the pcplists disabled
+// first), then the retry loop, which cannot finish before T_X's page is free, and whose
+// test_pages_isolated() wants every page of the range in the buddy (PageBuddy).
+void offline_pages_until_isolated(mm& m) {
+    mem_hotplug_begin();
+    if (m.v511) zone_pcp_disable(m);
+    set_migratetype_isolate(m, false);  // start_isolate_page_range
+    // do { scan_movable_pages, do_migrate_range ...; test_pages_isolated } while (ret): the
+    // page is busy until T_X's put_page, so the loop gets past that point only afterwards
+    wait_event([&] { return smp_load_acquire(m.page_freed) != 0; }, "T_X's free (the offline's retry loop)");
+    spin_lock(m.z.lock);
+    const bool page_in_buddy = m.z.free_area.load() == 1;  // test_pages_isolated: PageBuddy?
+    spin_unlock(m.z.lock);
+    check(page_in_buddy, "the freed page of the isolated pageblock is stuck on pcp[X]: v5.3's retry "
+                         "loop never drains again, __offline_pages retries for ever (9683182612214)");
+    if (m.v511) zone_pcp_enable(m);  // after the range is offline
+    mem_hotplug_done();
+}
+
 // mm/page_alloc.c: free_one_page(zone, page, ...): straight to the buddy
 void free_one_page(zone& z) {
     spin_lock(z.lock);
@@ -194,14 +260,17 @@ void free_unref_page(mm& m) {
     } else {
         auto pcp = per_cpu_ptr(zone_pageset(m.z), smp_processor_id());
         pcp[PCP_LISTS].write(pcp[PCP_LISTS].read() + 1);  // list_add(&page->lru, &pcp->lists[mt])
-        pcp[PCP_COUNT].store(pcp[PCP_COUNT].load(relaxed) + 1, relaxed);  // pcp->count++ (< high)
+        const long count = pcp[PCP_COUNT].load(relaxed) + 1;
+        pcp[PCP_COUNT].store(count, relaxed);  // pcp->count++
+        if (count >= pcp[PCP_HIGH].load(relaxed))  // READ_ONCE(pcp->high) (only v5.11's 0 is reached)
+            free_pcppages_bulk(m, pcp[PCP_BATCH].load(relaxed), pcp);
     }
     local_irq_restore(flags);
 }
 
 // mm/page_alloc.c: page_alloc_cpu_dead(cpu) (CPUHP_PAGE_ALLOC_DEAD): drain_pages(cpu)
 int page_alloc_cpu_dead(mm& m, unsigned cpu) {
-    drain_pages_zone(cpu, m.z);  // the zone is populated
+    drain_pages_zone(cpu, m);  // the zone is populated
     return 0;
 }
 
@@ -211,11 +280,20 @@ struct s3_config {
     bool free_before;  ///< T_X's free happens before the memory offline starts
 };
 
+percpu_ptr<long> setup_zone_pageset(mm& m) {
+    auto pageset = alloc_percpu<long>("per_cpu_pageset", NR_PCP_FIELDS);
+    for_each_possible_cpu([&](unsigned cpu) {
+        per_cpu_ptr(pageset, cpu)[PCP_HIGH].store(kHigh, relaxed);
+        per_cpu_ptr(pageset, cpu)[PCP_BATCH].store(kBatch, relaxed);
+    });
+    WRITE_ONCE(m.z.pageset, pageset.handle());
+    return pageset;
+}
+
 void s3(s3_config c) {
     machine mach({.possible_cpus = 2, .mem_hotplug_takes_cpus_lock = c.v53_locking});
-    mm m;
-    auto pageset = alloc_percpu<long>("per_cpu_pageset", NR_PCP_FIELDS);
-    WRITE_ONCE(m.z.pageset, pageset.handle());
+    mm m(false);
+    auto pageset = setup_zone_pageset(m);
     cpuhp_setup_state_nocalls(CPUHP_PAGE_ALLOC_DEAD, "mm/page_alloc:dead", nullptr,
                               [&m](unsigned cpu) { return page_alloc_cpu_dead(m, cpu); });
 
@@ -230,6 +308,22 @@ void s3(s3_config c) {
     // P3: nothing left on X's pcp once everybody is done (X is offline now).
     check(per_cpu_ptr(pageset, X)[PCP_COUNT].load(relaxed) == 0 && per_cpu_ptr(pageset, X)[PCP_LISTS].read() == 0,
           "P3: pages left on the offline CPU's pcp");
+    free_percpu(pageset);
+}
+
+// s3-page-stuck-on-pcp: T_X and T_mem only (a cpu_down would drain X at CPUHP_PAGE_ALLOC_DEAD
+// and hide the stuck page; the v5.3 lock is held, and it is irrelevant here).
+void s3_page_stuck(bool v511) {
+    machine mach({.possible_cpus = 2, .mem_hotplug_takes_cpus_lock = true});
+    mm m(v511);
+    auto pageset = setup_zone_pageset(m);
+    auto tx = run_on_cpu(X, [&] {
+        free_unref_page(m);
+        smp_store_release(m.page_freed, 1);
+    }, "T_X");
+    auto mem = start_task({.comm = "T_mem", .cpu = 0}, [&] { offline_pages_until_isolated(m); });
+    tx.join();
+    mem.join();
     free_percpu(pageset);
 }
 }  // namespace
@@ -259,4 +353,15 @@ HOTCHECK_MODEL("hotplug/s3-drain-strong/locked-racy-count", .expect = hotcheck::
                .violation_kind = "assertion",
                .description = "S3 P4 v5.3, free racing with the isolation: the racy pcp->count read misses X (fixed in v5.11)") {
     s3({.v53_locking = true, .check_p4 = true, .free_before = false});
+}
+
+HOTCHECK_MODEL("hotplug/s3-page-stuck-on-pcp/v5.3", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S3 racy pcp count, v5.3 (lock held): an isolated page left on pcp[X] for good: offline retries for ever (9683182612214)") {
+    s3_page_stuck(false);
+}
+
+HOTCHECK_MODEL("hotplug/s3-page-stuck-on-pcp/v5.11", .expect = hotcheck::Verdict::verified,
+               .description = "S3 racy pcp count, v5.11 fix: zone_pcp_disable (high 0) + __drain_all_pages(zone, force_all_cpus)") {
+    s3_page_stuck(true);
 }
