@@ -142,18 +142,18 @@ int cmd_run(const std::vector<std::string>& args) {
         for (const auto& m : registered_models()) selected.push_back(&m);
     } else {
         if (names.empty()) throw UsageError("run: name at least one model, or --all (see 'hotcheck list')");
-        for (const auto& n : names) {
-            const RegisteredModel* found = nullptr;
-            for (const auto& m : registered_models())
-                if (m.name == n) found = &m;
-            if (!found) {
-                std::cerr << fmt::format("hotcheck: unknown model '{}' (see 'hotcheck list')\n", n);
-                return kExitUsage;
-            }
-            selected.push_back(found);
+        std::string unknown;
+        selected = cli::select_models(names, unknown);
+        if (!unknown.empty()) {
+            std::cerr << fmt::format("hotcheck: unknown model '{}' (see 'hotcheck list')\n", unknown);
+            return kExitUsage;
         }
     }
-    settings.show_expected_traces = !vm.count("all");
+    // Expected counterexamples are printed for models named one by one, not for --all or patterns.
+    settings.show_expected_traces =
+        !vm.count("all") && std::none_of(names.begin(), names.end(), [](const std::string& n) {
+            return n.find_first_of("*?[") != std::string::npos;
+        });
     return cli::run_models(selected, settings, std::cout, std::cerr);
 }
 

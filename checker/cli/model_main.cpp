@@ -128,16 +128,11 @@ int main(int argc, char** argv) {
         for (const auto& m : all) std::cout << m.name << '\n';
         return cli::kExitOk;
     }
-    std::vector<const RegisteredModel*> selected;
-    for (const auto& n : names) {
-        const RegisteredModel* found = nullptr;
-        for (const auto& m : all)
-            if (m.name == n) found = &m;
-        if (!found) {
-            std::cerr << argv[0] << ": unknown model '" << n << "' (see --list)\n";
-            return cli::kExitUsage;
-        }
-        selected.push_back(found);
+    std::string unknown;
+    std::vector<const RegisteredModel*> selected = cli::select_models(names, unknown);
+    if (!unknown.empty()) {
+        std::cerr << argv[0] << ": unknown model '" << unknown << "' (see --list)\n";
+        return cli::kExitUsage;
     }
     if (names.empty())
         for (const auto& m : all) selected.push_back(&m);

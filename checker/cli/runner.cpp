@@ -2,8 +2,10 @@
 #include "cli/runner.hpp"
 
 #include <fmt/format.h>
+#include <fnmatch.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -11,6 +13,24 @@
 #include "report/json.hpp"
 
 namespace hotcheck::cli {
+
+std::vector<const RegisteredModel*> select_models(const std::vector<std::string>& names,
+                                                  std::string& unknown) {
+    std::vector<const RegisteredModel*> out;
+    for (const auto& n : names) {
+        bool any = false;
+        for (const auto& m : registered_models()) {
+            if (m.name != n && ::fnmatch(n.c_str(), m.name.c_str(), 0) != 0) continue;
+            any = true;
+            if (std::find(out.begin(), out.end(), &m) == out.end()) out.push_back(&m);
+        }
+        if (!any) {
+            unknown = n;
+            return out;
+        }
+    }
+    return out;
+}
 
 ModelSpec effective_spec(const ModelSpec& spec, const RunSettings& settings) {
     ModelSpec s = spec;

@@ -34,6 +34,12 @@ struct RunSettings {
 ModelSpec effective_spec(const ModelSpec& spec, const RunSettings& settings);
 bool as_expected(const ModelSpec& spec, const Result& r);
 
+/// The models each name selects, in registration order without repeats: an exact name, or a
+/// shell pattern ("hotplug/*", "hotplug/s4-*/nolock"). Fills `unknown` with the first name that
+/// selects nothing (and returns what it has so far).
+std::vector<const RegisteredModel*> select_models(const std::vector<std::string>& names,
+                                                  std::string& unknown);
+
 /// Runs `models` in order, prints one PASS/FAIL line each (with the trace of a violation), the
 /// summary, and the JSON document when asked; returns the exit code.
 int run_models(const std::vector<const RegisteredModel*>& models, const RunSettings& settings,

@@ -124,9 +124,10 @@ void Execution::classify_end() {
                 what = b.value ? reinterpret_cast<const char*>(b.value) : "a sleeping lock";
             } else if (why == detail::BlockReason::Lock) {
                 any_lock = true;
+                // The holder is whoever wrote the value the failed lock attempt read.
                 const Event& cas = (*g_)[{t, g_->thread_size(t) - 2}];
-                what = cas.value == 0 ? "a lock" : fmt::format("a lock held by T{}", cas.value - 1);
-                if (cas.value == t + 1) what = "a lock it holds itself";
+                const std::string lock = b.value ? fmt::format("{}", reinterpret_cast<const char*>(b.value)) : "a lock";
+                what = cas.rf.is_init() ? lock : fmt::format("{} held by T{}", lock, cas.rf.thread);
             }
             waits += fmt::format("; T{} waits for {} at {}:{}", t, what, base_name(b.where.file_name()),
                                  b.where.line());
@@ -165,9 +166,25 @@ bool Execution::is_replay(std::uint32_t tid) const {
     return threads_[tid].next_index < g_->thread_size(tid);
 }
 
+bool Execution::replay_ready(std::uint32_t tid) const {
+    // A kept read is replayed only after the write it reads from, so that the model's ordinary
+    // C++ state (a lock's owner, a task table) is built in an order that agrees with the graph.
+    const Event& e = (*g_)[{tid, threads_[tid].next_index}];
+    if (!(e.is_read() || e.kind == Kind::start || e.kind == Kind::join) || e.rf.is_init()) return true;
+    return e.rf.index < threads_[e.rf.thread].next_index;
+}
+
 std::uint32_t Execution::pick() {
-    // Replay every kept event first, then finish a pending RMW, then let the driver choose.
+    // Replay every kept event first (the earliest added whose source is replayed: po ∪ rf is
+    // acyclic, so there is one), then finish a pending RMW, then let the driver choose.
     const auto n = static_cast<std::uint32_t>(threads_.size());
+    std::uint32_t best = kNone, best_stamp = ~0u;
+    for (std::uint32_t t = 0; t < n; ++t) {
+        if (!enabled(threads_[t]) || !is_replay(t) || !replay_ready(t)) continue;
+        const std::uint32_t stamp = (*g_)[{t, threads_[t].next_index}].stamp;
+        if (best == kNone || stamp < best_stamp) best = t, best_stamp = stamp;
+    }
+    if (best != kNone) return best;
     for (std::uint32_t t = 0; t < n; ++t)
         if (enabled(threads_[t]) && is_replay(t)) return t;
     for (std::uint32_t t = 0; t < n; ++t)

@@ -102,6 +102,7 @@ private:
     std::uint32_t pick();
     bool enabled(const Thread& t) const;
     bool is_replay(std::uint32_t tid) const;
+    bool replay_ready(std::uint32_t tid) const;
     void resume(std::uint32_t tid);
     void thread_main(std::uint32_t tid);
     /// Waits until the current thread may add or replay its next event; returns its position.

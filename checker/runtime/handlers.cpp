@@ -52,7 +52,7 @@ void add_invariant(std::function<bool()> condition, const char* message, SourceL
     ex().add_invariant(std::move(condition), message, where);
 }
 void block(BlockReason why, SourceLoc where) { ex().block(why, where); }
-void block_on(const char* what, SourceLoc where) { ex().block(BlockReason::Sleep, where, what); }
+void block_on(BlockReason why, const char* what, SourceLoc where) { ex().block(why, where, what); }
 std::uint32_t choose(std::uint32_t n, SourceLoc where) { return ex().choose(n, where); }
 void outcome(const char* name, std::int64_t value) { ex().outcome(name, value); }
 bool unwinding() {

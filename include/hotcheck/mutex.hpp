@@ -12,7 +12,7 @@ namespace hotcheck {
 class mutex {
 public:
     explicit mutex(const char* name = "mutex", detail::SourceLoc where = detail::SourceLoc::current())
-        : owner_(0, name, where) {}
+        : name_(name), locked_(0, name, where) {}
     mutex(const mutex&) = delete;
     mutex& operator=(const mutex&) = delete;
 
@@ -20,25 +20,40 @@ public:
         const unsigned me = detail::self() + 1;
         unsigned seen = 0;
         detail::await_begin();
-        if (owner_.compare_exchange_strong(seen, me, acquire, relaxed, where)) return;
-        if (seen == me) detail::violation("lock_misuse", "a thread locks a mutex it already holds", where);
-        detail::block(detail::BlockReason::Lock, where);
+        if (locked_.compare_exchange_strong(seen, 1, acquire, relaxed, where)) {
+            owner_ = me;
+            return;
+        }
+        // Only the holder writes owner_, so reading our own id here means we hold it.
+        if (owner_ == me) detail::violation("lock_misuse", "a thread locks a mutex it already holds", where);
+        detail::block_on(detail::BlockReason::Lock, name_, where);
     }
 
     bool try_lock(detail::SourceLoc where = detail::SourceLoc::current()) {
         unsigned seen = 0;
-        return owner_.compare_exchange_strong(seen, detail::self() + 1, acquire, relaxed, where);
+        if (!locked_.compare_exchange_strong(seen, 1, acquire, relaxed, where)) return false;
+        owner_ = detail::self() + 1;
+        return true;
     }
 
     void unlock(detail::SourceLoc where = detail::SourceLoc::current()) {
         const unsigned me = detail::self() + 1;
-        const unsigned was = owner_.exchange(0, release, where);
-        if (was == 0) detail::violation("lock_misuse", "unlock of a mutex that is not locked", where);
-        else if (was != me) detail::violation("lock_misuse", "unlock of a mutex held by another thread", where);
+        if (owner_ != me) {
+            detail::violation("lock_misuse", owner_ == 0 ? "unlock of a mutex that is not locked"
+                                                         : "unlock of a mutex held by another thread",
+                              where);
+            return;
+        }
+        owner_ = 0;
+        locked_.store(0, release, where);
     }
 
 private:
-    atomic<unsigned> owner_;  ///< 0 when free, else the holder's thread id + 1
+    const char* name_;
+    // The lock word holds 1 while locked, not the holder's id: thread ids follow creation order,
+    // which can depend on the schedule, and a value that did would split one execution in two.
+    atomic<unsigned> locked_;
+    unsigned owner_ = 0;  ///< the holder's thread id + 1 (plain: written only by the holder)
 };
 
 /// std::lock_guard for hotcheck::mutex, recording the caller's source line (std::lock_guard

@@ -100,10 +100,10 @@ ThreadId self();
 /// Stops the calling thread for the rest of this execution, which then counts as blocked.
 /// (Returns only while the runtime unwinds a finished execution.)
 void block(BlockReason why, SourceLoc where);
-/// Blocks with BlockReason::Sleep: `what` (a string that outlives the exploration, e.g.
-/// "cpu_hotplug_lock (write)") says what the thread waits for in deadlock reports. Waiting
-/// threads count as deadlocked, not as a hopeless await, once nothing can wake them.
-void block_on(const char* what, SourceLoc where);
+/// block() with `what` (a string that outlives the exploration, e.g. "cpu_hotplug_lock
+/// (write)") saying what the thread waits for in deadlock reports. Lock and Sleep waits count
+/// as a deadlock, not as a hopeless await, once nothing can wake them.
+void block_on(BlockReason why, const char* what, SourceLoc where);
 /// Marks where a spin-wait's condition starts, so that a blocked wait can be judged by every
 /// read its condition made (all of them reading the latest writes: it can never succeed).
 void await_begin();

@@ -8,6 +8,7 @@
 // starts), so it never hides an inter-thread dependency from the explorer; everything two tasks
 // share is an instrumented location.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -33,9 +34,6 @@ struct config {
     unsigned possible_cpus = 2;  ///< cpu_possible_mask = present = {0 .. possible_cpus-1}
     /// Bit c set: CPU c starts online (and active). 0 means all possible CPUs.
     std::uint32_t online_mask = 0;
-    /// Tasks that can be inside an RCU read-side section (thread ids below this): every
-    /// grace period reads one slot per task, so keep it near the model's thread count.
-    unsigned max_tasks = 6;
     /// Report a lock-order cycle (lockdep's "possible circular locking dependency") as a
     /// `lock_order` violation even when no explored execution deadlocks.
     bool lockdep_order = true;
@@ -68,9 +66,13 @@ struct task_info {
     int pool = -1;                 ///< a kworker of this CPU's pool (runs elsewhere once unbound)
     unsigned preempt_count = 0;    ///< nesting of preempt_disable / local_irq_save / spin_lock
     unsigned running_cpu = ~0u;    ///< the CPU whose preemption lock it holds, while it holds it
-    unsigned rcu_nesting = 0;      ///< rcu_read_lock nesting (preempt-off regions count too)
-    std::uint64_t rcu_seq = 0;     ///< its RCU slot's value: odd inside a read-side section
+    unsigned rcu_nesting = 0;      ///< rcu_read_lock nesting
     std::vector<held_lock> held;   ///< lockdep's held-lock stack
+    /// Where it sits in the tree of tasks: its creator's path and its rank among the creator's
+    /// tasks. Unlike thread ids (creation order, which depends on the schedule) it is the same
+    /// in every execution, so the machine joins its tasks in this order.
+    std::vector<unsigned> path;
+    unsigned children = 0;         ///< tasks it started so far
 };
 
 /// A CPU mask: one location per CPU, so an iteration reads bit by bit and can see a concurrent
@@ -123,8 +125,8 @@ public:
     hotcheck::mutex& preempt_lock(unsigned cpu) { return cpu_locks_.at(cpu); }
     /// POOL_DISASSOCIATED of CPU c's per-cpu worker pools (workqueue.hpp).
     atomic<int>& pool_disassociated(unsigned cpu) { return pools_.at(cpu); }
-    /// The RCU reader slot of task t (see rcu.hpp).
-    atomic<std::uint64_t>& rcu_slot(unsigned t) { return rcu_slots_.at(t); }
+    /// CPU c's RCU reader slot: odd while a task on it has preemption off (rcu_slots.hpp).
+    atomic<std::uint64_t>& rcu_slot(unsigned cpu) { return rcu_slots_.at(cpu); }
 
     // lockdep (lockdep.hpp)
     struct order_edge {
@@ -140,6 +142,8 @@ public:
     /// Threads the kernel layer started (tasks, kworkers, RCU callbacks): the machine waits for
     /// them before the model body's world goes away.
     std::vector<detail::ThreadId> started;
+    /// Joins them, in the order of the task tree (the same in every execution).
+    void join_tasks();
 
 private:
     config cfg_;
@@ -182,8 +186,8 @@ inline core::core(config cfg, SourceLoc where)
     for (unsigned c = 0; c < cfg.possible_cpus; ++c)
         pools_.emplace_back(((cfg.online_mask ? cfg.online_mask : ~0u) >> c & 1) ? 0 : 1,
                             intern("worker_pool[cpu" + std::to_string(c) + "].disassociated"), where);
-    for (unsigned t = 0; t < cfg.max_tasks; ++t)
-        rcu_slots_.emplace_back(0, intern("rcu_reader[T" + std::to_string(t) + "]"), where);
+    for (unsigned c = 0; c < cfg.possible_cpus; ++c)
+        rcu_slots_.emplace_back(0, intern("rcu_reader[cpu" + std::to_string(c) + "]"), where);
     outer_ = detail_::current_world;
     detail_::current_world = this;
 }
@@ -194,8 +198,17 @@ inline core::~core() noexcept(false) {
         core* outer;
         ~restore() { detail_::current_world = outer; }
     } restore_outer{outer_};
-    if (!detail::unwinding())
-        for (std::size_t i = 0; i < started.size(); ++i) detail::join(started[i], SourceLoc::current());
+    join_tasks();
+}
+
+inline void core::join_tasks() {
+    if (detail::unwinding()) return;
+    std::sort(started.begin(), started.end(),
+              [&](detail::ThreadId a, detail::ThreadId b) { return task(a).path < task(b).path; });
+    // Tasks started meanwhile are appended and joined too (in creation order: they are
+    // started by the ones being joined, after them in the tree).
+    for (std::size_t i = 0; i < started.size(); ++i) detail::join(started[i], SourceLoc::current());
+    started.clear();
 }
 
 inline task_info& core::task(detail::ThreadId t) {

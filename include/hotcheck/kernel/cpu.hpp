@@ -104,7 +104,7 @@ inline void preempt_disable(SourceLoc where = SourceLoc::current()) {
         w.preempt_lock(cpu).lock(where);
     }
     t.running_cpu = cpu;
-    rcu_reader_enter(w, t, where);
+    rcu_reader_enter(w, cpu, where);
 }
 
 inline void preempt_enable(SourceLoc where = SourceLoc::current()) {
@@ -115,8 +115,8 @@ inline void preempt_enable(SourceLoc where = SourceLoc::current()) {
         return;
     }
     if (--t.preempt_count > 0) return;
-    rcu_reader_exit(w, t, where);
     const unsigned cpu = t.running_cpu;
+    rcu_reader_exit(w, cpu, where);
     t.running_cpu = ~0u;
     w.preempt_lock(cpu).unlock(where);
 }
@@ -151,10 +151,10 @@ inline unsigned raw_smp_processor_id() {
 /// section is a bug ("BUG: sleeping function called from invalid context").
 inline void might_sleep(SourceLoc where = SourceLoc::current()) {
     task_info& t = world().current();
-    if (t.preempt_count > 0)
-        detail::violation("sleep_in_atomic", "a sleeping function called with preemption disabled", where);
-    else if (t.rcu_nesting > 0)
+    if (t.rcu_nesting > 0)
         detail::violation("sleep_in_atomic", "a sleeping function called inside rcu_read_lock()", where);
+    else if (t.preempt_count > 0)
+        detail::violation("sleep_in_atomic", "a sleeping function called with preemption disabled", where);
 }
 
 // --- tasks ------------------------------------------------------------------------------------
@@ -172,8 +172,12 @@ template <class F>
 join_handle start_task(task_placement p, F&& body, SourceLoc where = SourceLoc::current()) {
     core& w = world();
     if (p.cpu >= w.nr_cpu_ids()) detail::violation("invalid_model", "a task placed on a CPU that is not possible", where);
+    task_info& parent = w.current();
+    std::vector<unsigned> path = parent.path;
+    path.push_back(parent.children++);
     auto h = spawn(std::forward<F>(body), where);
     task_info& t = w.task(h.id());
+    t.path = std::move(path);
     t.comm = p.comm;
     t.cpu = p.cpu;
     t.bound = p.bound;

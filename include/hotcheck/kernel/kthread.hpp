@@ -15,27 +15,24 @@
 namespace hotcheck::kernel {
 
 /// The fields of a task_struct that these races touch.
-enum task_field : unsigned { TASK_STATE, TASK_CPUS_ALLOWED, TASK_SHOULD_STOP, TASK_NR_FIELDS };
+enum task_field : unsigned { TASK_STATE, TASK_CPUS_ALLOWED, TASK_SHOULD_STOP, TASK_EXITED, TASK_NR_FIELDS };
 
 /// `struct task_struct *`: store its handle() in an atomic<std::uint64_t> (pgdat->kswapd).
 class task_struct {
 public:
     task_struct() = default;
     explicit operator bool() const { return static_cast<bool>(obj_); }
-    /// The pointer as a number (the object and, above bit 48, the thread running it); 0 is NULL.
-    std::uint64_t handle() const { return obj_ ? obj_.handle() | (std::uint64_t{tid_} << 48) : 0; }
-    static task_struct from_handle(std::uint64_t h) {
-        return task_struct(ptr<long>::from_handle(h & ((std::uint64_t{1} << 48) - 1)),
-                           static_cast<detail::ThreadId>(h >> 48));
-    }
+    /// The pointer as a number, to store it in an atomic<std::uint64_t>; 0 is NULL.
+    std::uint64_t handle() const { return obj_.handle(); }
+    static task_struct from_handle(std::uint64_t h) { return task_struct(ptr<long>::from_handle(h)); }
     cell_ref<long> operator[](task_field f) const { return obj_[f]; }
-    detail::ThreadId thread() const { return tid_; }
     const ptr<long>& object() const { return obj_; }
-    task_struct(ptr<long> obj, detail::ThreadId tid) : obj_(obj), tid_(tid) {}
+    explicit task_struct(ptr<long> obj) : obj_(obj) {}
 
 private:
+    // No thread id in here: ids follow the order threads happened to be created in, and a value
+    // that depends on it would make one execution look like several.
     ptr<long> obj_;
-    detail::ThreadId tid_ = 0;  ///< the model thread running it (for kthread_stop)
 };
 
 /// kthread_run: creates the task object, then starts `threadfn` on it (it should loop until
@@ -46,12 +43,11 @@ task_struct kthread_run(F&& threadfn, const char* comm, task_placement where_to 
     ptr<long> obj = alloc_array<long>(TASK_NR_FIELDS, comm, where);
     for (unsigned f = 0; f < TASK_NR_FIELDS; ++f) obj[f].store(0, relaxed, where);
     if (!where_to.comm) where_to.comm = comm;
-    // The thread's own pointer: its thread id is known only once it is started, and it never
-    // asks for it.
-    auto h = start_task(where_to, [threadfn = std::forward<F>(threadfn), obj]() mutable {
-        threadfn(task_struct(obj, 0));
+    start_task(where_to, [threadfn = std::forward<F>(threadfn), obj, where]() mutable {
+        threadfn(task_struct(obj));
+        obj[TASK_EXITED].store(1, release, where);  // do_exit → complete(&kthread->exited)
     }, where);
-    return task_struct(obj, h.id());
+    return task_struct(obj);
 }
 
 /// kthread_should_stop(), called by the thread on itself.
@@ -59,12 +55,12 @@ inline bool kthread_should_stop(const task_struct& self, SourceLoc where = Sourc
     return self[TASK_SHOULD_STOP].load(acquire, where) != 0;
 }
 
-/// kthread_stop: asks the thread to stop, waits for its exit, and puts the task after a
+/// kthread_stop: asks the thread to stop, waits for its exit (wait_for_completion(&kthread->exited)), and puts the task after a
 /// grace period.
 inline void kthread_stop(task_struct t, SourceLoc where = SourceLoc::current()) {
     might_sleep(where);
     t[TASK_SHOULD_STOP].store(1, release, where);
-    join_handle(t.thread()).join(where);
+    wait_event([&] { return t[TASK_EXITED].load(acquire, where) != 0; }, "kthread_stop (the thread to exit)", where);
     ptr<long> obj = t.object();
     call_rcu([obj]() mutable { free(obj); }, where);
 }

@@ -3,7 +3,7 @@
 // section that was running when it started has ended. Since v4.20 one grace period covers
 // rcu_read_lock sections and preempt/irq-off regions alike, and so does this one.
 //
-//   rcu_read_lock / unlock     mark the task's slot (rcu_slots.hpp)
+//   rcu_read_lock / unlock     preemption off / on, marking the CPU's slot (rcu_slots.hpp)
 //   synchronize_rcu            full fence; for each task inside a section, sleep until that
 //                              section ends (acquire); full fence
 //   call_rcu(fn)               a thread that waits for a grace period and then runs fn
@@ -20,26 +20,29 @@
 namespace hotcheck::kernel {
 
 inline void rcu_read_lock(SourceLoc where = SourceLoc::current()) {
-    core& w = world();
-    rcu_reader_enter(w, w.current(), where);
+    ++world().current().rcu_nesting;
+    preempt_disable(where);
 }
 inline void rcu_read_unlock(SourceLoc where = SourceLoc::current()) {
-    core& w = world();
-    rcu_reader_exit(w, w.current(), where);
+    task_info& t = world().current();
+    if (t.rcu_nesting == 0) {
+        detail::violation("lock_misuse", "rcu_read_unlock without rcu_read_lock", where);
+        return;
+    }
+    preempt_enable(where);
+    --t.rcu_nesting;
 }
 
 inline void synchronize_rcu(SourceLoc caller = SourceLoc::current()) {
     might_sleep(caller);
     const SourceLoc where = SourceLoc::current();  // the grace period's events are its own
     core& w = world();
-    const detail::ThreadId me = detail::self();
     fence(seq_cst, where);
-    for (unsigned t = 0; t < w.cfg().max_tasks; ++t) {
-        if (t == me) continue;
-        const std::uint64_t s = w.rcu_slot(t).load(acquire, where);
+    for (unsigned c = 0; c < w.nr_cpu_ids(); ++c) {
+        const std::uint64_t s = w.rcu_slot(c).load(acquire, where);
         if (s % 2 == 0) continue;
-        const char* what = intern("the end of T" + std::to_string(t) + "'s RCU read-side section (synchronize_rcu)");
-        wait_event([&] { return w.rcu_slot(t).load(acquire, where) != s; }, what, where);
+        const char* what = intern("the end of the RCU read-side section on CPU " + std::to_string(c) + " (synchronize_rcu)");
+        wait_event([&] { return w.rcu_slot(c).load(acquire, where) != s; }, what, where);
     }
     fence(seq_cst, where);
 }

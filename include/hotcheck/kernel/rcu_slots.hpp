@@ -1,9 +1,13 @@
-// The reader side of the RCU model, shared by rcu_read_lock and preempt_disable (RCU-sched):
-// each task has one slot; its value is odd while the task is inside a read-side section.
-// Entering stores the odd value and then runs a full fence, so a grace period that starts
-// later (its own full fence, then a read of the slot) either sees the reader or is seen by it
-// (the store-buffering pair of SC fences); leaving is a release store, so a grace period that
-// reads it has everything the section did happen before its end.
+// The reader side of the RCU model. RCU here is the non-preemptible flavour (CONFIG_PREEMPT_NONE,
+// the usual server configuration, and what v4.20+ gives preempt/irq-off regions in any kernel):
+// a read-side section is a region with preemption off, so it holds its CPU, and each CPU has one
+// slot whose value is odd while the task holding that CPU is inside such a region.
+// Entering increments the slot and then runs a full fence, so a grace period that starts later
+// (its own full fence, then a read of the slot) either sees the reader or is seen by it (the
+// store-buffering pair of SC fences); leaving increments it again with release, so a grace
+// period that reads the new value has everything the section did happen before its end.
+// Slots are per CPU, not per task: the locations a run touches then do not depend on thread
+// ids, which follow the schedule-dependent order of thread creation.
 #pragma once
 #include <string>
 
@@ -16,29 +20,18 @@ namespace hotcheck::kernel {
 template <class P>
 void wait_event(P&& pred, const char* what, SourceLoc where = SourceLoc::current()) {
     detail::await_begin();
-    if (!pred()) detail::block_on(what, where);
+    if (!pred()) detail::block_on(detail::BlockReason::Sleep, what, where);
 }
 
-inline void rcu_reader_enter(core& w, task_info& t, SourceLoc where) {
-    if (t.rcu_nesting++ > 0) return;
-    const detail::ThreadId me = detail::self();
-    if (me >= w.cfg().max_tasks)
-        detail::violation("invalid_model",
-                          "more tasks use RCU (or disable preemption) than kernel::config::max_tasks",
-                          where);
-    t.rcu_seq += 1;  // odd: inside
-    w.rcu_slot(me).store(t.rcu_seq, relaxed, where);
+/// Called with the CPU just taken (preempt_count 0 → 1).
+inline void rcu_reader_enter(core& w, unsigned cpu, SourceLoc where) {
+    w.rcu_slot(cpu).fetch_add(1, relaxed, where);  // odd: inside
     fence(seq_cst, where);
 }
 
-inline void rcu_reader_exit(core& w, task_info& t, SourceLoc where) {
-    if (t.rcu_nesting == 0) {
-        detail::violation("lock_misuse", "rcu_read_unlock without rcu_read_lock", where);
-        return;
-    }
-    if (--t.rcu_nesting > 0) return;
-    t.rcu_seq += 1;  // even: outside
-    w.rcu_slot(detail::self()).store(t.rcu_seq, release, where);
+/// Called before the CPU is given back (preempt_count 1 → 0).
+inline void rcu_reader_exit(core& w, unsigned cpu, SourceLoc where) {
+    w.rcu_slot(cpu).fetch_add(1, release, where);  // even: outside
 }
 
 }  // namespace hotcheck::kernel
