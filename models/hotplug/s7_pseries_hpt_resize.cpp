@@ -1,0 +1,375 @@
+// S7 (KERNEL.md §4): Qian Cai's objection (2019-10-02). On pseries, memory hotplug resizes the
+// hashed page table from inside mem_hotplug_begin():
+//
+//   add_memory → __add_memory → add_memory_resource → mem_hotplug_begin → arch_add_memory
+//     → resize_hpt_for_hotplug → pseries_lpar_resize_hpt → stop_machine(_cpuslocked)
+//
+// v5.3 (arch/powerpc/platforms/pseries/lpar.c) called stop_machine(), which takes
+// cpus_read_lock() a second time; c784be435d5d ("powerpc/pseries: Fix cpu_hotplug_lock
+// acquisition in resize_hpt()", v5.4) switched to stop_machine_cpuslocked(), which relies on the
+// read lock mem_hotplug_begin() holds — the dependency David Hildenbrand's patch would break.
+//
+// T_cpuhp is an in-kernel cpu_down() that does not take device_hotplug_lock (KERNEL.md §1.4:
+// e.g. arch/powerpc/kernel/rtas.c's rtas_cpu_state_change_mask on pseries), so add_memory's
+// device_hotplug_lock does not serialise the two.
+//
+// Configurations:
+//   v5.3            stop_machine() nests cpus_read_lock under mem_hotplug_begin's: a cpu_down
+//                   writer arriving in between (rcu_sync_enter, down_write(rw_sem),
+//                   readers_block = 1, waiting for the read count) makes the nested read block
+//                   on rw_sem — the hang c784be435d5d reports. Checked with the faithful v5.3
+//                   percpu_rw_semaphore (kernel::config::faithful_percpu_rwsem) for both locks.
+//   v5.4            stop_machine_cpuslocked(): verified.
+//   v5.4-nolock     v5.4 + the patch: lockdep_assert_cpus_held() in stop_machine_cpuslocked()
+//                   fails in every execution.
+//   v5.4-nolock-rendezvous
+//                   v5.4 + the patch, without CONFIG_LOCKDEP (the assertion is compiled out),
+//                   with stop_machine_cpuslocked() modelled step by step as kernel/stop_machine.c
+//                   has it: msdata.num_threads = num_online_cpus() is taken first; stop_cpus()
+//                   later queues the stopper works on the CPUs online *then*. CPU 1 going down
+//                   in between (take_cpu_down clears its online bit and parks its stopper)
+//                   leaves one stopper fewer than num_threads: the stopper on CPU 0 spins in
+//                   multi_cpu_stop() forever (MULTI_STOP_PREPARE is never acked by the second
+//                   thread) with its preempt count raised, and T_mem sleeps in
+//                   wait_for_completion() forever. The checker finds this (a `deadlock`: the
+//                   spinning stopper plus the sleeping T_mem) — KERNEL.md's analysis confirmed.
+//                   If CPU 1's bit is still set when the works are queued, cpu_stop_queue_work
+//                   finds its stopper disabled and calls cpu_stop_signal_done(): the same hang.
+//   v5.4-rendezvous the same step-by-step stop_machine with v5.4 locking: the read lock keeps
+//                   cpu_down out from the snapshot to the end: verified (the control).
+//
+// CPUs: 2 possible; T_mem and T_cpuhp run on CPU 0, CPU 1 is taken down. The T_cpuhp side is
+// the kernel layer's cpu_down() (cpuhp.hpp), whose own stop_machine_cpuslocked(take_cpu_down) is
+// the checker-native one (it runs while no CPU is in a preempt-off region — a busy stopper on
+// CPU 0 holds it off, as the kernel's stopper queue would).
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <hotcheck/kernel/kernel.hpp>
+
+namespace {
+using namespace hotcheck;
+using namespace hotcheck::kernel;
+
+struct hpt {
+    var<int> ppc64_pft_size{18, "ppc64_pft_size"};  // the current HPT order
+};
+
+// ---------------------------------------------------------------------------------------------
+// kernel/stop_machine.c (v5.4), step by step, for the rendezvous configurations
+namespace stop_machine_c {
+
+enum multi_stop_state : int { MULTI_STOP_NONE, MULTI_STOP_PREPARE, MULTI_STOP_DISABLE_IRQ, MULTI_STOP_RUN, MULTI_STOP_EXIT };
+
+struct multi_stop_data {
+    // msdata->fn and ->data: the function is fixed when the model is set up (a plain C++ value
+    // must not travel between model threads); its argument is instrumented.
+    std::function<int(int)> fn;
+    var<int> data{0, "msdata.data"};
+    var<unsigned> num_threads{0, "msdata.num_threads"};
+    atomic<int> state{MULTI_STOP_NONE, "msdata.state"};
+    atomic_t thread_ack{0, "msdata.thread_ack"};
+};
+
+struct cpu_stop_done {
+    atomic_t nr_todo{0, "done.nr_todo"};
+    kernel::completion completion{"done.completion"};
+};
+
+/// struct cpu_stopper: one per CPU; its `works` list holds at most the one stop_work here.
+struct cpu_stopper {
+    explicit cpu_stopper(unsigned cpu)
+        : lock(intern("cpu_stopper[" + std::to_string(cpu) + "].lock")),
+          enabled(1, intern("cpu_stopper[" + std::to_string(cpu) + "].enabled")),
+          works(0, intern("cpu_stopper[" + std::to_string(cpu) + "].works")),
+          should_park(0, intern("migration/" + std::to_string(cpu) + " KTHREAD_SHOULD_PARK")),
+          idle_what(intern("migration/" + std::to_string(cpu) + ": no work queued (smpboot_thread_fn)")) {}
+    spinlock_t lock;
+    atomic<int> enabled;
+    atomic<int> works;
+    atomic<int> should_park;
+    const char* idle_what;
+};
+
+struct stop_machine_state {
+    std::deque<struct cpu_stopper> cpu_stopper;  // DEFINE_PER_CPU(struct cpu_stopper, cpu_stopper)
+    kernel::mutex stop_cpus_mutex{"stop_cpus_mutex"};
+    multi_stop_data* msdata = nullptr;    // per_cpu(cpu_stopper.stop_work).arg (set once)
+    cpu_stop_done* done = nullptr;        // per_cpu(cpu_stopper.stop_work).done
+};
+
+static void set_state(multi_stop_data& msdata, int newstate) {
+    // Reset ack counter.
+    atomic_set(msdata.thread_ack, static_cast<int>(msdata.num_threads.load()));
+    smp_wmb();
+    WRITE_ONCE(msdata.state, newstate);
+}
+
+// Last one to ack a state moves to the next state.
+static void ack_state(multi_stop_data& msdata) {
+    if (atomic_dec_and_test(msdata.thread_ack)) set_state(msdata, READ_ONCE(msdata.state) + 1);
+}
+
+// This is the cpu_stop function which stops the CPU.
+static int multi_cpu_stop(multi_stop_data& msdata) {
+    int curstate = MULTI_STOP_NONE, err = 0;
+    const unsigned cpu = smp_processor_id();
+    // msdata->active_cpus == NULL (pseries passes NULL): the first online CPU runs fn.
+    unsigned first = 0;
+    while (!cpu_online(first)) ++first;  // cpumask_first(cpu_online_mask)
+    const bool is_active = cpu == first;
+    bool irqs_off = false;
+    // Simple state machine
+    do {
+        // cpu_relax_yield(); if (msdata->state != curstate) ...: spin until the state moves.
+        int seen = curstate;
+        await([&] {
+            seen = READ_ONCE(msdata.state);
+            return seen != curstate;
+        });
+        curstate = seen;
+        switch (curstate) {
+        case MULTI_STOP_DISABLE_IRQ:
+            local_irq_disable();  // + hard_irq_disable()
+            irqs_off = true;
+            break;
+        case MULTI_STOP_RUN:
+            if (is_active) err = msdata.fn(msdata.data.load());
+            break;
+        default:
+            break;
+        }
+        ack_state(msdata);
+    } while (curstate != MULTI_STOP_EXIT);
+    if (irqs_off) local_irq_enable();  // local_irq_restore(flags)
+    return err;
+}
+
+static void cpu_stop_signal_done(cpu_stop_done& done) {
+    if (atomic_dec_and_test(done.nr_todo)) complete(done.completion);
+}
+
+// cpu_stop_queue_work(cpu, work): queue on an enabled stopper, or signal done at once.
+static bool cpu_stop_queue_work(stop_machine_state& sm, unsigned cpu) {
+    cpu_stopper& stopper = sm.cpu_stopper[cpu];
+    unsigned long flags;
+    preempt_disable();
+    spin_lock_irqsave(stopper.lock, flags);  // raw_spin_lock_irqsave(&stopper->lock)
+    const bool enabled = READ_ONCE(stopper.enabled);
+    if (enabled) WRITE_ONCE(stopper.works, 1);  // __cpu_stop_queue_work: list_add_tail + wake_q_add
+    else cpu_stop_signal_done(*sm.done);        // the stopper is parked: the work is refused
+    spin_unlock_irqrestore(stopper.lock, flags);
+    preempt_enable();
+    return enabled;
+}
+
+static bool queue_stop_cpus_work(stop_machine_state& sm) {
+    bool queued = false;
+    // Disable preemption while queueing to avoid getting preempted by a stopper which might
+    // wait for other stoppers to enter @fn.
+    preempt_disable();
+    for_each_online_cpu([&](unsigned cpu) {  // for_each_cpu(cpu, cpu_online_mask)
+        if (cpu_stop_queue_work(sm, cpu)) queued = true;
+    });
+    preempt_enable();
+    return queued;
+}
+
+static int __stop_cpus(stop_machine_state& sm) {
+    // cpu_stop_init_done(&done, cpumask_weight(cpumask)), cpumask == cpu_online_mask
+    atomic_set(sm.done->nr_todo, static_cast<int>(cpu_online_mask().weight()));
+    if (!queue_stop_cpus_work(sm)) return -2;  // -ENOENT
+    wait_for_completion(sm.done->completion);
+    return 0;
+}
+
+static int stop_cpus(stop_machine_state& sm) {
+    mutex_lock(sm.stop_cpus_mutex);
+    const int ret = __stop_cpus(sm);
+    mutex_unlock(sm.stop_cpus_mutex);
+    return ret;
+}
+
+int stop_machine_cpuslocked(stop_machine_state& sm, int data, bool config_lockdep) {
+    multi_stop_data& msdata = *sm.msdata;
+    msdata.data.store(data);  // .fn = fn (fixed), .data = data
+    msdata.num_threads.store(num_online_cpus());  // .num_threads = num_online_cpus()
+    if (config_lockdep) lockdep_assert_cpus_held();
+    // Set the initial state and stop all online cpus.
+    set_state(msdata, MULTI_STOP_PREPARE);
+    return stop_cpus(sm);
+}
+
+// cpu_stopper_thread, run by smpboot_thread_fn for "migration/N" (bound to its CPU).
+void smpboot_thread_fn(stop_machine_state& sm, unsigned cpu) {
+    cpu_stopper& stopper = sm.cpu_stopper[cpu];
+    for (;;) {
+        // Sleep until there is work (thread_should_run) or we are told to park.
+        wait_event([&] { return READ_ONCE(stopper.should_park) || READ_ONCE(stopper.works); }, stopper.idle_what);
+        if (smp_load_acquire(stopper.should_park)) return;  // kthread_parkme()
+        // cpu_stopper_thread(cpu)
+        spin_lock_irq(stopper.lock);
+        const bool work = READ_ONCE(stopper.works);
+        WRITE_ONCE(stopper.works, 0);  // list_del_init(&work->list)
+        spin_unlock_irq(stopper.lock);
+        if (work) {
+            preempt_disable();  // preempt_count_inc(): cpu stop callbacks must not sleep
+            multi_cpu_stop(*sm.msdata);
+            cpu_stop_signal_done(*sm.done);
+            preempt_enable();  // preempt_count_dec()
+        }
+    }
+}
+
+// stop_machine_park(cpu), called at the end of take_cpu_down() on the dying CPU: lockless.
+void stop_machine_park(stop_machine_state& sm, unsigned cpu) {
+    WRITE_ONCE(sm.cpu_stopper[cpu].enabled, 0);
+    smp_store_release(sm.cpu_stopper[cpu].should_park, 1);  // kthread_park(stopper->thread)
+}
+
+}  // namespace stop_machine_c
+
+// ---------------------------------------------------------------------------------------------
+// arch/powerpc
+
+enum class s7_config { v53, v54, v54_nolock, v54_nolock_rendezvous, v54_rendezvous };
+
+struct s7_world {
+    s7_config cfg;
+    hpt h;
+    stop_machine_c::stop_machine_state* sm = nullptr;
+};
+
+// arch/powerpc/platforms/pseries/lpar.c: pseries_lpar_resize_hpt_commit (runs stopped)
+int pseries_lpar_resize_hpt_commit(s7_world& w, int shift) {
+    w.h.ppc64_pft_size.store(shift);  // plpar_resize_hpt_commit(0, state->shift); ppc64_pft_size = shift
+    return 0;
+}
+
+// arch/powerpc/platforms/pseries/lpar.c: pseries_lpar_resize_hpt (mmu_hash_ops.resize_hpt)
+int pseries_lpar_resize_hpt(s7_world& w, int shift) {
+    // plpar_resize_hpt_prepare(0, shift): the hypervisor builds the new HPT (not modelled)
+    auto commit = [&w, shift] { return pseries_lpar_resize_hpt_commit(w, shift); };
+    switch (w.cfg) {
+    case s7_config::v53:
+        return stop_machine(commit);  // v5.3: takes cpus_read_lock() itself
+    case s7_config::v54:
+    case s7_config::v54_nolock:
+        return stop_machine_cpuslocked(commit);  // c784be435d5d
+    default:
+        // CONFIG_LOCKDEP off: lockdep_assert_cpus_held() is compiled out
+        return stop_machine_c::stop_machine_cpuslocked(*w.sm, shift, false);  // fn = commit
+    }
+}
+
+// arch/powerpc/mm/book3s64/hash_utils.c: resize_hpt_for_hotplug
+int resize_hpt_for_hotplug(s7_world& w, int target_hpt_shift) {
+    // target_hpt_shift = htab_shift_for_mem_size(new_mem_size); grow only by 2x or more
+    const int pft = w.h.ppc64_pft_size.load();
+    if (target_hpt_shift > pft || target_hpt_shift < pft - 1) return pseries_lpar_resize_hpt(w, target_hpt_shift);
+    return 0;
+}
+
+// arch/powerpc/mm/mem.c: arch_add_memory
+int arch_add_memory(s7_world& w) {
+    resize_hpt_for_hotplug(w, 19);  // memblock_phys_mem_size() doubled
+    // create_section_mapping(); __add_pages() (not modelled)
+    return 0;
+}
+
+// mm/memory_hotplug.c: add_memory_resource, __add_memory, add_memory
+int add_memory_resource(s7_world& w) {
+    mem_hotplug_begin();
+    // memblock_add_node(); __try_online_node()
+    const int ret = arch_add_memory(w);
+    mem_hotplug_done();
+    return ret;
+}
+int __add_memory(s7_world& w) { return add_memory_resource(w); }
+int add_memory(s7_world& w) {
+    lock_device_hotplug();
+    const int rc = __add_memory(w);
+    unlock_device_hotplug();
+    return rc;
+}
+
+void s7(s7_config c) {
+    const bool rendezvous = c == s7_config::v54_nolock_rendezvous || c == s7_config::v54_rendezvous;
+    const bool patched = c == s7_config::v54_nolock || c == s7_config::v54_nolock_rendezvous;
+    machine m({.possible_cpus = 2,
+               // v5.3: the hang is a real deadlock, and lockdep would (also) flag the recursive
+               // read; the rendezvous configurations are built without CONFIG_LOCKDEP.
+               .lockdep_order = c == s7_config::v54 || c == s7_config::v54_nolock,
+               .mem_hotplug_takes_cpus_lock = !patched,
+               .faithful_percpu_rwsem = c == s7_config::v53});
+    s7_world w{c, {}, nullptr};
+
+    std::unique_ptr<stop_machine_c::stop_machine_state> sm;
+    stop_machine_c::multi_stop_data msdata;
+    stop_machine_c::cpu_stop_done done;
+    std::vector<join_handle> stoppers;
+    if (rendezvous) {
+        sm = std::make_unique<stop_machine_c::stop_machine_state>();
+        for (unsigned cpu = 0; cpu < 2; ++cpu) sm->cpu_stopper.emplace_back(cpu);
+        sm->msdata = &msdata;
+        msdata.fn = [&w](int shift) { return pseries_lpar_resize_hpt_commit(w, shift); };
+        sm->done = &done;
+        w.sm = sm.get();
+        // take_cpu_down() ends with stop_machine_park(cpu): the last thing it does, after
+        // __cpu_disable() and the dying callbacks — registered as the lowest dying step.
+        cpuhp_setup_state_nocalls(CPUHP_AP_SCHED_STARTING, "take_cpu_down: stop_machine_park", nullptr,
+                                  [&](unsigned cpu) {
+                                      stop_machine_c::stop_machine_park(*sm, cpu);
+                                      return 0;
+                                  });
+        for (unsigned cpu = 0; cpu < 2; ++cpu)
+            stoppers.push_back(run_on_cpu(cpu, [&, cpu] { stop_machine_c::smpboot_thread_fn(*sm, cpu); },
+                                          intern("migration/" + std::to_string(cpu))));
+    }
+
+    auto t_mem = start_task({.comm = "T_mem", .cpu = 0}, [&] { add_memory(w); });
+    auto t_cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] { cpu_down(1); });
+    t_mem.join();
+    t_cpuhp.join();
+    if (rendezvous) {
+        // Shut the stoppers down (kthread_park) so that the execution can end.
+        for (unsigned cpu = 0; cpu < 2; ++cpu) smp_store_release(sm->cpu_stopper[cpu].should_park, 1);
+        for (auto& s : stoppers) s.join();
+    }
+}
+}  // namespace
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.3", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "deadlock",
+               .description = "S7 v5.3: pseries stop_machine() takes cpus_read_lock again under "
+                              "mem_hotplug_begin; a cpu_down writer in between hangs both (faithful percpu rwsem)") {
+    s7(s7_config::v53);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4", .expect = hotcheck::Verdict::verified,
+               .description = "S7 v5.4 (c784be435d5d): stop_machine_cpuslocked under mem_hotplug_begin's read lock") {
+    s7(s7_config::v54);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "lockdep_assert",
+               .description = "S7 v5.4 + the patch: lockdep_assert_cpus_held() in stop_machine_cpuslocked fails") {
+    s7(s7_config::v54_nolock);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "deadlock",
+               .description = "S7 v5.4 + the patch, no lockdep, multi_cpu_stop step by step: CPU 1 "
+                              "goes down between num_online_cpus() and stop_cpus(); CPU 0's stopper "
+                              "spins in multi_cpu_stop forever") {
+    s7(s7_config::v54_nolock_rendezvous);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous", .expect = hotcheck::Verdict::verified,
+               .description = "S7 v5.4 with multi_cpu_stop step by step: the read lock keeps "
+                              "cpu_down out, every stopper rendezvous completes") {
+    s7(s7_config::v54_rendezvous);
+}

@@ -1,0 +1,118 @@
+// S9 (KERNEL.md §4): the ABBA through two percpu rwsems that 3f906ba23689 ("mm/memory-hotplug:
+// switch locking to a percpu rwsem", Thomas Gleixner, v4.13) fixed by taking cpu_hotplug_lock
+// first in mem_hotplug_begin() and using the _cpuslocked variants inside memory hotplug.
+//
+//   T_slab   kmem_cache_create (mm/slab_common.c, v4.13..v5.11): get_online_cpus(), then
+//            get_online_mems(), then slab_mutex.
+//   T_mem    online_pages (mm/memory_hotplug.c) → mem_hotplug_begin() → build_all_zonelists
+//            (mm/page_alloc.c) → stop_machine(__build_all_zonelists) as in v4.12, which takes
+//            cpus_read_lock() itself: a cpu R nested under mem W. (pseries' v5.3 resize_hpt,
+//            a static_key_enable or SLUB's flush_all nest the same way.)
+//   T_cpuhp  cpu_down(1) (kernel/cpu.c) → cpus_write_lock().
+//
+// Without the outer cpu R (the patch): T_slab holds cpu R and waits for mem R behind T_mem's
+// mem W; T_mem's nested cpu R queues behind T_cpuhp, a pending writer (percpu rwsems are
+// writer-preferring, KERNEL.md §1.1); T_cpuhp waits for T_slab's read count. With v5.3's order
+// (cpu R first, then mem W, stop_machine_cpuslocked inside) both lock orders agree.
+//
+// Without T_cpuhp nothing deadlocks — two readers of cpu_hotplug_lock share it — but lockdep
+// still sees cpu_hotplug_lock → mem_hotplug_lock (T_slab) and mem_hotplug_lock →
+// cpu_hotplug_lock (T_mem): the "possible circular locking dependency" Andrey Ryabinin hit.
+//
+// CPUs: 2 possible (CPU 1 is the one taken down); the percpu rwsems are the abstract
+// writer-preferring locks (tests/kernel/percpu_rwsem_test.cpp checks the faithful v5.3 lock
+// allows the same outcomes).
+#include <hotcheck/kernel/kernel.hpp>
+
+namespace {
+using namespace hotcheck;
+using namespace hotcheck::kernel;
+
+struct slab_state {
+    kernel::mutex slab_mutex{"slab_mutex"};
+    var<int> nr_caches{0, "slab_caches (list length)"};
+};
+
+struct pgdat_state {
+    var<int> zonelist_gen{0, "node_zonelists (generation)"};
+};
+
+// mm/slab_common.c: kmem_cache_create → kmem_cache_create_usercopy (v5.3)
+void kmem_cache_create(slab_state& slab) {
+    get_online_cpus();
+    get_online_mems();
+    mutex_lock(slab.slab_mutex);
+    slab.nr_caches.store(slab.nr_caches.load() + 1);  // create_cache → list_add(&s->list, &slab_caches)
+    mutex_unlock(slab.slab_mutex);
+    put_online_mems();
+    put_online_cpus();
+}
+
+// mm/page_alloc.c: __build_all_zonelists, run by stop_machine with every CPU stopped
+int __build_all_zonelists(pgdat_state& pgdat) {
+    pgdat.zonelist_gen.store(pgdat.zonelist_gen.load() + 1);  // build_zonelists(pgdat)
+    return 0;
+}
+
+// mm/page_alloc.c: build_all_zonelists. v4.12: stop_machine(); since 3f906ba23689 (v4.13):
+// stop_machine_cpuslocked(), relying on mem_hotplug_begin()'s cpus_read_lock().
+void build_all_zonelists(pgdat_state& pgdat, bool cpuslocked) {
+    if (cpuslocked) stop_machine_cpuslocked([&] { return __build_all_zonelists(pgdat); });
+    else stop_machine([&] { return __build_all_zonelists(pgdat); });
+}
+
+// mm/memory_hotplug.c: online_pages, the part that matters here
+int online_pages(pgdat_state& pgdat, bool cpuslocked) {
+    mem_hotplug_begin();
+    // ... move_pfn_range, online_pages_range, zone->present_pages += onlined_pages ...
+    build_all_zonelists(pgdat, cpuslocked);  // the zone was not populated before
+    mem_hotplug_done();
+    return 0;
+}
+
+enum class s9_config { locked, nolock, nolock_lockdep, nolock_no_writer };
+
+void s9(s9_config c) {
+    const bool v53 = c == s9_config::locked;
+    machine m({.possible_cpus = 2,
+               .lockdep_order = c == s9_config::locked || c == s9_config::nolock_lockdep,
+               .mem_hotplug_takes_cpus_lock = v53});
+    slab_state slab;
+    pgdat_state pgdat;
+
+    auto t_slab = start_task({.comm = "T_slab", .cpu = 0}, [&] { kmem_cache_create(slab); });
+    auto t_mem = start_task({.comm = "T_mem", .cpu = 1}, [&] { online_pages(pgdat, v53); });
+    if (c == s9_config::locked || c == s9_config::nolock) {
+        auto t_cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] { cpu_down(1); });
+        t_cpuhp.join();
+    }
+    t_slab.join();
+    t_mem.join();
+}
+}  // namespace
+
+HOTCHECK_MODEL("hotplug/s9-abba/locked", .expect = hotcheck::Verdict::verified,
+               .description = "S9 v5.3 order: cpu R then mem W, stop_machine_cpuslocked inside; "
+                              "kmem_cache_create and cpu_down cannot close a cycle") {
+    s9(s9_config::locked);
+}
+
+HOTCHECK_MODEL("hotplug/s9-abba/nolock", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "deadlock",
+               .description = "S9 without cpu R in mem_hotplug_begin: mem W, nested cpu R behind a "
+                              "pending cpu_down writer, kmem_cache_create holding cpu R: deadlock") {
+    s9(s9_config::nolock);
+}
+
+HOTCHECK_MODEL("hotplug/s9-abba/nolock-lockdep", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "lock_order",
+               .description = "S9 without the writer: no execution deadlocks, lockdep still reports "
+                              "cpu_hotplug_lock -> mem_hotplug_lock -> cpu_hotplug_lock") {
+    s9(s9_config::nolock_lockdep);
+}
+
+HOTCHECK_MODEL("hotplug/s9-abba/nolock-no-writer", .expect = hotcheck::Verdict::verified,
+               .description = "S9 without the writer and with lockdep's order check off: every "
+                              "execution ends (the cycle needs the pending cpu_down writer)") {
+    s9(s9_config::nolock_no_writer);
+}
