@@ -32,7 +32,11 @@
 //                   multi_cpu_stop() forever (MULTI_STOP_PREPARE is never acked by the second
 //                   thread) with its preempt count raised, and T_mem sleeps in
 //                   wait_for_completion() forever. The checker finds this (a `deadlock`: the
-//                   spinning stopper plus the sleeping T_mem) — KERNEL.md's analysis confirmed.
+//                   spinning stopper plus the sleeping T_mem) — KERNEL.md's analysis confirmed,
+//                   with one correction: the stoppers spin in MULTI_STOP_PREPARE, before
+//                   MULTI_STOP_DISABLE_IRQ, so with preemption off but interrupts still on (and
+//                   without touch_nmi_watchdog, which multi_cpu_stop only calls past PREPARE):
+//                   not "with irqs off" — a soft lockup and RCU stall, not a hard lockup.
 //                   If CPU 1's bit is still set when the works are queued, cpu_stop_queue_work
 //                   finds its stopper disabled and calls cpu_stop_signal_done(): the same hang.
 //   v5.4-rendezvous the same step-by-step stop_machine with v5.4 locking: the read lock keeps
