@@ -40,7 +40,23 @@
 //                   If CPU 1's bit is still set when the works are queued, cpu_stop_queue_work
 //                   finds its stopper disabled and calls cpu_stop_signal_done(): the same hang.
 //   v5.4-rendezvous the same step-by-step stop_machine with v5.4 locking: the read lock keeps
-//                   cpu_down out from the snapshot to the end: verified (the control).
+//                   cpu_down out from the snapshot to the end: verified (the control; it also
+//                   checks, in every execution, that fn runs while every other online CPU
+//                   spins in multi_cpu_stop with interrupts off).
+//   v5.4-nolock-rendezvous-cpu-up
+//                   the other direction, not in KERNEL.md: CPU 1 comes up (cpu_up) during the
+//                   window. v5.4 marks a CPU online in start_secondary() but unparks its stopper
+//                   only later, in cpuhp_online_idle() (CPUHP_AP_ONLINE_IDLE): num_threads
+//                   counts CPU 1, cpu_stop_queue_work() finds its stopper still disabled and
+//                   refuses the work: the same hang as above (`deadlock`).
+//   v5.4-nolock-rendezvous-cpu-up-late
+//                   the same, restricted (an assume on the snapshot, a scenario filter, not
+//                   kernel code) to executions where num_threads = 1 misses CPU 1 and CPU 1 is
+//                   fully up when the works are queued: two stoppers run multi_cpu_stop but
+//                   every state needs one ack, so CPU 0 runs through DISABLE_IRQ and RUN alone
+//                   and calls pseries_lpar_resize_hpt_commit() while CPU 1 has not stopped —
+//                   stop_machine's exclusion is gone (`assertion`). Worse than a hang: the HPT
+//                   is switched under a running CPU.
 //
 // CPUs: 2 possible; T_mem and T_cpuhp run on CPU 0, CPU 1 is taken down. The T_cpuhp side is
 // the kernel layer's cpu_down() (cpuhp.hpp), whose own stop_machine_cpuslocked(take_cpu_down) is
@@ -85,16 +101,19 @@ struct cpu_stop_done {
 
 /// struct cpu_stopper: one per CPU; its `works` list holds at most the one stop_work here.
 struct cpu_stopper {
-    explicit cpu_stopper(unsigned cpu)
+    cpu_stopper(unsigned cpu, bool online)
         : lock(intern("cpu_stopper[" + std::to_string(cpu) + "].lock")),
-          enabled(1, intern("cpu_stopper[" + std::to_string(cpu) + "].enabled")),
+          // an offline CPU's stopper is parked and disabled until stop_machine_unpark()
+          enabled(online ? 1 : 0, intern("cpu_stopper[" + std::to_string(cpu) + "].enabled")),
           works(0, intern("cpu_stopper[" + std::to_string(cpu) + "].works")),
           should_park(0, intern("migration/" + std::to_string(cpu) + " KTHREAD_SHOULD_PARK")),
+          stopped(0, intern("migration/" + std::to_string(cpu) + " in multi_cpu_stop with irqs off (model marker)")),
           idle_what(intern("migration/" + std::to_string(cpu) + ": no work queued (smpboot_thread_fn)")) {}
     spinlock_t lock;
     atomic<int> enabled;
     atomic<int> works;
     atomic<int> should_park;
+    atomic<int> stopped;  ///< not kernel state: set while this CPU spins in multi_cpu_stop with irqs off
     const char* idle_what;
 };
 
@@ -103,6 +122,9 @@ struct stop_machine_state {
     kernel::mutex stop_cpus_mutex{"stop_cpus_mutex"};
     multi_stop_data* msdata = nullptr;    // per_cpu(cpu_stopper.stop_work).arg (set once)
     cpu_stop_done* done = nullptr;        // per_cpu(cpu_stopper.stop_work).done
+    /// Not kernel state: a scenario filter. Non-zero: only executions whose num_threads
+    /// snapshot has this value are explored (assume).
+    unsigned scenario_num_threads = 0;
 };
 
 static void set_state(multi_stop_data& msdata, int newstate) {
@@ -117,8 +139,20 @@ static void ack_state(multi_stop_data& msdata) {
     if (atomic_dec_and_test(msdata.thread_ack)) set_state(msdata, READ_ONCE(msdata.state) + 1);
 }
 
+// What stop_machine promises fn: every other online CPU spins in multi_cpu_stop with
+// interrupts off. A check, not kernel code (its smp_mb only orders the check's own reads after
+// this CPU's acks).
+static void check_all_cpus_stopped(stop_machine_state& sm, unsigned self) {
+    smp_mb();
+    for_each_online_cpu([&](unsigned c) {
+        if (c != self)
+            check(READ_ONCE(sm.cpu_stopper[c].stopped) != 0,
+                  "stop_machine runs fn while another online CPU is not stopped with interrupts off");
+    });
+}
+
 // This is the cpu_stop function which stops the CPU.
-static int multi_cpu_stop(multi_stop_data& msdata) {
+static int multi_cpu_stop(stop_machine_state& sm, multi_stop_data& msdata) {
     int curstate = MULTI_STOP_NONE, err = 0;
     const unsigned cpu = smp_processor_id();
     // msdata->active_cpus == NULL (pseries passes NULL): the first online CPU runs fn.
@@ -139,16 +173,23 @@ static int multi_cpu_stop(multi_stop_data& msdata) {
         case MULTI_STOP_DISABLE_IRQ:
             local_irq_disable();  // + hard_irq_disable()
             irqs_off = true;
+            WRITE_ONCE(sm.cpu_stopper[cpu].stopped, 1);
             break;
         case MULTI_STOP_RUN:
-            if (is_active) err = msdata.fn(msdata.data.load());
+            if (is_active) {
+                check_all_cpus_stopped(sm, cpu);
+                err = msdata.fn(msdata.data.load());
+            }
             break;
         default:
             break;
         }
         ack_state(msdata);
     } while (curstate != MULTI_STOP_EXIT);
-    if (irqs_off) local_irq_enable();  // local_irq_restore(flags)
+    if (irqs_off) {
+        WRITE_ONCE(sm.cpu_stopper[cpu].stopped, 0);
+        local_irq_enable();  // local_irq_restore(flags)
+    }
     return err;
 }
 
@@ -201,6 +242,7 @@ int stop_machine_cpuslocked(stop_machine_state& sm, int data, bool config_lockde
     multi_stop_data& msdata = *sm.msdata;
     msdata.data.store(data);  // .fn = fn (fixed), .data = data
     msdata.num_threads.store(num_online_cpus());  // .num_threads = num_online_cpus()
+    if (sm.scenario_num_threads) assume(msdata.num_threads.load() == sm.scenario_num_threads);
     if (config_lockdep) lockdep_assert_cpus_held();
     // Set the initial state and stop all online cpus.
     set_state(msdata, MULTI_STOP_PREPARE);
@@ -221,11 +263,17 @@ void smpboot_thread_fn(stop_machine_state& sm, unsigned cpu) {
         spin_unlock_irq(stopper.lock);
         if (work) {
             preempt_disable();  // preempt_count_inc(): cpu stop callbacks must not sleep
-            multi_cpu_stop(*sm.msdata);
+            multi_cpu_stop(sm, *sm.msdata);
             cpu_stop_signal_done(*sm.done);
             preempt_enable();  // preempt_count_dec()
         }
     }
+}
+
+// stop_machine_unpark(cpu), called by cpuhp_online_idle() on the new CPU (CPUHP_AP_ONLINE_IDLE),
+// after start_secondary() marked it online.
+void stop_machine_unpark(stop_machine_state& sm, unsigned cpu) {
+    WRITE_ONCE(sm.cpu_stopper[cpu].enabled, 1);  // + kthread_unpark(stopper->thread)
 }
 
 // stop_machine_park(cpu), called at the end of take_cpu_down() on the dying CPU: lockless.
@@ -239,7 +287,15 @@ void stop_machine_park(stop_machine_state& sm, unsigned cpu) {
 // ---------------------------------------------------------------------------------------------
 // arch/powerpc
 
-enum class s7_config { v53, v54, v54_nolock, v54_nolock_rendezvous, v54_rendezvous };
+enum class s7_config {
+    v53,
+    v54,
+    v54_nolock,
+    v54_nolock_rendezvous,
+    v54_rendezvous,
+    v54_nolock_rendezvous_up,
+    v54_nolock_rendezvous_up_late,
+};
 
 struct s7_world {
     s7_config cfg;
@@ -301,9 +357,12 @@ int add_memory(s7_world& w) {
 }
 
 void s7(s7_config c) {
-    const bool rendezvous = c == s7_config::v54_nolock_rendezvous || c == s7_config::v54_rendezvous;
-    const bool patched = c == s7_config::v54_nolock || c == s7_config::v54_nolock_rendezvous;
+    // CPU 1 comes up instead of going down
+    const bool up = c == s7_config::v54_nolock_rendezvous_up || c == s7_config::v54_nolock_rendezvous_up_late;
+    const bool rendezvous = c == s7_config::v54_nolock_rendezvous || c == s7_config::v54_rendezvous || up;
+    const bool patched = c == s7_config::v54_nolock || c == s7_config::v54_nolock_rendezvous || up;
     machine m({.possible_cpus = 2,
+               .online_mask = up ? 0b01u : 0u,
                // v5.3: the hang is a real deadlock, and lockdep would (also) flag the recursive
                // read; the rendezvous configurations are built without CONFIG_LOCKDEP.
                .lockdep_order = c == s7_config::v54 || c == s7_config::v54_nolock,
@@ -317,10 +376,11 @@ void s7(s7_config c) {
     std::vector<join_handle> stoppers;
     if (rendezvous) {
         sm = std::make_unique<stop_machine_c::stop_machine_state>();
-        for (unsigned cpu = 0; cpu < 2; ++cpu) sm->cpu_stopper.emplace_back(cpu);
+        for (unsigned cpu = 0; cpu < 2; ++cpu) sm->cpu_stopper.emplace_back(cpu, cpu == 0 || !up);
         sm->msdata = &msdata;
         msdata.fn = [&w](int shift) { return pseries_lpar_resize_hpt_commit(w, shift); };
         sm->done = &done;
+        if (c == s7_config::v54_nolock_rendezvous_up_late) sm->scenario_num_threads = 1;
         w.sm = sm.get();
         // take_cpu_down() ends with stop_machine_park(cpu): the last thing it does, after
         // __cpu_disable() and the dying callbacks — registered as the lowest dying step.
@@ -329,13 +389,23 @@ void s7(s7_config c) {
                                       stop_machine_c::stop_machine_park(*sm, cpu);
                                       return 0;
                                   });
+        // cpuhp_online_idle(): the new CPU unparks its stopper once it is online and idle.
+        cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_IDLE, "cpuhp_online_idle: stop_machine_unpark",
+                                  [&](unsigned cpu) {
+                                      stop_machine_c::stop_machine_unpark(*sm, cpu);
+                                      return 0;
+                                  },
+                                  nullptr);
         for (unsigned cpu = 0; cpu < 2; ++cpu)
             stoppers.push_back(run_on_cpu(cpu, [&, cpu] { stop_machine_c::smpboot_thread_fn(*sm, cpu); },
                                           intern("migration/" + std::to_string(cpu))));
     }
 
     auto t_mem = start_task({.comm = "T_mem", .cpu = 0}, [&] { add_memory(w); });
-    auto t_cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] { cpu_down(1); });
+    auto t_cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] {
+        if (up) cpu_up(1);
+        else cpu_down(1);
+    });
     t_mem.join();
     t_cpuhp.join();
     if (rendezvous) {
@@ -376,4 +446,17 @@ HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous", .expect = hotcheck::Verd
                .description = "S7 v5.4 with multi_cpu_stop step by step: the read lock keeps "
                               "cpu_down out, every stopper rendezvous completes") {
     s7(s7_config::v54_rendezvous);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-cpu-up", .expect = hotcheck::Verdict::violation,
+               .description = "S7 v5.4 + the patch, multi_cpu_stop step by step, CPU 1 coming up between "
+                              "num_online_cpus() and stop_cpus(): the rendezvous breaks the other way") {
+    s7(s7_config::v54_nolock_rendezvous_up);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-cpu-up-late", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S7 cpu-up direction, only executions whose num_threads snapshot misses CPU 1: "
+                              "both stoppers queued, acks counted for one: fn runs while CPU 1 is not stopped") {
+    s7(s7_config::v54_nolock_rendezvous_up_late);
 }
