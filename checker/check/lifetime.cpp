@@ -20,7 +20,8 @@ std::string at(const Event& e) { return fmt::format("{}:{}", base_name(e.where.f
 
 std::string cell_name(const graph::ExecutionGraph& g, LocId l) {
     const auto& info = g.location(l);
-    std::string block = report::location_name(g, info.block);
+    if (info.percpu_stride) return report::location_name(g, l);  // name[cpuC].field
+    std::string block = report::object_name(g, info.block);
     return info.cell == 0 ? block : fmt::format("{}[{}]", block, info.cell);
 }
 
@@ -60,7 +61,7 @@ std::optional<Finding> lifetime_violation(const graph::Relations& r, const graph
             if (x != f && xe.kind == Kind::free && block_of(xe) == block && xe.stamp > fe.stamp)
                 return Finding{"double_free",
                                fmt::format("T{} frees {} at {}, which T{} already freed at {}",
-                                           r.ids[x].thread, report::location_name(g, block), at(xe),
+                                           r.ids[x].thread, report::object_name(g, block), at(xe),
                                            r.ids[f].thread, at(fe)),
                                r.ids[x], xe.where};
             if (!xe.is_access() || !(g.location(xe.loc).block == block) || hb.get(x, f)) continue;
@@ -72,7 +73,7 @@ std::optional<Finding> lifetime_violation(const graph::Relations& r, const graph
                                            "its free_percpu by T{} at {}",
                                            r.ids[x].thread, xe.is_write() ? "writes" : "reads",
                                            cell.cell / cell.percpu_stride,
-                                           report::location_name(g, block), at(xe), how,
+                                           report::object_name(g, block), at(xe), how,
                                            r.ids[f].thread, at(fe)),
                                r.ids[x], xe.where};
             return Finding{"use_after_free",
@@ -106,7 +107,7 @@ std::vector<Finding> leaks(const graph::ExecutionGraph& g) {
             if (!freed)
                 out.push_back({"leak",
                                fmt::format("{} allocated by T{} at {} is never freed",
-                                           report::location_name(g, block_of(a)), t, at(a)),
+                                           report::object_name(g, block_of(a)), t, at(a)),
                                {t, i}, a.where});
         }
     return out;

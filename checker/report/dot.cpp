@@ -133,12 +133,24 @@ std::string dot_graph(const graph::ExecutionGraph& g, const Violation& v,
     std::map<std::pair<std::uint32_t, std::uint32_t>, const TraceEvent*> labels;
     for (const auto& te : v.trace) labels[{te.thread, te.index}] = &te;
 
+    // Long threads: first the events of hotcheck's own headers go (a kernel model's lock words,
+    // RCU slots and CPU locks: what they do is named by the model's events around them), then,
+    // if still too long, the middle. Highlighted events always stay.
+    auto internal = [&](EventId e) {
+        const char* f = g[e].where.file_name();
+        return g[e].where.line() != 0 && std::string_view(f).find("/include/hotcheck/") != std::string_view::npos &&
+               g[e].kind != Kind::alloc && g[e].kind != Kind::free;
+    };
     std::vector<std::vector<bool>> visible(nt);
     for (std::uint32_t t = 0; t < nt; ++t) {
         const std::uint32_t n = g.thread_size(t);
         visible[t].assign(n, true);
         if (n <= kElideAbove) continue;
-        for (std::uint32_t i = kKeepHead; i + kKeepTail < n; ++i) visible[t][i] = highlighted({t, i});
+        std::uint32_t left = n;
+        for (std::uint32_t i = 0; i < n; ++i)
+            if (internal({t, i}) && !highlighted({t, i})) visible[t][i] = false, --left;
+        if (left <= kElideAbove) continue;
+        for (std::uint32_t i = kKeepHead; i + kKeepTail < n; ++i) visible[t][i] = visible[t][i] && highlighted({t, i});
     }
     auto shown = [&](EventId e) { return g.contains(e) && visible[e.thread][e.index]; };
 

@@ -36,5 +36,7 @@ const char* base_name(const char* path);
 
 /// A short display name for a location: where it was created.
 std::string location_name(const graph::ExecutionGraph& g, graph::LocId l);
+/// An allocated block by its name, without a cell suffix (for allocs, frees and their messages).
+std::string object_name(const graph::ExecutionGraph& g, graph::LocId block);
 
 }  // namespace hotcheck::report
