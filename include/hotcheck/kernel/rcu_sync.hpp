@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include <hotcheck/check.hpp>
 #include <hotcheck/kernel/barriers.hpp>
 #include <hotcheck/kernel/rcu.hpp>
 #include <hotcheck/mutex.hpp>
@@ -76,10 +77,14 @@ inline void rcu_sync_enter_start(rcu_sync& rsp) {
 /// transition that queued it.
 inline void rcu_sync_func(rcu_sync& rsp) {
     rsp.rss_lock.lock();                                      // spin_lock_irqsave(&rsp->rss_lock)
+    // WARN_ON_ONCE(gp_state == GP_IDLE), WARN_ON_ONCE(gp_state == GP_PASSED) (read before the
+    // lock in the kernel; every write is under it, so reading under it changes nothing)
+    const int state = rsp.gp_state.load(relaxed);
+    check(state != GP_IDLE && state != GP_PASSED, "rcu_sync_func: WARN_ON_ONCE(gp_state == GP_IDLE || GP_PASSED)");
     if (rsp.gp_count.load() != 0) {
         // At least a GP after GP_IDLE → GP_ENTER: every reader now takes the slow path.
         WRITE_ONCE(rsp.gp_state, GP_PASSED);                  // + wake_up_locked(&rsp->gp_wait)
-    } else if (rsp.gp_state.load(relaxed) == GP_REPLAY) {
+    } else if (state == GP_REPLAY) {
         // Another rcu_sync_exit() came meanwhile: catch a later grace period.
         WRITE_ONCE(rsp.gp_state, GP_EXIT);
         rcu_sync_call(rsp);
@@ -103,7 +108,10 @@ inline void rcu_sync_call(rcu_sync& rsp) {
 inline void rcu_sync_enter(rcu_sync& rsp, SourceLoc caller = SourceLoc::current()) {
     rsp.rss_lock.lock();                                      // spin_lock_irq(&rsp->rss_lock)
     const int gp_state = rsp.gp_state.load(relaxed);          // plain read under the lock
-    if (gp_state == GP_IDLE) WRITE_ONCE(rsp.gp_state, GP_ENTER);
+    if (gp_state == GP_IDLE) {
+        WRITE_ONCE(rsp.gp_state, GP_ENTER);
+        check(rsp.gp_count.load() == 0, "rcu_sync_enter: WARN_ON_ONCE(gp_count)");
+    }
     rsp.gp_count.store(rsp.gp_count.load() + 1);              // rsp->gp_count++
     rsp.rss_lock.unlock();                                    // spin_unlock_irq
     if (gp_state == GP_IDLE) {
@@ -120,10 +128,13 @@ inline void rcu_sync_enter(rcu_sync& rsp, SourceLoc caller = SourceLoc::current(
 /// grace period later (GP_EXIT → callback → GP_IDLE; GP_REPLAY if an exit overlaps).
 inline void rcu_sync_exit(rcu_sync& rsp) {
     rsp.rss_lock.lock();                                      // spin_lock_irq(&rsp->rss_lock)
+    // WARN_ON_ONCE(gp_state == GP_IDLE), WARN_ON_ONCE(gp_count == 0) (under the lock here)
+    const int gp_state = rsp.gp_state.load(relaxed);
+    check(gp_state != GP_IDLE, "rcu_sync_exit: WARN_ON_ONCE(gp_state == GP_IDLE)");
     const int count = rsp.gp_count.load() - 1;
+    check(count >= 0, "rcu_sync_exit: WARN_ON_ONCE(gp_count == 0)");
     rsp.gp_count.store(count);                                // if (!--rsp->gp_count)
     if (count == 0) {
-        const int gp_state = rsp.gp_state.load(relaxed);
         if (gp_state == GP_PASSED) {
             WRITE_ONCE(rsp.gp_state, GP_EXIT);
             rcu_sync_call(rsp);
