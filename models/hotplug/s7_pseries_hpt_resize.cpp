@@ -37,8 +37,10 @@
 //                   MULTI_STOP_DISABLE_IRQ, so with preemption off but interrupts still on (and
 //                   without touch_nmi_watchdog, which multi_cpu_stop only calls past PREPARE):
 //                   not "with irqs off" — a soft lockup and RCU stall, not a hard lockup.
-//                   If CPU 1's bit is still set when the works are queued, cpu_stop_queue_work
-//                   finds its stopper disabled and calls cpu_stop_signal_done(): the same hang.
+//                   (cpu_stop_queue_work()'s refusal — a CPU still in the mask whose stopper is
+//                   disabled — cannot happen on the way down: take_cpu_down() clears the bit and
+//                   parks the stopper inside stop_machine, atomically for the preempt-off
+//                   queueing loop. It is the way up below that has that window.)
 //   v5.4-rendezvous the same step-by-step stop_machine with v5.4 locking: the read lock keeps
 //                   cpu_down out from the snapshot to the end: verified (the control; it also
 //                   checks, in every execution, that fn runs while every other online CPU
