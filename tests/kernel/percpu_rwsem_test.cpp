@@ -6,6 +6,18 @@
 // and the same verdicts (read recursion and a reader queued behind a pending writer deadlock
 // in both). Every shared datum is a plain var<int>, so a hole in mutual exclusion would be a
 // data_race violation rather than a quiet wrong answer.
+//
+// What runs in every build (about 10 s in all):
+//  * two readers on CPUs 0 and 1 and a writer, with the faithful lock's readers on the slow
+//    path (rcu_sync_enter_start): barriers A/B/C/D, readers_block, rw_sem and the writer's
+//    rcuwait between two readers and a writer — every execution, both locks compared;
+//  * one reader and a writer (and two writers) with the whole lock: the fast path,
+//    rcu_sync_enter's grace period, GP_PASSED/GP_EXIT/GP_REPLAY and the RCU callback back to
+//    GP_IDLE — every execution, both locks compared;
+//  * the deadlock and race verdicts with two readers and the whole lock (they stop at the
+//    first violation).
+// The whole lock with two readers and a writer is the skipped test at the end: the RCU
+// callback multiplies the executions past 100 000 (run it with --no-skip).
 #include <doctest/doctest.h>
 
 #include <hotcheck/kernel/kernel.hpp>
