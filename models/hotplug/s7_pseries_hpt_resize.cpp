@@ -59,6 +59,8 @@
 //                   and calls pseries_lpar_resize_hpt_commit() while CPU 1 has not stopped —
 //                   stop_machine's exclusion is gone (`assertion`). Worse than a hang: the HPT
 //                   is switched under a running CPU.
+//   v5.4-rendezvous-cpu-up
+//                   the control for the way up: with v5.4 locking, verified.
 //
 // CPUs: 2 possible; T_mem and T_cpuhp run on CPU 0, CPU 1 is taken down. The T_cpuhp side is
 // the kernel layer's cpu_down() (cpuhp.hpp), whose own stop_machine_cpuslocked(take_cpu_down) is
@@ -297,6 +299,7 @@ enum class s7_config {
     v54_rendezvous,
     v54_nolock_rendezvous_up,
     v54_nolock_rendezvous_up_late,
+    v54_rendezvous_up,
 };
 
 struct s7_world {
@@ -360,9 +363,11 @@ int add_memory(s7_world& w) {
 
 void s7(s7_config c) {
     // CPU 1 comes up instead of going down
-    const bool up = c == s7_config::v54_nolock_rendezvous_up || c == s7_config::v54_nolock_rendezvous_up_late;
+    const bool up = c == s7_config::v54_nolock_rendezvous_up || c == s7_config::v54_nolock_rendezvous_up_late ||
+                    c == s7_config::v54_rendezvous_up;
     const bool rendezvous = c == s7_config::v54_nolock_rendezvous || c == s7_config::v54_rendezvous || up;
-    const bool patched = c == s7_config::v54_nolock || c == s7_config::v54_nolock_rendezvous || up;
+    const bool patched = c == s7_config::v54_nolock || c == s7_config::v54_nolock_rendezvous ||
+                         c == s7_config::v54_nolock_rendezvous_up || c == s7_config::v54_nolock_rendezvous_up_late;
     machine m({.possible_cpus = 2,
                .online_mask = up ? 0b01u : 0u,
                // v5.3: the hang is a real deadlock, and lockdep would (also) flag the recursive
@@ -461,4 +466,10 @@ HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-cpu-up-late", .expe
                .description = "S7 cpu-up direction, only executions whose num_threads snapshot misses CPU 1: "
                               "both stoppers queued, acks counted for one: fn runs while CPU 1 is not stopped") {
     s7(s7_config::v54_nolock_rendezvous_up_late);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous-cpu-up", .expect = hotcheck::Verdict::verified,
+               .description = "S7 v5.4 locking, multi_cpu_stop step by step, cpu_up: the read lock keeps "
+                              "CPU 1 from coming up between the snapshot and the rendezvous") {
+    s7(s7_config::v54_rendezvous_up);
 }
