@@ -8,7 +8,8 @@
 // never overlap; with the patch they do.
 //
 // Node 1 is memoryless when the model starts (online direction) or has memory and a kswapd
-// (offline direction); CPU 1 belongs to node 1 and comes online concurrently. CPUs: 0 runs the
+// (offline direction); CPU 1 belongs to node 1 and comes online concurrently (cpu_up adds it to
+// cpumask_of_node(1), x86's numa_add_cpu, before marking it online). CPUs: 0 runs the
 // hotplug control task, 1 is brought up; T_mem runs on CPU 0 too (no irq-off regions here).
 #include <hotcheck/kernel/kernel.hpp>
 
@@ -26,13 +27,18 @@ struct pglist_data {
 struct numa {
     atomic<int> n_memory[kNodes]{{1, "node_states[N_MEMORY][0]"}, {0, "node_states[N_MEMORY][1]"}};
     pglist_data pgdat[kNodes]{pglist_data("NODE_DATA(0)->kswapd"), pglist_data("NODE_DATA(1)->kswapd")};
-    /// cpumask_of_node: node n has CPU n (static here: x86's numa_add_cpu is not modelled)
-    static long cpumask_of_node(unsigned nid) { return 1L << nid; }
 };
+
+/// cpumask_of_node(nid) as a word, read bit by bit (x86 changes it in numa_add_cpu/remove_cpu)
+long node_mask(unsigned nid) {
+    long mask = 0;
+    for_each_cpu(cpumask_of_node(nid), [&](unsigned c) { mask |= 1L << c; });
+    return mask;
+}
 
 // mm/vmscan.c: kswapd(p): the thread binds itself to its node's CPUs, then sleeps until stopped.
 void kswapd(task_struct self, unsigned nid) {
-    set_cpus_allowed_ptr(self, numa::cpumask_of_node(nid));
+    set_cpus_allowed_ptr(self, node_mask(nid));
     wait_event([&] { return kthread_should_stop(self); }, "kswapd sleeping");
 }
 
@@ -60,8 +66,8 @@ int kswapd_cpu_online(numa& m, unsigned cpu, bool null_checked) {
     (void)cpu;
     for (unsigned nid = 0; nid < kNodes; ++nid) {  // for_each_node_state(nid, N_MEMORY)
         if (!READ_ONCE(m.n_memory[nid])) continue;
-        const long mask = numa::cpumask_of_node(nid);
-        bool any_online = false;  // cpumask_any_and(cpu_online_mask, mask) < nr_cpu_ids
+        const long mask = node_mask(nid);  // cpumask_of_node(pgdat->node_id)
+        bool any_online = false;           // cpumask_any_and(cpu_online_mask, mask) < nr_cpu_ids
         for (unsigned c = 0; c < nr_cpu_ids(); ++c)
             if ((mask >> c & 1) && cpu_online(c)) any_online = true;
         if (!any_online) continue;
@@ -89,7 +95,8 @@ void offline_pages(numa& m, unsigned nid) {
 }
 
 void s5(bool v53_locking, bool online_direction, bool null_checked = false) {
-    machine mach({.possible_cpus = 2, .online_mask = 0b01, .mem_hotplug_takes_cpus_lock = v53_locking});
+    machine mach({.possible_cpus = 2, .online_mask = 0b01, .nodes = 2, .cpu_node = {0, 1},
+                  .mem_hotplug_takes_cpus_lock = v53_locking});
     numa m;
     kswapd_run(m, 0);         // node 0: memory and CPU 0 since boot
     if (!online_direction) {  // node 1 has memory and its kswapd

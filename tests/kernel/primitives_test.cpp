@@ -480,3 +480,19 @@ TEST_CASE("a kernel primitive without a machine is a clear model error") {
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("kernel") {
+TEST_CASE("cpumask_of_node follows CPU hotplug (x86 numa_remove_cpu / numa_add_cpu)") {
+    Result r = run([] {
+        machine m({.possible_cpus = 3, .nodes = 2, .cpu_node = {0, 1, 1}});
+        check(cpu_to_node(2) == 1 && nr_node_ids() == 2, "topology");
+        check(cpumask_of_node(1).weight() == 2 && cpumask_of_node(0).weight() == 1, "initial masks");
+        cpu_down(2);
+        check(!cpumask_of_node(1).test(2) && cpumask_of_node(1).test(1), "numa_remove_cpu");
+        cpu_up(2);
+        check(cpumask_of_node(1).test(2), "numa_add_cpu");
+    });
+    CHECK(r.verdict == Verdict::verified);
+    CHECK(r.executions == 1);
+}
+}  // TEST_SUITE

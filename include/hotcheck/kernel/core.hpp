@@ -9,6 +9,7 @@
 // share is an instrumented location.
 #pragma once
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -34,6 +35,10 @@ struct config {
     unsigned possible_cpus = 2;  ///< cpu_possible_mask = present = {0 .. possible_cpus-1}
     /// Bit c set: CPU c starts online (and active). 0 means all possible CPUs.
     std::uint32_t online_mask = 0;
+    /// NUMA: the number of nodes, and which node each CPU belongs to (cpu_to_node); every node's
+    /// cpumask_of_node starts as its online CPUs (x86 numa_add_cpu / numa_remove_cpu change it).
+    unsigned nodes = 1;
+    std::array<unsigned, 8> cpu_node{};
     /// Report a lock-order cycle (lockdep's "possible circular locking dependency") as a
     /// `lock_order` violation even when no explored execution deadlocks.
     bool lockdep_order = true;
@@ -115,6 +120,8 @@ public:
     unsigned nr_cpu_ids() const { return cfg_.possible_cpus; }
 
     cpumask cpu_possible_mask, cpu_present_mask, cpu_online_mask, cpu_active_mask;
+    /// cpumask_of_node(n) for each node (x86's node_to_cpumask_map).
+    std::deque<cpumask> node_cpumask;
 
     /// The calling task's record (created on first use with the defaults: CPU 0, unbound).
     task_info& current();
@@ -181,6 +188,17 @@ inline core::core(config cfg, SourceLoc where)
         detail::violation("invalid_model", "kernel::config::possible_cpus must be 1..8", where);
     if (cfg.online_mask >> cfg.possible_cpus)
         detail::violation("invalid_model", "kernel::config::online_mask names a CPU that is not possible", where);
+    if (cfg.nodes == 0 || cfg.nodes > kMaxCpus)
+        detail::violation("invalid_model", "kernel::config::nodes must be 1..8", where);
+    for (unsigned n = 0; n < cfg.nodes; ++n) {
+        std::uint32_t cpus = 0;
+        for (unsigned c = 0; c < cfg.possible_cpus; ++c) {
+            if (cfg.cpu_node[c] >= cfg.nodes)
+                detail::violation("invalid_model", "kernel::config::cpu_node names a node past config::nodes", where);
+            if (cfg.cpu_node[c] == n && ((cfg.online_mask ? cfg.online_mask : ~0u) >> c & 1)) cpus |= 1u << c;
+        }
+        node_cpumask.emplace_back(intern("cpumask_of_node(" + std::to_string(n) + ")"), cfg.possible_cpus, cpus);
+    }
     for (unsigned c = 0; c < cfg.possible_cpus; ++c)
         cpu_locks_.emplace_back(intern("CPU " + std::to_string(c) + " (preemption off)"), where);
     for (unsigned c = 0; c < cfg.possible_cpus; ++c)

@@ -45,6 +45,18 @@ inline unsigned num_online_cpus(SourceLoc where = SourceLoc::current()) {
     return world().cpu_online_mask.weight(where);
 }
 
+/// NUMA topology: cpu_to_node never changes; cpumask_of_node(n) is a mask that x86 changes
+/// with numa_add_cpu (bring-up) and numa_remove_cpu (inside take_cpu_down), bit by bit.
+inline unsigned cpu_to_node(unsigned cpu) { return world().cfg().cpu_node.at(cpu); }
+inline unsigned nr_node_ids() { return world().cfg().nodes; }
+inline cpumask& cpumask_of_node(unsigned node) { return world().node_cpumask.at(node); }
+inline void numa_add_cpu(unsigned cpu, SourceLoc where = SourceLoc::current()) {
+    cpumask_of_node(cpu_to_node(cpu)).set(cpu, where);
+}
+inline void numa_remove_cpu(unsigned cpu, SourceLoc where = SourceLoc::current()) {
+    cpumask_of_node(cpu_to_node(cpu)).clear(cpu, where);
+}
+
 /// for_each_cpu(cpu, mask): visits the CPUs whose bit it reads set, one bit at a time.
 template <class F>
 void for_each_cpu(cpumask& mask, F&& body, SourceLoc where = SourceLoc::current()) {

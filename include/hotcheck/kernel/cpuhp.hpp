@@ -10,10 +10,11 @@
 //                 AP_ONLINE_DYN teardowns (down_prep), last registered first;
 //                 AP_WORKQUEUE_ONLINE workqueue_offline_cpu (the CPU's pools become unbound);
 //                 TEARDOWN_CPU stop_machine_cpuslocked(take_cpu_down): set_cpu_online(false),
-//                   arch_cpu_disable (x86 numa_remove_cpu), the dying callbacks;
+//                   numa_remove_cpu (x86), the arch_cpu_disable hook, the dying callbacks;
 //                 the DEAD callbacks on the control CPU, highest state first.
-// cpu_up(cpu):    the PREPARE callbacks; BRINGUP_CPU start_secondary: arch_start_secondary
-//                 (powerpc set_numa_mem), the starting callbacks, set_cpu_online(true);
+// cpu_up(cpu):    the PREPARE callbacks; BRINGUP_CPU start_secondary: numa_add_cpu (x86), the
+//                 arch_start_secondary hook (powerpc set_numa_mem), the starting callbacks,
+//                 set_cpu_online(true);
 //                 AP_WORKQUEUE_ONLINE rebind; AP_ONLINE_DYN startups; AP_ACTIVE set_cpu_active.
 #pragma once
 #include <algorithm>
@@ -63,7 +64,8 @@ inline void sched_cpu_deactivate(unsigned cpu) {
 
 /// takedown_cpu's stop_machine callback: on the dying CPU, every other CPU spinning.
 inline int take_cpu_down(unsigned cpu) {
-    set_cpu_online(cpu, false);  // __cpu_disable → remove_cpu_from_maps
+    set_cpu_online(cpu, false);  // __cpu_disable → cpu_disable_common → remove_cpu_from_maps
+    numa_remove_cpu(cpu);         // (x86) ... → numa_remove_cpu
     if (this_machine().arch_cpu_disable) this_machine().arch_cpu_disable(cpu);
     detail_::run_teardowns(cpu, detail_::dying_state);
     return 0;
@@ -105,6 +107,7 @@ inline int cpu_up(unsigned cpu) {
     cpus_write_lock();
     detail_::run_startups(cpu, detail_::bp_state);
     // CPUHP_BRINGUP_CPU: __cpu_up; on the AP, start_secondary.
+    numa_add_cpu(cpu);  // (x86) identify_secondary_cpu → numa_add_cpu
     if (this_machine().arch_start_secondary) this_machine().arch_start_secondary(cpu);
     detail_::run_startups(cpu, detail_::dying_state);
     set_cpu_online(cpu, true);
