@@ -48,11 +48,23 @@ void online_pages_s6a(zonelists& z, per_cpu_var<int>& numa_mem) {
     mem_hotplug_done();
 }
 
-void s6a(bool v53_locking) {
+// `online_first`: KERNEL.md's "even if R1 came after W2" — the new CPU computes numa_mem only
+// after it is online (here: as an AP_ONLINE_DYN step). KERNEL.md: the two sides then form a
+// store-buffering shape (W2 online bit, R1 zonelist / W3 zonelist, R3 online bit) that would
+// need a full barrier on both sides. The checker finds more: it fails even under SC, where
+// store buffering cannot happen. The refresh sees the CPU online and writes the fresh value,
+// but the CPU read the zonelist before it was rebuilt and writes its stale value afterwards:
+// a lost update (two writers of numa_mem[Y]) that no barrier can prevent — only mutual
+// exclusion (cpu_hotplug_lock) does.
+void s6a(bool v53_locking, bool online_first = false) {
     machine mach({.possible_cpus = 2, .online_mask = 0b01, .mem_hotplug_takes_cpus_lock = v53_locking});
     zonelists z;
     per_cpu_var<int> numa_mem("_numa_mem_");
-    mach.arch_start_secondary = [&](unsigned cpu) { start_secondary(z, numa_mem, cpu); };
+    if (online_first)
+        cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "powerpc/numa_mem:online",
+                                  [&](unsigned cpu) { start_secondary(z, numa_mem, cpu); return 0; }, nullptr);
+    else
+        mach.arch_start_secondary = [&](unsigned cpu) { start_secondary(z, numa_mem, cpu); };
     auto mem = start_task({.comm = "T_mem", .cpu = 0}, [&] { online_pages_s6a(z, numa_mem); });
     auto cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] { cpu_up(1); });
     mem.join();
@@ -110,6 +122,16 @@ HOTCHECK_MODEL("hotplug/s6a-numa-mem/nolock", .expect = hotcheck::Verdict::viola
                .violation_kind = "assertion",
                .description = "S6a with the patch: the new CPU reads the old zonelist and the refresh skips it") {
     s6a(false);
+}
+HOTCHECK_MODEL("hotplug/s6a-numa-mem/nolock-online-first", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S6a with numa_mem computed after the CPU is online: a store-buffering shape, still stale under RC11") {
+    s6a(false, true);
+}
+HOTCHECK_MODEL("hotplug/s6a-numa-mem/nolock-online-first-sc", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion", .memory_model = hotcheck::MemoryModel::sc,
+               .description = "the same under sequential consistency: still stale (a lost update, not only store buffering)") {
+    s6a(false, true);
 }
 HOTCHECK_MODEL("hotplug/s6b-ratelimit/locked", .expect = hotcheck::Verdict::verified,
                .description = "S6b v5.3: writeback_set_ratelimit in online_pages vs page_writeback_cpu_online") {
