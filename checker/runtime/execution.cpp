@@ -589,6 +589,11 @@ void Execution::check_failed(const char* message, SourceLoc where) {
     stop(RunEnd::violation, "assertion", message, where);
 }
 
+void Execution::model_error(const char* message, SourceLoc where) {
+    if (unwinding_) return;
+    stop(RunEnd::error, "invalid_model", message, where);
+}
+
 void Execution::violation(const char* kind, const char* message, SourceLoc where) {
     if (unwinding_) return;
     stop(RunEnd::violation, kind, message, where);

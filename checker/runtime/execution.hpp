@@ -76,6 +76,7 @@ public:
     void await_begin() {
         if (!unwinding_) threads_[cur_].await_start = threads_[cur_].next_index;
     }
+    void model_error(const char* message, SourceLoc where);
     void block(detail::BlockReason why, SourceLoc where, const char* what = nullptr);
     std::uint32_t choose(std::uint32_t n, SourceLoc where);
     void outcome(const char* name, std::int64_t value);

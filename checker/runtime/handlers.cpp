@@ -46,6 +46,7 @@ void check_failed(const char* message, SourceLoc where) { ex().check_failed(mess
 void violation(const char* kind, const char* message, SourceLoc where) {
     ex().violation(kind, message, where);
 }
+void model_error(const char* message, SourceLoc where) { ex().model_error(message, where); }
 ThreadId self() { return ex().self(); }
 void await_begin() { ex().await_begin(); }
 void add_invariant(std::function<bool()> condition, const char* message, SourceLoc where) {

@@ -473,10 +473,18 @@ TEST_CASE("mem_hotplug_begin takes cpus_read_lock in v5.3 and not with the patch
     }
 }
 
-TEST_CASE("a kernel primitive without a machine is a clear model error") {
+TEST_CASE("a kernel primitive without a machine, or a bad configuration, is a model error") {
     Result r = run([] { cpus_read_lock(); });
-    REQUIRE(r.violation);
-    CHECK(r.violation->message.find("kernel::machine") != std::string::npos);
+    CHECK(r.verdict == Verdict::error);
+    CHECK(r.error.find("kernel::machine") != std::string::npos);
+    Result bad = run([] { machine m({.possible_cpus = 2, .online_mask = 0b100}); });
+    CHECK(bad.verdict == Verdict::error);
+    CHECK(bad.error.find("online_mask") != std::string::npos);
+    Result placed = run([] {
+        machine m({.possible_cpus = 2});
+        run_on_cpu(5, [] {}).join();
+    });
+    CHECK(placed.verdict == Verdict::error);
 }
 
 }  // TEST_SUITE

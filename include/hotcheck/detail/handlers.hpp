@@ -95,6 +95,9 @@ void join(ThreadId thread, SourceLoc where);
 void check_failed(const char* message, SourceLoc where);
 /// A property violation of the given kind (e.g. "lock_misuse"): stops the execution.
 void violation(const char* kind, const char* message, SourceLoc where);
+/// The model itself is wrong (a bad configuration, a primitive used outside what it allows):
+/// the run ends with Verdict::error and `message`, not with a property violation.
+void model_error(const char* message, SourceLoc where);
 /// The calling model thread.
 ThreadId self();
 /// Stops the calling thread for the rest of this execution, which then counts as blocked.

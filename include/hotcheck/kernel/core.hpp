@@ -162,7 +162,7 @@ private:
 };
 
 /// The kernel world of the running execution; a clear error when the model made none.
-core& world();
+core& world(SourceLoc where = SourceLoc::current());
 
 // ---------------------------------------------------------------------------------------------
 // implementation
@@ -185,16 +185,16 @@ inline core::core(config cfg, SourceLoc where)
       cpu_active_mask("cpu_active_mask", cfg.possible_cpus, cfg.online_mask ? cfg.online_mask : ~0u),
       cfg_(cfg) {
     if (cfg.possible_cpus == 0 || cfg.possible_cpus > kMaxCpus)
-        detail::violation("invalid_model", "kernel::config::possible_cpus must be 1..8", where);
+        detail::model_error("kernel::config::possible_cpus must be 1..8", where);
     if (cfg.online_mask >> cfg.possible_cpus)
-        detail::violation("invalid_model", "kernel::config::online_mask names a CPU that is not possible", where);
+        detail::model_error("kernel::config::online_mask names a CPU that is not possible", where);
     if (cfg.nodes == 0 || cfg.nodes > kMaxCpus)
-        detail::violation("invalid_model", "kernel::config::nodes must be 1..8", where);
+        detail::model_error("kernel::config::nodes must be 1..8", where);
     for (unsigned n = 0; n < cfg.nodes; ++n) {
         std::uint32_t cpus = 0;
         for (unsigned c = 0; c < cfg.possible_cpus; ++c) {
             if (cfg.cpu_node[c] >= cfg.nodes)
-                detail::violation("invalid_model", "kernel::config::cpu_node names a node past config::nodes", where);
+                detail::model_error("kernel::config::cpu_node names a node past config::nodes", where);
             if (cfg.cpu_node[c] == n && ((cfg.online_mask ? cfg.online_mask : ~0u) >> c & 1)) cpus |= 1u << c;
         }
         node_cpumask.emplace_back(intern("cpumask_of_node(" + std::to_string(n) + ")"), cfg.possible_cpus, cpus);
@@ -235,7 +235,7 @@ inline task_info& core::task(detail::ThreadId t) {
 }
 inline task_info& core::current() { return task(detail::self()); }
 
-inline core& world() {
+inline core& world(SourceLoc where) {
     if (!detail_::current_world && detail::unwinding()) {
         // Only a destructor running after the model body returned can get here.
         std::fputs("hotcheck: a kernel primitive was called from a destructor after the "
@@ -243,10 +243,9 @@ inline core& world() {
         std::abort();
     }
     if (!detail_::current_world)
-        detail::violation("invalid_model",
-                          "a kernel primitive was used without a kernel::machine: create one at the "
+        detail::model_error("a kernel primitive was used without a kernel::machine: create one at the "
                           "top of the model body",
-                          SourceLoc::current());
+                          where);
     return *detail_::current_world;
 }
 

@@ -26,23 +26,23 @@ inline cpumask& cpu_active_mask() { return world().cpu_active_mask; }
 inline unsigned nr_cpu_ids() { return world().nr_cpu_ids(); }
 
 inline bool cpu_online(unsigned cpu, SourceLoc where = SourceLoc::current()) {
-    return world().cpu_online_mask.test(cpu, where);
+    return world(where).cpu_online_mask.test(cpu, where);
 }
 inline bool cpu_active(unsigned cpu, SourceLoc where = SourceLoc::current()) {
-    return world().cpu_active_mask.test(cpu, where);
+    return world(where).cpu_active_mask.test(cpu, where);
 }
 /// set_cpu_online: cpumask_set_cpu / cpumask_clear_cpu, an unordered bit operation.
 inline void set_cpu_online(unsigned cpu, bool online, SourceLoc where = SourceLoc::current()) {
-    if (online) world().cpu_online_mask.set(cpu, where);
-    else world().cpu_online_mask.clear(cpu, where);
+    if (online) world(where).cpu_online_mask.set(cpu, where);
+    else world(where).cpu_online_mask.clear(cpu, where);
 }
 inline void set_cpu_active(unsigned cpu, bool active, SourceLoc where = SourceLoc::current()) {
-    if (active) world().cpu_active_mask.set(cpu, where);
-    else world().cpu_active_mask.clear(cpu, where);
+    if (active) world(where).cpu_active_mask.set(cpu, where);
+    else world(where).cpu_active_mask.clear(cpu, where);
 }
 /// v5.3 num_online_cpus(): cpumask_weight, a popcount read bit by bit.
 inline unsigned num_online_cpus(SourceLoc where = SourceLoc::current()) {
-    return world().cpu_online_mask.weight(where);
+    return world(where).cpu_online_mask.weight(where);
 }
 
 /// NUMA topology: cpu_to_node never changes; cpumask_of_node(n) is a mask that x86 changes
@@ -65,11 +65,11 @@ void for_each_cpu(cpumask& mask, F&& body, SourceLoc where = SourceLoc::current(
 }
 template <class F>
 void for_each_online_cpu(F&& body, SourceLoc where = SourceLoc::current()) {
-    for_each_cpu(world().cpu_online_mask, std::forward<F>(body), where);
+    for_each_cpu(world(where).cpu_online_mask, std::forward<F>(body), where);
 }
 template <class F>
 void for_each_present_cpu(F&& body, SourceLoc where = SourceLoc::current()) {
-    for_each_cpu(world().cpu_present_mask, std::forward<F>(body), where);
+    for_each_cpu(world(where).cpu_present_mask, std::forward<F>(body), where);
 }
 /// The possible mask never changes after boot: no reads needed.
 template <class F>
@@ -81,22 +81,22 @@ void for_each_possible_cpu(F&& body) {
 namespace detail_ {
 /// The lowest online CPU (select_fallback_rq's choice, simplified), read bit by bit.
 inline unsigned fallback_cpu(SourceLoc where) {
-    core& w = world();
+    core& w = world(where);
     for (unsigned c = 0; c < w.nr_cpu_ids(); ++c)
         if (w.cpu_online_mask.test(c, where)) return c;
-    detail::violation("invalid_model", "no CPU is online", where);
+    detail::model_error("no CPU is online", where);
     return 0;
 }
 /// POOL_DISASSOCIATED of the CPU's worker pools (workqueue.hpp).
 inline bool pool_unbound(unsigned cpu, SourceLoc where) {
-    return world().pool_disassociated(cpu).load(acquire, where) != 0;
+    return world(where).pool_disassociated(cpu).load(acquire, where) != 0;
 }
 }  // namespace detail_
 
 /// preempt_disable: the task now holds its CPU (see the top of this file) and is an RCU-sched
 /// reader. No memory ordering of its own (barrier() only), beyond what taking the CPU implies.
 inline void preempt_disable(SourceLoc where = SourceLoc::current()) {
-    core& w = world();
+    core& w = world(where);
     task_info& t = w.current();
     if (t.preempt_count++ > 0) return;
     unsigned cpu = t.cpu;
@@ -120,7 +120,7 @@ inline void preempt_disable(SourceLoc where = SourceLoc::current()) {
 }
 
 inline void preempt_enable(SourceLoc where = SourceLoc::current()) {
-    core& w = world();
+    core& w = world(where);
     task_info& t = w.current();
     if (t.preempt_count == 0) {
         detail::violation("lock_misuse", "preempt_enable without preempt_disable", where);
@@ -146,7 +146,7 @@ inline void local_irq_enable(SourceLoc where = SourceLoc::current()) { preempt_e
 /// The CPU the caller runs on; only meaningful with preemption disabled (as in the kernel,
 /// where CONFIG_DEBUG_PREEMPT warns otherwise — here it is a violation).
 inline unsigned smp_processor_id(SourceLoc where = SourceLoc::current()) {
-    task_info& t = world().current();
+    task_info& t = world(where).current();
     if (t.preempt_count == 0)
         detail::violation("sleep_in_atomic",
                           "smp_processor_id() in preemptible code: the task may migrate at once",
@@ -162,7 +162,7 @@ inline unsigned raw_smp_processor_id() {
 /// might_sleep(): a sleeping primitive called with preemption off or inside an RCU read-side
 /// section is a bug ("BUG: sleeping function called from invalid context").
 inline void might_sleep(SourceLoc where = SourceLoc::current()) {
-    task_info& t = world().current();
+    task_info& t = world(where).current();
     if (t.rcu_nesting > 0)
         detail::violation("sleep_in_atomic", "a sleeping function called inside rcu_read_lock()", where);
     else if (t.preempt_count > 0)
@@ -182,8 +182,8 @@ struct task_placement {
 /// the model body ends; join() waits earlier.
 template <class F>
 join_handle start_task(task_placement p, F&& body, SourceLoc where = SourceLoc::current()) {
-    core& w = world();
-    if (p.cpu >= w.nr_cpu_ids()) detail::violation("invalid_model", "a task placed on a CPU that is not possible", where);
+    core& w = world(where);
+    if (p.cpu >= w.nr_cpu_ids()) detail::model_error("a task placed on a CPU that is not possible", where);
     task_info& parent = w.current();
     std::vector<unsigned> path = parent.path;
     path.push_back(parent.children++);

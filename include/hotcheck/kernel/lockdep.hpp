@@ -76,7 +76,7 @@ inline void lock_acquire(const void* lock, const char* name, bool read, bool try
 }
 
 inline void lock_release(const void* lock, SourceLoc where = SourceLoc::current()) {
-    task_info& t = world().current();
+    task_info& t = world(where).current();
     for (auto it = t.held.rbegin(); it != t.held.rend(); ++it)
         if (it->lock == lock) {
             t.held.erase(std::next(it).base());
@@ -95,7 +95,7 @@ inline void lockdep_assert_held_by_current(const void* lock, const char* name, S
     if (!lock_is_held(lock))
         detail::violation("lockdep_assert",
                           intern(std::string("lockdep_assert_held(") + name + ") fails: " +
-                                 detail_::task_name(world(), detail::self()) + " does not hold it"),
+                                 detail_::task_name(world(where), detail::self()) + " does not hold it"),
                           where);
 }
 

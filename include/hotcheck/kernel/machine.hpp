@@ -87,55 +87,59 @@ private:
 };
 
 /// The running model's system (a clear error if the model made a bare core or none).
-inline machine& this_machine() {
-    return static_cast<machine&>(world());
+inline machine& this_machine(SourceLoc where = SourceLoc::current()) {
+    return static_cast<machine&>(world(where));
 }
 
 // --- cpu_hotplug_lock (kernel/cpu.c) -----------------------------------------------------------
-inline void cpus_read_lock(SourceLoc where = SourceLoc::current()) { percpu_down_read(this_machine().cpu_hotplug_lock, where); }
-inline void cpus_read_unlock(SourceLoc where = SourceLoc::current()) { percpu_up_read(this_machine().cpu_hotplug_lock, where); }
+inline void cpus_read_lock(SourceLoc where = SourceLoc::current()) { percpu_down_read(this_machine(where).cpu_hotplug_lock, where); }
+inline void cpus_read_unlock(SourceLoc where = SourceLoc::current()) { percpu_up_read(this_machine(where).cpu_hotplug_lock, where); }
 inline bool cpus_read_trylock(SourceLoc where = SourceLoc::current()) {
-    return percpu_down_read_trylock(this_machine().cpu_hotplug_lock, where);
+    return percpu_down_read_trylock(this_machine(where).cpu_hotplug_lock, where);
 }
-inline void cpus_write_lock(SourceLoc where = SourceLoc::current()) { percpu_down_write(this_machine().cpu_hotplug_lock, where); }
-inline void cpus_write_unlock(SourceLoc where = SourceLoc::current()) { percpu_up_write(this_machine().cpu_hotplug_lock, where); }
+inline void cpus_write_lock(SourceLoc where = SourceLoc::current()) { percpu_down_write(this_machine(where).cpu_hotplug_lock, where); }
+inline void cpus_write_unlock(SourceLoc where = SourceLoc::current()) { percpu_up_write(this_machine(where).cpu_hotplug_lock, where); }
 inline void get_online_cpus(SourceLoc where = SourceLoc::current()) { cpus_read_lock(where); }
 inline void put_online_cpus(SourceLoc where = SourceLoc::current()) { cpus_read_unlock(where); }
 /// lockdep_assert_cpus_held(): the calling task holds cpu_hotplug_lock, read or write.
 inline void lockdep_assert_cpus_held(SourceLoc where = SourceLoc::current()) {
-    lockdep_assert_held_by_current(&this_machine().cpu_hotplug_lock, "cpu_hotplug_lock", where);
+    lockdep_assert_held_by_current(&this_machine(where).cpu_hotplug_lock, "cpu_hotplug_lock", where);
 }
 /// cpuhp_thread_fun's lockdep_acquire_cpus_lock(): the AP hotplug thread runs its callbacks on
 /// behalf of the controlling task, which holds the write lock; lockdep counts it as held.
 inline void lockdep_acquire_cpus_lock(SourceLoc where = SourceLoc::current()) {
-    world().current().held.push_back({&this_machine().cpu_hotplug_lock, "cpu_hotplug_lock", false, where});
+    world(where).current().held.push_back({&this_machine(where).cpu_hotplug_lock, "cpu_hotplug_lock", false, where});
 }
 inline void lockdep_release_cpus_lock(SourceLoc where = SourceLoc::current()) {
-    lock_release(&this_machine().cpu_hotplug_lock, where);
+    lock_release(&this_machine(where).cpu_hotplug_lock, where);
 }
-inline void cpu_maps_update_begin(SourceLoc where = SourceLoc::current()) { mutex_lock(this_machine().cpu_add_remove_lock, where); }
-inline void cpu_maps_update_done(SourceLoc where = SourceLoc::current()) { mutex_unlock(this_machine().cpu_add_remove_lock, where); }
+inline void cpu_maps_update_begin(SourceLoc where = SourceLoc::current()) { mutex_lock(this_machine(where).cpu_add_remove_lock, where); }
+inline void cpu_maps_update_done(SourceLoc where = SourceLoc::current()) { mutex_unlock(this_machine(where).cpu_add_remove_lock, where); }
 
 // --- mem_hotplug_lock (mm/memory_hotplug.c) ----------------------------------------------------
 /// v5.3: cpus_read_lock(), then percpu_down_write(&mem_hotplug_lock); with the patch
 /// (config::mem_hotplug_takes_cpus_lock = false) only the latter.
-inline void mem_hotplug_begin() {
-    if (this_machine().cfg().mem_hotplug_takes_cpus_lock) cpus_read_lock();
-    percpu_down_write(this_machine().mem_hotplug_lock);
+/// (Their events are attributed to mem_hotplug_begin/done themselves; `caller` only names the
+/// model's line in a model error.)
+inline void mem_hotplug_begin(SourceLoc caller = SourceLoc::current()) {
+    machine& m = this_machine(caller);
+    if (m.cfg().mem_hotplug_takes_cpus_lock) cpus_read_lock();
+    percpu_down_write(m.mem_hotplug_lock);
 }
-inline void mem_hotplug_done() {
-    percpu_up_write(this_machine().mem_hotplug_lock);
-    if (this_machine().cfg().mem_hotplug_takes_cpus_lock) cpus_read_unlock();
+inline void mem_hotplug_done(SourceLoc caller = SourceLoc::current()) {
+    machine& m = this_machine(caller);
+    percpu_up_write(m.mem_hotplug_lock);
+    if (m.cfg().mem_hotplug_takes_cpus_lock) cpus_read_unlock();
 }
-inline void get_online_mems(SourceLoc where = SourceLoc::current()) { percpu_down_read(this_machine().mem_hotplug_lock, where); }
-inline void put_online_mems(SourceLoc where = SourceLoc::current()) { percpu_up_read(this_machine().mem_hotplug_lock, where); }
+inline void get_online_mems(SourceLoc where = SourceLoc::current()) { percpu_down_read(this_machine(where).mem_hotplug_lock, where); }
+inline void put_online_mems(SourceLoc where = SourceLoc::current()) { percpu_up_read(this_machine(where).mem_hotplug_lock, where); }
 
 // --- device_hotplug_lock (drivers/base/core.c) -------------------------------------------------
-inline void lock_device_hotplug(SourceLoc where = SourceLoc::current()) { mutex_lock(this_machine().device_hotplug_lock, where); }
-inline void unlock_device_hotplug(SourceLoc where = SourceLoc::current()) { mutex_unlock(this_machine().device_hotplug_lock, where); }
+inline void lock_device_hotplug(SourceLoc where = SourceLoc::current()) { mutex_lock(this_machine(where).device_hotplug_lock, where); }
+inline void unlock_device_hotplug(SourceLoc where = SourceLoc::current()) { mutex_unlock(this_machine(where).device_hotplug_lock, where); }
 /// lock_device_hotplug_sysfs: a trylock; on failure the syscall restarts (here: false).
 inline bool lock_device_hotplug_sysfs(SourceLoc where = SourceLoc::current()) {
-    return mutex_trylock(this_machine().device_hotplug_lock, where);
+    return mutex_trylock(this_machine(where).device_hotplug_lock, where);
 }
 
 }  // namespace hotcheck::kernel

@@ -83,7 +83,7 @@ percpu_slot<T> per_cpu_ptr(percpu_ptr<T> p, unsigned cpu, SourceLoc where = Sour
 /// alloc_percpu: a zeroed slot of `fields` cells for every possible CPU.
 template <class T>
 percpu_ptr<T> alloc_percpu(const char* name, unsigned fields = 1, SourceLoc where = SourceLoc::current()) {
-    const unsigned n = world().nr_cpu_ids();
+    const unsigned n = world(where).nr_cpu_ids();
     detail::LocId first = detail::alloc_block(n * fields, 0, true, detail::shape_of<T>(), name, where, fields);
     return percpu_ptr<T>(first, n, fields);
 }
@@ -101,7 +101,7 @@ template <class T>
 class per_cpu_var {
 public:
     explicit per_cpu_var(const char* name, unsigned fields = 1, T init = T{}, SourceLoc where = SourceLoc::current()) {
-        const unsigned n = world().nr_cpu_ids();
+        const unsigned n = world(where).nr_cpu_ids();
         detail::LocId first{};
         for (unsigned i = 0; i < n * fields; ++i) {
             const unsigned cpu = i / fields, f = i % fields;
@@ -110,7 +110,7 @@ public:
             detail::LocId l = detail::new_location(detail::to_value(init), detail::shape_of<T>(), true, where, intern(cell));
             if (i == 0) first = l;
             else if (l.raw != first.raw + i)
-                detail::violation("invalid_model", "per_cpu_var cells are not contiguous", where);
+                detail::model_error("per_cpu_var cells are not contiguous", where);
         }
         p_ = percpu_ptr<T>(first, n, fields);
     }

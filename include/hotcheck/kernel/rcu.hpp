@@ -20,11 +20,11 @@
 namespace hotcheck::kernel {
 
 inline void rcu_read_lock(SourceLoc where = SourceLoc::current()) {
-    ++world().current().rcu_nesting;
+    ++world(where).current().rcu_nesting;
     preempt_disable(where);
 }
 inline void rcu_read_unlock(SourceLoc where = SourceLoc::current()) {
-    task_info& t = world().current();
+    task_info& t = world(where).current();
     if (t.rcu_nesting == 0) {
         detail::violation("lock_misuse", "rcu_read_unlock without rcu_read_lock", where);
         return;

@@ -16,7 +16,7 @@ int stop_machine_cpuslocked(F&& fn, SourceLoc where = SourceLoc::current()) {
     // lockdep's assertion names the caller; the rendezvous is stop_machine's own.
     lockdep_assert_cpus_held(where);
     might_sleep(where);
-    core& w = world();
+    core& w = world(where);
     task_info& t = w.current();
     fence(seq_cst);
     for (unsigned c = 0; c < w.nr_cpu_ids(); ++c) w.preempt_lock(c).lock();

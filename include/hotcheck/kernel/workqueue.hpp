@@ -126,11 +126,11 @@ inline bool cancel_work_sync(work_struct& w, SourceLoc where = SourceLoc::curren
 
 /// CPU offline, CPUHP_AP_WORKQUEUE_ONLINE teardown: the CPU's pools lose their CPU.
 inline void workqueue_offline_cpu(unsigned cpu, SourceLoc where = SourceLoc::current()) {
-    world().pool_disassociated(cpu).store(1, release, where);
+    world(where).pool_disassociated(cpu).store(1, release, where);
 }
 /// CPU online: rebind_workers.
 inline void workqueue_online_cpu(unsigned cpu, SourceLoc where = SourceLoc::current()) {
-    world().pool_disassociated(cpu).store(0, release, where);
+    world(where).pool_disassociated(cpu).store(0, release, where);
 }
 
 }  // namespace hotcheck::kernel
