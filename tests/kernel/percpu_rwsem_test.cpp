@@ -337,6 +337,15 @@ TEST_SUITE("kernel") {
         CHECK(as_set(fa) == kSerial2);
     }
 
+    TEST_CASE("percpu_rwsem: faithful == abstract, fast path + rcu_sync, 2 readers, read recursion deadlocks" *
+              doctest::skip()) {
+        // The faithful lock's first deadlock comes after about 13 000 executions (40 s).
+        Result fa = same_both_ways(variant::recursion, 2, mode::full, 600);
+        CHECK(fa.verdict == Verdict::violation);
+        REQUIRE(fa.violation);
+        CHECK(fa.violation->kind == "deadlock");
+    }
+
     TEST_CASE("percpu_rwsem: faithful == abstract, fast path + rcu_sync, two writers and a reader" * doctest::skip()) {
         Result fa = same_both_ways(variant::two_writers, 1, mode::full, 7200);
         CHECK(fa.verdict == Verdict::verified);
