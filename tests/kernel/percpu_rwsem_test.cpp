@@ -16,8 +16,8 @@
 //    GP_IDLE — every execution, both locks compared;
 //  * the deadlock and race verdicts with two readers and the whole lock (they stop at the
 //    first violation).
-// The whole lock with two readers and a writer is the skipped test at the end: the RCU
-// callback multiplies the executions past 100 000 (run it with --no-skip).
+// The whole lock with two readers and a writer is the skipped test at the end: 349 564
+// executions, 25 minutes; same outcome set as the abstract lock (run it with --no-skip).
 #include <doctest/doctest.h>
 
 #include <hotcheck/kernel/kernel.hpp>
@@ -327,9 +327,10 @@ TEST_SUITE("kernel") {
     }
 
     // --- the whole lock with two readers: run with --no-skip ----------------------------------
-    // Tens of thousands of executions per run and more (the RCU callback that brings readers
-    // back to the fast path multiplies them): 2 readers + 1 writer did not finish within 15
-    // minutes (120 000 executions, the outcome set so far equal to the abstract lock's).
+    // The RCU callback that brings readers back to the fast path multiplies the executions.
+    // Recorded run (2026-11-27, RC11): 2 readers + 1 writer, faithful lock verified after
+    // 349 564 executions (218 598 blocked), 25 minutes; its outcome set is exactly kSerial2,
+    // the abstract lock's (50 executions).
 
     TEST_CASE("percpu_rwsem: faithful == abstract, fast path + rcu_sync, 2 readers + 1 writer" * doctest::skip()) {
         Result fa = same_both_ways(variant::basic, 2, mode::full, 7200);
