@@ -157,7 +157,9 @@ void Execution::classify_end() {
 }
 
 bool Execution::enabled(const Thread& t) const {
-    if (t.status != Status::runnable) return false;
+    // A thread the graph has but this run has not spawned yet (replay can reach a later spawn
+    // first) is not there to run.
+    if (!t.spawned || t.status != Status::runnable) return false;
     if (t.join_target != kNone) return threads_[t.join_target].status == Status::finished;
     return true;
 }

@@ -5,7 +5,7 @@
 //    writer is pending (KERNEL.md §1.1, consequences 1 and 2);
 //  * faithful (percpu_rwsem_faithful.hpp): the v5.3 implementation — per-cpu read_count, rcu_sync,
 //    barriers A/B/C/D, readers_block, the embedded rwsem, the writer's wait.
-// tests/kernel_test.cpp checks that the two allow the same outcomes for two readers and a
+// tests/kernel/percpu_rwsem_test.cpp checks that the two allow the same outcomes for two readers and a
 // writer, which is what licenses the cheap one in the hotplug models.
 #pragma once
 #include <memory>
