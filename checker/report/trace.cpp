@@ -141,6 +141,17 @@ std::string trace_text(const std::vector<TraceEvent>& events, const Violation& v
                          ++n, fmt::format("T{}#{}", e.thread, e.index), e.operation, e.order,
                          e.location, what, short_function(e.function), src);
     }
+    // The call path: which function each thread was in, in the order of the trace — the race
+    // retold in the model's (for kernel models: the kernel's) function names.
+    std::string path, last;
+    for (const auto& e : events) {
+        if (e.function.empty()) continue;
+        std::string step = fmt::format("T{} {}", e.thread, short_function(e.function));
+        if (step == last) continue;
+        path += (path.empty() ? "" : " → ") + step;
+        last = step;
+    }
+    if (!path.empty()) s += "  path: " + path + '\n';
     s += fmt::format("  {}: {}", v.kind, v.message);
     if (v.line) s += fmt::format(" (at {}:{})", v.file, v.line);
     s += '\n';
