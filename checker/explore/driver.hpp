@@ -15,6 +15,9 @@ public:
     virtual graph::ExecutionGraph& graph() = 0;
     /// Picks which of `enabled` (ascending thread ids, all about to add a new event) runs next.
     virtual std::uint32_t pick_thread(std::span<const std::uint32_t> enabled) = 0;
+    /// True if pick_thread always returns enabled[0]: the scheduler then stops at the first
+    /// enabled thread instead of listing them all (the per-event path).
+    virtual bool picks_lowest() const { return false; }
     /// The event just appended at `e` is a read: set its rf and value. False: drop this execution.
     virtual bool on_read(graph::EventId e) = 0;
     /// The event just appended at `e` is a write: place it in co. False: drop this execution.

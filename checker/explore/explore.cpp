@@ -154,8 +154,11 @@ Result explore(const Options& options, const std::function<void()>& body) {
         driver = std::move(owned);
     } else if (options.explorer == Explorer::reference)
         driver = std::make_unique<exploration::ReferenceExplorer>(*model);
-    else
-        driver = std::make_unique<exploration::TrustExplorer>(*model);
+    else {
+        auto trust = std::make_unique<exploration::TrustExplorer>(*model);
+        trust->set_event_bound(options.max_events_per_thread);
+        driver = std::move(trust);
+    }
 
     runtime::StackPool stacks;
     runtime::Execution execution(*driver, options, stacks);

@@ -13,6 +13,39 @@ TrustExplorer::TrustExplorer(const memory_model::Consistency& model) : model_(mo
     frames_.emplace_back();
 }
 
+TrustExplorer::Frame& TrustExplorer::push_frame() {
+    if (depth_ == frames_.size()) frames_.emplace_back();
+    Frame& f = frames_[depth_++];
+    f.work.clear();
+    return f;
+}
+
+void TrustExplorer::start(Subtree s) {
+    depth_ = 1;
+    frames_[0].graph = std::move(s.graph);
+    frames_[0].work.assign(1, s.item);
+}
+
+bool TrustExplorer::donate(Subtree& out) {
+    for (std::size_t f = 0; f < depth_; ++f) {
+        auto& work = frames_[f].work;
+        if (work.empty()) continue;
+        out.graph = frames_[f].graph;
+        out.item = work.front();
+        work.erase(work.begin());
+        return true;
+    }
+    return false;
+}
+
+void TrustExplorer::drain(std::vector<Subtree>& out) {
+    for (std::size_t f = 0; f < depth_; ++f) {
+        for (const WorkItem& item : frames_[f].work) out.push_back({frames_[f].graph, item});
+        frames_[f].work.clear();
+    }
+    depth_ = 1;
+}
+
 bool TrustExplorer::consistent(const ExecutionGraph& g) const {
     return model_.consistent(graph::Relations(g));
 }
@@ -41,14 +74,18 @@ std::uint32_t co_rank(const ExecutionGraph& g, EventId w) {
 
 /// The coherence floor of a new access of `loc` whose happens-before prefix is `hb`: it may
 /// read, or be placed right after, only writes of rank ≥ the floor (CoWR, CoRR, CoWW, CoRW).
+/// The graph is coherent, so within one thread a po-later access of loc has a rank at least
+/// that of an earlier one: the last access of each thread's part of the prefix decides.
 std::uint32_t coherence_floor(const ExecutionGraph& g, graph::LocId loc, const View& hb) {
     std::uint32_t floor = 0;
     for (std::uint32_t t = 0; t < hb.size() && t < g.thread_count(); ++t) {
         auto events = g.thread(t);
-        for (std::uint32_t i = 0; i < hb[t] && i < events.size(); ++i) {
+        for (std::size_t i = std::min<std::size_t>(hb[t], events.size()); i-- > 0;) {
             const Event& e = events[i];
             if (!e.is_access() || !(e.loc == loc)) continue;
-            floor = std::max(floor, e.is_write() ? co_rank(g, {t, i}) : co_rank(g, e.rf));
+            const EventId id{t, static_cast<std::uint32_t>(i)};
+            floor = std::max(floor, e.is_write() ? co_rank(g, id) : co_rank(g, e.rf));
+            break;
         }
     }
     return floor;
@@ -56,14 +93,19 @@ std::uint32_t coherence_floor(const ExecutionGraph& g, graph::LocId loc, const V
 
 }  // namespace
 
-View TrustExplorer::hb_before(const ExecutionGraph& g, EventId e) const {
-    return e.index > 0 ? model_.happens_before_prefix(g, {e.thread, e.index - 1}) : View{};
+const View& TrustExplorer::hb_before(const ExecutionGraph& g, EventId e) {
+    if (e.index > 0) model_.happens_before_prefix(g, {e.thread, e.index - 1}, hb_, todo_);
+    else hb_.clear();
+    return hb_;
 }
 
 bool TrustExplorer::on_read(EventId r) {
     ExecutionGraph& g = graph();
     const graph::LocId loc = g[r].loc;
-    const View prefix = r.index > 0 ? g.porf_prefix({r.thread, r.index - 1}) : View{};
+    // The porf-prefix matters only to an RMW (whether another RMW's read of a source stays).
+    if (g[r].rmw && r.index > 0) g.porf_prefix({r.thread, r.index - 1}, prefix_, todo_);
+    else prefix_.clear();
+    const View& prefix = prefix_;
     const std::uint32_t floor = coherence_floor(g, loc, hb_before(g, r));
     const bool whole_graph = !model_.coherence_decides(g);
     // Candidates in co order from the coherence floor on; keep the consistent ones.
@@ -79,7 +121,7 @@ bool TrustExplorer::on_read(EventId r) {
         if (!whole_graph || consistent(g)) ok.push_back(w);
     }
     if (ok.empty()) return false;
-    auto& work = frames_.back().work;
+    auto& work = top().work;
     for (std::size_t i = 0; i + 1 < ok.size(); ++i)
         work.push_back({WorkItem::Kind::read_rf, r, ok[i], 0});
     g.set_rf(r, ok.back());
@@ -126,7 +168,7 @@ bool TrustExplorer::on_write(EventId w) {
         ok.push_back(k);
     }
     if (ok.empty()) return false;
-    auto& work = frames_.back().work;
+    auto& work = top().work;
     for (std::size_t i = 0; i + 1 < ok.size(); ++i)
         work.push_back({WorkItem::Kind::write_co, w, {}, ok[i]});
     g.co_insert(loc, ok.back(), w);
@@ -137,29 +179,29 @@ bool TrustExplorer::on_write(EventId w) {
 
 bool TrustExplorer::on_choice(EventId e) {
     ExecutionGraph& g = graph();
-    auto& work = frames_.back().work;
+    auto& work = top().work;
     for (std::uint32_t v = 1; v < g[e].aux; ++v) work.push_back({WorkItem::Kind::choice, e, {}, v});
     g.at(e).value = 0;
     g.at(e).added_maximally = true;
     return true;
 }
 
-View TrustExplorer::revisit_view(const ExecutionGraph& g, EventId r, const View& prefix_w) {
+void TrustExplorer::revisit_view(const ExecutionGraph& g, EventId r, const View& prefix_w, View& v) {
     const std::uint32_t limit = g[r].stamp;
-    View v(g.thread_count(), 0);
+    v.assign(g.thread_count(), 0);
     for (std::uint32_t t = 0; t < g.thread_count(); ++t) {
         auto events = g.thread(t);
         std::uint32_t n = 0;
         while (n < events.size() && events[n].stamp <= limit) ++n;
         v[t] = std::max(n, t < prefix_w.size() ? prefix_w[t] : 0u);
     }
-    return v;
 }
 
 void TrustExplorer::push_revisits(EventId w) {
     ExecutionGraph& g = graph();
     const Event& we = g[w];
-    const View prefix = g.porf_prefix(w);
+    g.porf_prefix(w, prefix_, todo_);
+    const View& prefix = prefix_;
 
     // A pending RMW: another successful RMW reading what w's read half read. A revisit may only
     // go ahead if it deletes that RMW (otherwise the two would read one write).
@@ -189,9 +231,10 @@ void TrustExplorer::push_revisits(EventId w) {
     }
     std::sort(reads.begin(), reads.end(),
               [&](EventId a, EventId b) { return g[a].stamp > g[b].stamp; });
-    auto& work = frames_.back().work;
+    auto& work = top().work;
     for (EventId r : reads) {
-        if (!maximal_extension(g, r, w, revisit_view(g, r, prefix))) break;
+        revisit_view(g, r, prefix, kept_);
+        if (!maximal_extension(g, r, w, kept_)) break;
         work.push_back({WorkItem::Kind::revisit, r, w, 0});
     }
 }
@@ -230,40 +273,78 @@ bool TrustExplorer::maximal_extension(const ExecutionGraph& g, EventId r, EventI
     return true;
 }
 
-bool TrustExplorer::apply_revisit(Frame& frame, const WorkItem& item) {
-    ExecutionGraph& g = frame.graph;
+bool TrustExplorer::apply_revisit(std::size_t frame, const WorkItem& item) {
     const EventId r = item.event, w = item.write;
-    g.cut_to_stamp(g[w].stamp);
-    const View prefix = g.porf_prefix(w);
-    const View kept = revisit_view(g, r, prefix);
-    ExecutionGraph next = g;
-    next.cut_to_view(kept);
+    {
+        ExecutionGraph& g = frames_[frame].graph;
+        g.cut_to_stamp(g[w].stamp);
+        g.porf_prefix(w, prefix_, todo_);
+        revisit_view(g, r, prefix_, kept_);
+    }
+    // With nothing else left in the frame its graph is changed in place; otherwise the revisit
+    // gets a (recycled) frame of its own.
+    const bool pushed = !frames_[frame].work.empty();
+    if (pushed) {
+        push_frame();
+        top().graph = frames_[frame].graph;
+    }
+    ExecutionGraph& next = pushed ? top().graph : frames_[frame].graph;
+    next.cut_to_view(kept_);
     next.set_rf(r, w);
     auto co = next.co(next[r].loc);
     next.at(r).added_maximally = !co.empty() && co.back() == w;
     // The revisiting write's prefix is settled: deleting it later would re-create this graph.
-    for (std::uint32_t t = 0; t < prefix.size(); ++t)
-        for (std::uint32_t i = 0; i < prefix[t]; ++i) next.at({t, i}).revisitable = false;
+    for (std::uint32_t t = 0; t < prefix_.size(); ++t)
+        for (std::uint32_t i = 0; i < prefix_[t]; ++i) next.at({t, i}).revisitable = false;
     // r is now the last event of its thread and nothing kept is porf-after it, so coherence
     // with its hb-prefix decides, as for a new read.
-    if (model_.coherence_decides(next)) {
-        if (co_rank(next, w) < coherence_floor(next, next[r].loc, hb_before(next, r))) return false;
-    } else if (!consistent(next)) {
-        return false;
-    }
-    if (frame.work.empty())
-        frame.graph = std::move(next);
+    bool ok;
+    if (model_.coherence_decides(next))
+        ok = co_rank(next, w) >= coherence_floor(next, next[r].loc, hb_before(next, r));
     else
-        frames_.push_back({std::move(next), {}});
-    return true;
+        ok = consistent(next);
+    if (!ok && pushed) --depth_;
+    return ok;
+}
+
+bool TrustExplorer::doomed_rmw(const ExecutionGraph& g, EventId r) const {
+    const Event& e = g[r];
+    if (!e.rmw || !e.write_known || !e.rmw_succeeds_with(e.value)) return false;
+    if (r.index + 1 >= event_bound_) return false;  // the runtime reports the bound
+    if (e.rf.is_init() && g.location(e.loc).uninitialized) return false;  // reported at the read
+    // on_write's atomicity test: the write right after the source is an RMW reading it.
+    const std::uint32_t k = co_rank(g, e.rf);
+    auto co = g.co(e.loc);
+    if (k >= co.size() || !g[co[k]].rmw) return false;
+    return g[{co[k].thread, co[k].index - 1}].rf == e.rf;
+}
+
+void TrustExplorer::add_doomed_write(EventId r) {
+    ExecutionGraph& g = graph();
+    const Event& re = g[r];
+    Event w;
+    w.kind = graph::Kind::write;
+    w.order = re.write_order;
+    w.rmw = true;
+    w.rmw_op = re.rmw_op;
+    w.loc = re.loc;
+    w.value = re.is_cas ? re.desired
+                        : graph::normalize(graph::apply_rmw(re.rmw_op, re.value, re.operand),
+                                           g.location(re.loc).shape);
+    w.where = re.where;
+    const std::uint32_t k = co_rank(g, re.rf);
+    const EventId id = g.append(r.thread, w);
+    g.co_insert(w.loc, k, id);
+    g.at(id).added_maximally = true;
+    push_revisits(id);
 }
 
 bool TrustExplorer::next() {
-    while (!frames_.empty()) {
-        Frame& frame = frames_.back();
+    while (depth_ > 0) {
+        Frame& frame = top();
         if (frame.work.empty()) {
-            if (frames_.size() == 1) return false;
-            frames_.pop_back();
+            if (depth_ == 1) return false;
+            --depth_;
             continue;
         }
         WorkItem item = frame.work.back();
@@ -274,6 +355,13 @@ bool TrustExplorer::next() {
                 g.cut_to_stamp(g[item.event].stamp);
                 g.set_rf(item.event, item.write);
                 g.at(item.event).added_maximally = false;
+                // The run would replay up to the RMW's write and drop there, after pushing the
+                // write's revisits: push them without running the model (a run that is dropped
+                // also unwinds every suspended fiber, which costs more than the run).
+                if (doomed_rmw(g, item.event)) {
+                    add_doomed_write(item.event);
+                    continue;
+                }
                 return true;
             case WorkItem::Kind::choice:
                 g.cut_to_stamp(g[item.event].stamp);
@@ -288,7 +376,7 @@ bool TrustExplorer::next() {
                 push_revisits(item.event);
                 return true;
             case WorkItem::Kind::revisit:
-                if (apply_revisit(frame, item)) return true;
+                if (apply_revisit(depth_ - 1, item)) return true;
                 break;
         }
     }

@@ -32,6 +32,28 @@ enum class Kind : std::uint8_t {
 };
 const char* to_string(Kind k);
 
+/// The value an RMW of `op` with `operand` writes over `old` (before the location's shape).
+inline Value apply_rmw(detail::RmwOp op, Value old, Value operand) {
+    switch (op) {
+        case detail::RmwOp::Exchange: return operand;
+        case detail::RmwOp::Add: return old + operand;
+        case detail::RmwOp::Sub: return old - operand;
+        case detail::RmwOp::And: return old & operand;
+        case detail::RmwOp::Or: return old | operand;
+        case detail::RmwOp::Xor: return old ^ operand;
+    }
+    return operand;
+}
+
+/// `v` cut to a location's width and sign-extended, as the location stores it.
+inline Value normalize(Value v, detail::ValueShape shape) {
+    if (shape.bits >= 64) return v;
+    const Value mask = (Value{1} << shape.bits) - 1;
+    v &= mask;
+    if (shape.is_signed && (v >> (shape.bits - 1)) & 1) v |= ~mask;
+    return v;
+}
+
 /// (thread, position in program order). The initial write of every location is `init()`.
 struct EventId {
     std::uint32_t thread = ~0u;
@@ -58,6 +80,11 @@ struct Event {
     std::uint32_t stamp = 0;     ///< when it was added; restricting a graph cuts by stamp
     std::uint32_t aux = 0;       ///< choice: number of alternatives; block: BlockReason
     std::source_location where{};
+    /// RMW read: what its write half will be when it succeeds, so the explorer can add that
+    /// write without re-running the model when the run is doomed (see TrustExplorer::next).
+    bool write_known = false;    ///< false when a spurious CAS failure may come in between
+    Order write_order = Order::na;
+    Value desired = 0;           ///< CAS: the value written on success (fetch-ops: computed)
 
     bool is_read() const { return kind == Kind::read; }
     bool is_write() const { return kind == Kind::write; }
@@ -65,6 +92,11 @@ struct Event {
     bool is_atomic() const { return order != Order::na; }
     /// An RMW read whose write half will exist when it reads `v` (fetch-ops always succeed).
     bool rmw_succeeds_with(Value v) const { return rmw && is_read() && (!is_cas || v == operand); }
+    /// Whether it is, or may become (a CAS read's order follows its value), seq_cst.
+    bool may_be_sc() const {
+        return (is_access() || kind == Kind::fence) &&
+               (order == Order::sc || success_order == Order::sc || failure_order == Order::sc);
+    }
 };
 
 }  // namespace hotcheck::graph

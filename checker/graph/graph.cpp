@@ -56,6 +56,7 @@ std::uint32_t ExecutionGraph::event_count() const {
 EventId ExecutionGraph::append(std::uint32_t t, Event e) {
     if (threads_.size() <= t) threads_.resize(t + 1);
     e.stamp = next_stamp_++;
+    sc_candidates_ += e.may_be_sc();
     threads_[t].push_back(e);
     return {t, static_cast<std::uint32_t>(threads_[t].size() - 1)};
 }
@@ -94,7 +95,10 @@ void ExecutionGraph::trim_threads() {
 
 void ExecutionGraph::cut_to_stamp(std::uint32_t stamp) {
     for (auto& t : threads_)
-        while (!t.empty() && t.back().stamp > stamp) t.pop_back();
+        while (!t.empty() && t.back().stamp > stamp) {
+            sc_candidates_ -= t.back().may_be_sc();
+            t.pop_back();
+        }
     trim_threads();
     drop_removed_from_co();
     next_stamp_ = stamp + 1;
@@ -104,7 +108,9 @@ void ExecutionGraph::cut_to_view(const View& keep) {
     // next_stamp_ stays: new events must still be stamped after every kept one.
     for (std::uint32_t t = 0; t < threads_.size(); ++t) {
         auto n = t < keep.size() ? keep[t] : 0;
-        if (threads_[t].size() > n) threads_[t].resize(n);
+        if (threads_[t].size() <= n) continue;
+        for (std::size_t i = n; i < threads_[t].size(); ++i) sc_candidates_ -= threads_[t][i].may_be_sc();
+        threads_[t].resize(n);
     }
     trim_threads();
     drop_removed_from_co();
@@ -119,11 +125,20 @@ void ExecutionGraph::clear() {
             s.info.defined = false;
         }
     next_stamp_ = 0;
+    sc_candidates_ = 0;
 }
 
 View ExecutionGraph::porf_prefix(EventId e) const {
-    View v(threads_.size(), 0);
-    std::vector<EventId> todo{e};
+    View v;
+    std::vector<EventId> todo;
+    porf_prefix(e, v, todo);
+    return v;
+}
+
+void ExecutionGraph::porf_prefix(EventId e, View& v, std::vector<EventId>& todo) const {
+    v.assign(threads_.size(), 0);
+    todo.clear();
+    todo.push_back(e);
     while (!todo.empty()) {
         EventId x = todo.back();
         todo.pop_back();
@@ -137,7 +152,6 @@ View ExecutionGraph::porf_prefix(EventId e) const {
         }
         v[x.thread] = x.index + 1;
     }
-    return v;
 }
 
 }  // namespace hotcheck::graph

@@ -96,6 +96,10 @@ public:
 
     /// porf-prefix of e (e included): po, rf, spawn→start and end→join predecessors.
     View porf_prefix(EventId e) const;
+    /// The same into `out`, with `todo` as scratch: no allocation once both are warm.
+    void porf_prefix(EventId e, View& out, std::vector<EventId>& todo) const;
+    /// How many events are, or may become, seq_cst: 0 lets RC11 skip its whole-graph SC check.
+    std::uint32_t sc_candidates() const { return sc_candidates_; }
     static bool in_view(const View& v, EventId e) {
         return !e.is_init() && e.thread < v.size() && e.index < v[e.thread];
     }
@@ -114,6 +118,7 @@ private:
     std::vector<std::vector<Event>> threads_;
     std::vector<std::vector<LocationSlot>> locs_;
     std::uint32_t next_stamp_ = 0;
+    std::uint32_t sc_candidates_ = 0;
 };
 
 }  // namespace hotcheck::graph

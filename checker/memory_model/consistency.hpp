@@ -19,8 +19,15 @@ public:
 
     // --- incremental checking, for the explorer's fast path ---------------------------------
     /// The events that happen before `e`, e included, as a per-thread prefix view.
-    virtual graph::View happens_before_prefix(const graph::ExecutionGraph& g,
-                                              graph::EventId e) const = 0;
+    /// Written into `out` with `todo` as scratch, so the explorer's per-event path reuses both.
+    virtual void happens_before_prefix(const graph::ExecutionGraph& g, graph::EventId e,
+                                       graph::View& out, std::vector<graph::EventId>& todo) const = 0;
+    graph::View happens_before_prefix(const graph::ExecutionGraph& g, graph::EventId e) const {
+        graph::View v;
+        std::vector<graph::EventId> todo;
+        happens_before_prefix(g, e, v, todo);
+        return v;
+    }
     /// Whether coherence with respect to happens_before_prefix decides the consistency of a new
     /// event added at the end of its thread (a read reading a write at or after its coherence
     /// lower bound, a write placed after its lower bound), so that no whole-graph check is

@@ -35,8 +35,8 @@ public:
         return r.happens_before(paper_);
     }
 
-    graph::View happens_before_prefix(const graph::ExecutionGraph& g,
-                                      graph::EventId e) const override;
+    void happens_before_prefix(const graph::ExecutionGraph& g, graph::EventId e, graph::View& out,
+                               std::vector<graph::EventId>& todo) const override;
     bool coherence_decides(const graph::ExecutionGraph& g) const override {
         return !sc_axiom_ || !has_seq_cst(g);
     }
@@ -110,11 +110,13 @@ void push_release_heads(const graph::ExecutionGraph& g, graph::EventId w, bool p
     }
 }
 
-graph::View RC11::happens_before_prefix(const graph::ExecutionGraph& g, graph::EventId e) const {
+void RC11::happens_before_prefix(const graph::ExecutionGraph& g, graph::EventId e, graph::View& v,
+                                 std::vector<graph::EventId>& todo) const {
     // hb = (po ∪ tc ∪ sw)+ is closed under po-predecessors, so a view (a prefix length per
     // thread) represents it; grow it from e through every synchronisation source.
-    graph::View v(g.thread_count(), 0);
-    std::vector<graph::EventId> todo{e};
+    v.assign(g.thread_count(), 0);
+    todo.clear();
+    todo.push_back(e);
     while (!todo.empty()) {
         graph::EventId x = todo.back();
         todo.pop_back();
@@ -134,7 +136,6 @@ graph::View RC11::happens_before_prefix(const graph::ExecutionGraph& g, graph::E
         }
         v[x.thread] = x.index + 1;
     }
-    return v;
 }
 
 }  // namespace

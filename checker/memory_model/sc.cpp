@@ -15,9 +15,9 @@ public:
     }
     // SC-consistent graphs are coherent with respect to po ∪ rf, so that prefix still bounds
     // the candidates; acyclicity is then checked on the whole graph.
-    graph::View happens_before_prefix(const graph::ExecutionGraph& g,
-                                      graph::EventId e) const override {
-        return g.porf_prefix(e);
+    void happens_before_prefix(const graph::ExecutionGraph& g, graph::EventId e, graph::View& out,
+                               std::vector<graph::EventId>& todo) const override {
+        g.porf_prefix(e, out, todo);
     }
     bool coherence_decides(const graph::ExecutionGraph&) const override { return false; }
 };

@@ -19,27 +19,8 @@ using graph::Order;
 namespace {
 thread_local Execution* g_current = nullptr;
 
-Value normalize(Value v, detail::ValueShape shape) {
-    if (shape.bits >= 64) return v;
-    const Value mask = (Value{1} << shape.bits) - 1;
-    v &= mask;
-    if (shape.is_signed && (v >> (shape.bits - 1)) & 1) v |= ~mask;
-    return v;
-}
-
+using graph::normalize;
 using report::base_name;
-
-Value apply(detail::RmwOp op, Value old, Value operand) {
-    switch (op) {
-        case detail::RmwOp::Exchange: return operand;
-        case detail::RmwOp::Add: return old + operand;
-        case detail::RmwOp::Sub: return old - operand;
-        case detail::RmwOp::And: return old & operand;
-        case detail::RmwOp::Or: return old | operand;
-        case detail::RmwOp::Xor: return old ^ operand;
-    }
-    return operand;
-}
 }  // namespace
 
 Execution* Execution::current() { return g_current; }
@@ -55,6 +36,8 @@ const RunResult& Execution::run(const std::function<void()>& body) {
     stopping_ = unwinding_ = false;
     threads_.clear();
     invariants_.clear();
+    replay_remaining_ = g_->event_count();
+    rmw_pending_ = 0;
     threads_.emplace_back();
     threads_[0].body = body;
     threads_[0].spawned = true;
@@ -156,18 +139,6 @@ void Execution::classify_end() {
     }
 }
 
-bool Execution::enabled(const Thread& t) const {
-    // A thread the graph has but this run has not spawned yet (replay can reach a later spawn
-    // first) is not there to run.
-    if (!t.spawned || t.status != Status::runnable) return false;
-    if (t.join_target != kNone) return threads_[t.join_target].status == Status::finished;
-    return true;
-}
-
-bool Execution::is_replay(std::uint32_t tid) const {
-    return threads_[tid].next_index < g_->thread_size(tid);
-}
-
 bool Execution::replay_ready(std::uint32_t tid) const {
     // A kept read is replayed only after the write it reads from, so that the model's ordinary
     // C++ state (a lock's owner, a task table) is built in an order that agrees with the graph.
@@ -179,18 +150,27 @@ bool Execution::replay_ready(std::uint32_t tid) const {
 std::uint32_t Execution::pick() {
     // Replay every kept event first (the earliest added whose source is replayed: po ∪ rf is
     // acyclic, so there is one), then finish a pending RMW, then let the driver choose.
+    // Called before every event: the counters skip the scans that cannot find anything.
     const auto n = static_cast<std::uint32_t>(threads_.size());
-    std::uint32_t best = kNone, best_stamp = ~0u;
-    for (std::uint32_t t = 0; t < n; ++t) {
-        if (!enabled(threads_[t]) || !is_replay(t) || !replay_ready(t)) continue;
-        const std::uint32_t stamp = (*g_)[{t, threads_[t].next_index}].stamp;
-        if (best == kNone || stamp < best_stamp) best = t, best_stamp = stamp;
+    if (replay_remaining_ > 0) {
+        std::uint32_t best = kNone, best_stamp = ~0u;
+        for (std::uint32_t t = 0; t < n; ++t) {
+            if (!enabled(threads_[t]) || !is_replay(t) || !replay_ready(t)) continue;
+            const std::uint32_t stamp = (*g_)[{t, threads_[t].next_index}].stamp;
+            if (best == kNone || stamp < best_stamp) best = t, best_stamp = stamp;
+        }
+        if (best != kNone) return best;
+        for (std::uint32_t t = 0; t < n; ++t)
+            if (enabled(threads_[t]) && is_replay(t)) return t;
     }
-    if (best != kNone) return best;
-    for (std::uint32_t t = 0; t < n; ++t)
-        if (enabled(threads_[t]) && is_replay(t)) return t;
-    for (std::uint32_t t = 0; t < n; ++t)
-        if (enabled(threads_[t]) && threads_[t].rmw_write_next) return t;
+    if (rmw_pending_ > 0)
+        for (std::uint32_t t = 0; t < n; ++t)
+            if (enabled(threads_[t]) && threads_[t].rmw_write_next) return t;
+    if (driver_.picks_lowest()) {
+        for (std::uint32_t t = 0; t < n; ++t)
+            if (enabled(threads_[t])) return t;
+        return kNone;
+    }
     enabled_scratch_.clear();
     for (std::uint32_t t = 0; t < n; ++t)
         if (enabled(threads_[t])) enabled_scratch_.push_back(t);
@@ -306,6 +286,7 @@ EventId Execution::begin_event(SourceLoc where, bool bounded) {
 
 const Event& Execution::replayed(EventId id, Kind kind, LocId loc, SourceLoc where) {
     const Event& e = (*g_)[id];
+    if (replay_remaining_ > 0) --replay_remaining_;
     if (e.kind != kind || (e.is_access() && !(e.loc == loc)))
         stop(RunEnd::error, "nondeterministic",
              fmt::format("the model is not deterministic: T{} event {} was a {} and is now a {} "
@@ -379,9 +360,9 @@ void Execution::check_initialized(const Event& read, SourceLoc where) {
 
 void Execution::write_event(LocId loc, Value v, Order order, bool rmw, detail::RmwOp op,
                             SourceLoc where) {
-    threads_[cur_].rmw_write_next = rmw;
+    set_rmw_write_next(rmw);
     EventId id = begin_event(where);
-    threads_[cur_].rmw_write_next = false;
+    set_rmw_write_next(false);
     if (is_replay(cur_)) {
         const Event& e = replayed(id, Kind::write, loc, where);
         if (e.value != v)
@@ -437,8 +418,12 @@ void Execution::na_store(LocId loc, Value v, SourceLoc where) {
 Value Execution::rmw(LocId loc, detail::RmwOp op, Value operand, memory_order order,
                      SourceLoc where) {
     if (unwinding_) return 0;
-    Value old = read_event(loc, rmw_read_order(order), true, nullptr, operand, where);
-    Value v = normalize(apply(op, old, operand), g_->location(loc).shape);
+    Event proto;  // what the write half will be (TrustExplorer::next adds it to doomed runs)
+    proto.write_known = true;
+    proto.write_order = rmw_write_order(order);
+    proto.rmw_op = op;
+    Value old = read_event(loc, rmw_read_order(order), true, &proto, operand, where);
+    Value v = normalize(graph::apply_rmw(op, old, operand), g_->location(loc).shape);
     write_event(loc, v, rmw_write_order(order), true, op, where);
     return old;
 }
@@ -454,6 +439,10 @@ bool Execution::compare_exchange(LocId loc, Value& expected, Value desired, memo
     proto.is_cas = true;
     proto.success_order = rmw_read_order(success);
     proto.failure_order = fail_order.value_or(Order::rlx);
+    proto.write_known = !(weak && options_.spurious_cas_failures);
+    proto.write_order = rmw_write_order(success);
+    proto.rmw_op = detail::RmwOp::Exchange;
+    proto.desired = normalize(desired, shape);
     Value seen = read_event(loc, proto.success_order, true, &proto, want, where);
     if (seen != want) {
         expected = seen;

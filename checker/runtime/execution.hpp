@@ -101,9 +101,18 @@ private:
     static constexpr std::uint32_t kNone = ~0u;
 
     std::uint32_t pick();
-    bool enabled(const Thread& t) const;
-    bool is_replay(std::uint32_t tid) const;
+    bool enabled(const Thread& t) const {
+        if (t.status != Status::runnable) return false;
+        if (t.join_target != kNone) return threads_[t.join_target].status == Status::finished;
+        return true;
+    }
+    bool is_replay(std::uint32_t tid) const { return threads_[tid].next_index < g_->thread_size(tid); }
     bool replay_ready(std::uint32_t tid) const;
+    void set_rmw_write_next(bool on) {
+        Thread& t = threads_[cur_];
+        rmw_pending_ += static_cast<int>(on) - static_cast<int>(t.rmw_write_next);
+        t.rmw_write_next = on;
+    }
     void resume(std::uint32_t tid);
     void thread_main(std::uint32_t tid);
     /// Waits until the current thread may add or replay its next event; returns its position.
@@ -145,6 +154,10 @@ private:
     /// The first invariant that does not hold now; `misused` if it touched a hotcheck object.
     const Invariant* broken_invariant(bool& misused);
     std::uint32_t cur_ = 0;
+    // What pick() may skip: kept events not replayed yet (the graph's events at the start of
+    // the run), and threads whose next event is an RMW's write half.
+    std::uint64_t replay_remaining_ = 0;
+    int rmw_pending_ = 0;
     bool stopping_ = false;
     bool unwinding_ = false;
     RunResult result_;
