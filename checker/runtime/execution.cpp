@@ -38,6 +38,8 @@ const RunResult& Execution::run(const std::function<void()>& body) {
     invariants_.clear();
     replay_remaining_ = g_->event_count();
     rmw_pending_ = 0;
+    last_pick_ = kNone;
+    last_rule_ = 0;
     threads_.emplace_back();
     threads_[0].body = body;
     threads_[0].spawned = true;
@@ -66,6 +68,15 @@ void Execution::finish_run() {
     }
     g_current = outer;
     threads_.clear();
+}
+
+bool Execution::keeps_turn() const {
+    // Only cur_ ran since pick() chose it as the lowest enabled thread, so the threads below it
+    // are as they were: not enabled. Left to check: cur_ itself, and that no replay or other
+    // RMW write has priority. (Replays go by stamp and readiness, which cur_'s events change:
+    // they are always picked afresh.)
+    if (last_pick_ != cur_ || last_rule_ != 3 || !enabled(threads_[cur_])) return false;
+    return replay_remaining_ == 0 && rmw_pending_ == (threads_[cur_].rmw_write_next ? 1 : 0);
 }
 
 bool Execution::reads_latest(std::uint32_t t) const {
@@ -152,6 +163,7 @@ std::uint32_t Execution::pick() {
     // acyclic, so there is one), then finish a pending RMW, then let the driver choose.
     // Called before every event: the counters skip the scans that cannot find anything.
     const auto n = static_cast<std::uint32_t>(threads_.size());
+    last_rule_ = 0;
     if (replay_remaining_ > 0) {
         std::uint32_t best = kNone, best_stamp = ~0u;
         for (std::uint32_t t = 0; t < n; ++t) {
@@ -168,7 +180,10 @@ std::uint32_t Execution::pick() {
             if (enabled(threads_[t]) && threads_[t].rmw_write_next) return t;
     if (driver_.picks_lowest()) {
         for (std::uint32_t t = 0; t < n; ++t)
-            if (enabled(threads_[t])) return t;
+            if (enabled(threads_[t])) {
+                last_rule_ = 3;
+                return last_pick_ = t;
+            }
         return kNone;
     }
     enabled_scratch_.clear();
@@ -259,7 +274,7 @@ const Execution::Invariant* Execution::broken_invariant(bool& misused) {
     return nullptr;
 }
 
-void Execution::check_invariants() {
+void Execution::check_registered_invariants() {
     bool misused;
     if (const Invariant* inv = broken_invariant(misused))
         stop(misused ? RunEnd::error : RunEnd::violation, misused ? "invalid_invariant" : "invariant",
@@ -276,7 +291,7 @@ EventId Execution::begin_event(SourceLoc where, bool bounded) {
              fmt::format("thread T{} exceeded {} events (a loop without await?) at {}:{}", cur_,
                          options_.max_events_per_thread, where.file_name(), where.line()),
              where);
-    if (pick() != cur_) {
+    if (!keeps_turn() && pick() != cur_) {
         // Someone else goes first: back to the scheduler, which resumes us on our turn.
         std::uint32_t me = cur_;
         threads_[me].scheduler = std::move(threads_[me].scheduler).resume();

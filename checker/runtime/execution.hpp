@@ -102,7 +102,7 @@ private:
 
     std::uint32_t pick();
     bool enabled(const Thread& t) const {
-        if (t.status != Status::runnable) return false;
+        if (t.status != Status::runnable || !t.spawned) return false;  // ids may come out of order
         if (t.join_target != kNone) return threads_[t.join_target].status == Status::finished;
         return true;
     }
@@ -149,7 +149,10 @@ private:
     };
     std::vector<Invariant> invariants_;  ///< registered by this run, checked after every event
     bool in_invariant_ = false;          ///< evaluating one: instrumented calls are refused
-    void check_invariants();
+    void check_invariants() {
+        if (!invariants_.empty()) check_registered_invariants();
+    }
+    void check_registered_invariants();
     struct InvariantMisuse {};  ///< thrown out of an invariant that makes an instrumented call
     /// The first invariant that does not hold now; `misused` if it touched a hotcheck object.
     const Invariant* broken_invariant(bool& misused);
@@ -158,6 +161,12 @@ private:
     // the run), and threads whose next event is an RMW's write half.
     std::uint64_t replay_remaining_ = 0;
     int rmw_pending_ = 0;
+    // The last pick and which rule made it (3: the lowest enabled thread; 0: another rule):
+    // while only that thread runs, the threads below it cannot become pickable, so its next
+    // event keeps the turn without a scan (keeps_turn).
+    std::uint32_t last_pick_ = kNone;
+    int last_rule_ = 0;
+    bool keeps_turn() const;
     bool stopping_ = false;
     bool unwinding_ = false;
     RunResult result_;

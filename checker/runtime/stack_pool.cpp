@@ -8,7 +8,10 @@
 namespace hotcheck::runtime {
 
 namespace {
-std::size_t page_size() { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
+std::size_t page_size() {
+    static const std::size_t size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));  // once
+    return size;
+}
 }  // namespace
 
 StackPool::~StackPool() {
