@@ -3,6 +3,7 @@
 #include <hotcheck/hotcheck.hpp>
 
 #include <memory>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -110,7 +111,9 @@ using cells = std::vector<std::unique_ptr<atomic<int>>>;
 // "name[i]" with static storage, for array elements in traces (a location's name must outlive
 // the exploration; the set never shrinks and its strings never move).
 const char* element_name(const char* name, int i) {
+    static std::mutex lock;  // models run on several OS threads with --jobs
     static std::set<std::string> names;
+    std::lock_guard guard(lock);
     return names.insert(std::string(name) + "[" + std::to_string(i) + "]").first->c_str();
 }
 

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -16,6 +18,7 @@
 
 #include "cli/check.hpp"
 #include "cli/help.hpp"
+#include "cli/merge.hpp"
 #include "cli/runner.hpp"
 #include "litmus/output.hpp"
 
@@ -33,6 +36,7 @@ usage:
   hotcheck run NAME... | --all [options]  check models against their expected verdicts
   hotcheck check FILE.cpp [NAME...] [--cxx-flags FLAGS] [--rebuild] [run options]
                                           compile a model file outside the tree, check its models
+  hotcheck merge FILE... [--json OUT]     merge the JSON results of the shards of a run
   hotcheck litmus FILE... [options]       run herd7 C litmus tests
   hotcheck help [COMMAND]                 the manual page of a command (list, run, check, litmus)
   hotcheck --help | --version
@@ -51,6 +55,11 @@ run options:
   --trace L               trace layout: list (default) or columns (one column per thread)
   --spurious-cas          let compare_exchange_weak fail spuriously
   --replay TOKEN          re-run only the execution of a violation's replay token (docs/replay.md)
+  --jobs N                explore on N threads (work stealing); same counts and verdicts as 1
+  --shard I/N             explore only shard I of N (1 <= I <= N); 'hotcheck merge' adds them up
+  --checkpoint FILE       save progress to FILE every --checkpoint-every executions (default
+                          100000) and on SIGINT/SIGTERM; one model only
+  --resume FILE           continue the run a checkpoint describes (docs/scale.md)
   -v, --verbose           debug logging       -q, --quiet   only failures
 
 check options (and every run option):
@@ -95,7 +104,36 @@ void add_run_options(po::options_description& desc) {
         "svg", po::value<std::string>())("junit", po::value<std::string>())(
         "trace", po::value<std::string>())("replay", po::value<std::string>())(
         "spurious-cas", "")("verbose,v", "")("quiet,q", "")(
+        "jobs,j", po::value<std::string>()->default_value("1"))("shard", po::value<std::string>())(
+        "checkpoint", po::value<std::string>())(
+        "checkpoint-every", po::value<std::uint64_t>()->default_value(100000))(
+        "resume", po::value<std::string>())(
         "names", po::value<std::vector<std::string>>()->default_value({}, ""));
+}
+
+// SIGINT/SIGTERM ask the exploration to stop at the next execution, write its checkpoint and
+// report what it has; a second signal kills as usual (SA_RESETHAND).
+std::atomic<bool> g_stop_request{false};
+extern "C" void on_stop_signal(int) { g_stop_request.store(true); }
+void install_stop_handlers() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+/// "I/N" with 1 <= I <= N, as 0-based index and count.
+std::pair<std::uint32_t, std::uint32_t> parse_shard(const std::string& text) {
+    static const std::regex form(R"(([0-9]{1,9})/([0-9]{1,9}))");
+    std::smatch m;
+    if (!std::regex_match(text, m, form))
+        throw UsageError(fmt::format("--shard takes I/N (for example 2/8), not '{}'", text));
+    const auto i = static_cast<std::uint32_t>(std::stoul(m[1])), n = static_cast<std::uint32_t>(std::stoul(m[2]));
+    if (n == 0 || i == 0 || i > n)
+        throw UsageError(fmt::format("--shard {}: the shard number must be between 1 and the count", text));
+    return {i - 1, n};
 }
 
 cli::RunSettings run_settings(const po::variables_map& vm) {
@@ -108,6 +146,24 @@ cli::RunSettings run_settings(const po::variables_map& vm) {
     s.base.max_events_per_thread = vm["max-events"].as<std::uint32_t>();
     s.base.spurious_cas_failures = vm.count("spurious-cas");
     if (vm.count("replay")) s.base.replay = vm["replay"].as<std::string>();
+    {
+        // Strictly digits: program_options would read "-1" as 4294967295 threads.
+        const std::string jobs = vm["jobs"].as<std::string>();
+        static const std::regex digits("[0-9]{1,4}");
+        if (!std::regex_match(jobs, digits) || std::stoul(jobs) == 0 || std::stoul(jobs) > 1024)
+            throw UsageError(fmt::format("--jobs takes a number of threads from 1 to 1024, not '{}'", jobs));
+        s.base.jobs = static_cast<std::uint32_t>(std::stoul(jobs));
+    }
+    if (vm.count("shard")) std::tie(s.base.shard_index, s.base.shard_count) = parse_shard(vm["shard"].as<std::string>());
+    if (vm.count("checkpoint")) s.base.checkpoint_path = vm["checkpoint"].as<std::string>();
+    if (vm.count("resume")) s.base.resume_path = vm["resume"].as<std::string>();
+    s.base.checkpoint_every = vm["checkpoint-every"].as<std::uint64_t>();
+    if (s.base.checkpoint_every == 0) throw UsageError("--checkpoint-every must be at least 1");
+    const bool distributed = s.base.shard_count > 1 || vm.count("checkpoint") || vm.count("resume");
+    if (distributed && (vm.count("replay") || vm["explorer"].as<std::string>() != "optimal"))
+        throw UsageError("--shard, --checkpoint and --resume need the optimal explorer, without --replay");
+    install_stop_handlers();
+    s.base.stop_request = &g_stop_request;
     const std::string explorer = vm["explorer"].as<std::string>();
     if (explorer == "reference") s.base.explorer = Explorer::reference;
     else if (explorer != "optimal") throw UsageError("--explorer takes optimal or reference");
@@ -154,6 +210,8 @@ int cmd_run(const std::vector<std::string>& args) {
         !vm.count("all") && std::none_of(names.begin(), names.end(), [](const std::string& n) {
             return n.find_first_of("*?[") != std::string::npos;
         });
+    if ((vm.count("checkpoint") || vm.count("resume")) && selected.size() != 1)
+        throw UsageError("--checkpoint and --resume take exactly one model");
     return cli::run_models(selected, settings, std::cout, std::cerr);
 }
 
@@ -222,6 +280,8 @@ int cmd_check(const std::vector<std::string>& all_args) {
         selected.push_back(*it);
     }
     if (names.empty()) selected = loaded;
+    if ((vm.count("checkpoint") || vm.count("resume")) && selected.size() != 1)
+        throw UsageError("--checkpoint and --resume take exactly one model");
     settings.show_expected_traces = true;  // the user is looking at this one file
     return cli::run_models(selected, settings, std::cout, std::cerr);
 }
@@ -245,6 +305,21 @@ int cmd_litmus(const std::vector<std::string>& args) {
                                   std::cout, std::cerr);
 }
 
+int cmd_merge(const std::vector<std::string>& args) {
+    po::options_description desc;
+    desc.add_options()("json", po::value<std::string>())("quiet,q", "")(
+        "files", po::value<std::vector<std::string>>()->default_value({}, ""));
+    po::positional_options_description pos;
+    pos.add("files", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+    const auto& files = vm["files"].as<std::vector<std::string>>();
+    if (files.empty()) throw UsageError("merge: name the JSON results of the shards (hotcheck run ... --json FILE)");
+    return cli::merge_results(files, vm.count("json") ? vm["json"].as<std::string>() : "", vm.count("quiet") > 0,
+                              std::cout, std::cerr);
+}
+
 int help(const std::vector<std::string>& topics) {
     if (topics.empty()) {
         std::cout << kUsage;
@@ -254,7 +329,7 @@ int help(const std::vector<std::string>& topics) {
         std::cout << *page;
         return kExitOk;
     }
-    throw UsageError(fmt::format("no help for '{}' (commands: list, run, check, litmus, help)", topics[0]));
+    throw UsageError(fmt::format("no help for '{}' (commands: list, run, check, merge, litmus, help)", topics[0]));
 }
 
 }  // namespace
@@ -281,6 +356,7 @@ int main(int argc, char** argv) {
         if (cmd == "run") return cmd_run(rest);
         if (cmd == "check") return cmd_check(rest);
         if (cmd == "litmus") return cmd_litmus(rest);
+        if (cmd == "merge") return cmd_merge(rest);
         throw UsageError(fmt::format("unknown command '{}'", cmd));
     } catch (const UsageError& e) {
         std::cerr << "hotcheck: " << e.what() << "\n(see 'hotcheck --help')\n";

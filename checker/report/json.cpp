@@ -29,6 +29,7 @@ json model_json(const std::string& name, const Result& r, const ModelSpec* expec
         {"verdict", std::string(to_string(r.verdict))},
         {"executions", r.executions},
         {"blocked", r.blocked},
+        {"events", r.events},
         {"outcomes", r.outcomes},
         {"elapsed_s", r.elapsed_s},
         {"as_expected", as_expected},
@@ -40,6 +41,9 @@ json model_json(const std::string& name, const Result& r, const ModelSpec* expec
         j["expected"] = nullptr;
     }
     if (!r.error.empty()) j["error"] = r.error;
+    if (r.racy_executions) j["racy_executions"] = r.racy_executions;
+    // A shard's counts are a part of the model's (`hotcheck merge` adds the shards up).
+    if (r.shard_count > 1) j["shard"] = {{"index", r.shard_index + 1}, {"count", r.shard_count}};
     if (r.violation) {
         const Violation& v = *r.violation;
         j["violation"] = {{"kind", v.kind}, {"message", v.message}};

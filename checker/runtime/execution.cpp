@@ -302,6 +302,7 @@ EventId Execution::begin_event(SourceLoc where, bool bounded) {
 const Event& Execution::replayed(EventId id, Kind kind, LocId loc, SourceLoc where) {
     const Event& e = (*g_)[id];
     if (replay_remaining_ > 0) --replay_remaining_;
+    ++events_;
     if (e.kind != kind || (e.is_access() && !(e.loc == loc)))
         stop(RunEnd::error, "nondeterministic",
              fmt::format("the model is not deterministic: T{} event {} was a {} and is now a {} "
@@ -313,6 +314,7 @@ const Event& Execution::replayed(EventId id, Kind kind, LocId loc, SourceLoc whe
 }
 
 EventId Execution::append(Event e) {
+    ++events_;
     EventId id = g_->append(cur_, e);
     threads_[cur_].next_index = id.index + 1;
     return id;

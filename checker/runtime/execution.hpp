@@ -50,6 +50,9 @@ public:
     /// Runs `body` as thread 0 until every thread finished or stopped.
     const RunResult& run(const std::function<void()>& body);
 
+    /// Events run so far (added or replayed), over every run of this Execution.
+    std::uint64_t events() const { return events_; }
+
     /// The execution running on this OS thread (null outside of a run).
     static Execution* current();
 
@@ -160,6 +163,7 @@ private:
     // What pick() may skip: kept events not replayed yet (the graph's events at the start of
     // the run), and threads whose next event is an RMW's write half.
     std::uint64_t replay_remaining_ = 0;
+    std::uint64_t events_ = 0;
     int rmw_pending_ = 0;
     // The last pick and which rule made it (3: the lowest enabled thread; 0: another rule):
     // while only that thread runs, the threads below it cannot become pickable, so its next

@@ -1,5 +1,6 @@
 // Running a model: options, results, hotcheck::explore(), and HOTCHECK_MODEL registration.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -50,6 +51,25 @@ struct Options {
     bool collect_graphs = false;
     /// Called roughly every second with the executions so far (progress display).
     std::function<void(std::uint64_t complete, std::uint64_t blocked, double elapsed_s)> progress;
+
+    // --- scale (docs/scale.md); the optimal explorer only ---
+    /// OS threads exploring disjoint subtrees, with work stealing; the counts, outcomes and
+    /// verdict are those of jobs = 1.
+    std::uint32_t jobs = 1;
+    /// Explore only shard `shard_index` of `shard_count` (a deterministic part of the tree);
+    /// the counts of the N shards add up to the unsharded counts (`hotcheck merge`).
+    std::uint32_t shard_index = 0;
+    std::uint32_t shard_count = 1;
+    /// Write progress to this file every `checkpoint_every` executions and when stopped.
+    std::string checkpoint_path;
+    std::uint64_t checkpoint_every = 100000;
+    /// Continue the exploration a checkpoint describes (its counts are included in the result).
+    std::string resume_path;
+    /// Names what is explored in a checkpoint, so a resume with another model is refused.
+    std::string checkpoint_key;
+    /// When it becomes true (a signal handler may set it), the exploration stops: inconclusive,
+    /// with the counts so far and, with checkpoint_path, a checkpoint to resume from.
+    const std::atomic<bool>* stop_request = nullptr;
 };
 
 /// One event of a counterexample, as printed in a trace.
@@ -84,10 +104,13 @@ struct Result {
     std::uint64_t executions = 0;  ///< complete executions (distinct consistent graphs)
     std::uint64_t blocked = 0;     ///< executions cut by assume/await
     std::uint64_t racy_executions = 0;  ///< complete executions with a data race
+    std::uint64_t events = 0;  ///< events run, added or replayed, over every run (events/s)
     std::vector<std::string> graph_keys;  ///< with Options::collect_graphs
     std::vector<std::string> warnings;    ///< distinct warnings (e.g. leaks), at most 20
     std::vector<std::string> outcomes;  ///< sorted, distinct "name=value,..." tuples
     double elapsed_s = 0;
+    std::uint32_t shard_index = 0;  ///< which part of the tree these counts are (Options::shard_*)
+    std::uint32_t shard_count = 1;
     std::optional<Violation> violation;
     std::string error;  ///< for Verdict::error and inconclusive: why
 };
