@@ -84,7 +84,8 @@ int run_models(const std::vector<const RegisteredModel*>& models, const RunSetti
                                          r.executions, r.blocked, to_string(o.memory_model), r.elapsed_s);
         if (r.shard_count > 1) detail += fmt::format(" shard {}/{}", r.shard_index + 1, r.shard_count);
         if (r.violation) detail += fmt::format(" — {}: {}", r.violation->kind, r.violation->message);
-        else if (r.verdict == Verdict::error && !r.error.empty()) detail += fmt::format(" — {}", r.error);
+        else if ((r.verdict == Verdict::error || r.verdict == Verdict::inconclusive) && !r.error.empty())
+            detail += fmt::format(" — {}", r.error);
         if (!ok) detail += fmt::format(" [expected {}]", to_string(spec.expect));
         if (!ok || !quiet) out << fmt::format("{}  {:<44} {}\n", ok ? "PASS" : "FAIL", m->name, detail);
         if (r.violation && (!ok || settings.show_expected_traces) && !quiet)

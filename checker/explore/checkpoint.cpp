@@ -24,6 +24,7 @@ std::string write_checkpoint(const std::string& path, const Checkpoint& c) {
         {"spurious_cas_failures", c.spurious_cas_failures},
         {"subtrees", c.subtrees},
         {"frontier_runs", c.frontier_runs},
+        {"cut_counted", c.cut_counted},
         {"done", c.done},
         {"executions", r.executions},
         {"blocked", r.blocked},
@@ -65,6 +66,7 @@ std::variant<Checkpoint, std::string> read_checkpoint(const std::string& path) {
         c.spurious_cas_failures = j.at("spurious_cas_failures").get<bool>();
         c.subtrees = j.at("subtrees").get<std::uint64_t>();
         c.frontier_runs = j.at("frontier_runs").get<std::uint64_t>();
+        c.cut_counted = j.at("cut_counted").get<bool>();
         c.done = j.at("done").get<std::vector<std::uint32_t>>();
         c.tally.result.executions = j.at("executions").get<std::uint64_t>();
         c.tally.result.blocked = j.at("blocked").get<std::uint64_t>();

@@ -19,6 +19,9 @@ struct Checkpoint {
     bool spurious_cas_failures = false;
     std::uint64_t subtrees = 0;        ///< size of the frontier
     std::uint64_t frontier_runs = 0;   ///< executions it took to cut it (a fingerprint)
+    /// Whether the tally holds the executions of the cut itself (shard 1 only): not when the
+    /// first run stopped during the cut, whose executions are then counted again on resume.
+    bool cut_counted = false;
     std::vector<std::uint32_t> done;   ///< ordinals of the subtrees explored completely
     Tally tally;                       ///< counts of the done subtrees (and of the cut, shard 1)
     double elapsed_s = 0;              ///< time spent by every run so far

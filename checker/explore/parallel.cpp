@@ -49,20 +49,22 @@ Frontier cut_frontier(const Options& options, const memory_model::Consistency& m
     Worker w(model, options);
     std::deque<Subtree> queue;
     std::vector<Subtree> children;
+    // Once a recorded run stops the exploration the cut goes on unrecorded: the frontier (and
+    // so a checkpoint's fingerprint of it) must not depend on where a run stopped.
     auto run_once = [&] {
         const runtime::RunResult& run = w.execution.run(body);
         ++f.runs;
         children.clear();
         w.explorer.drain(children);
         for (auto& c : children) queue.push_back(std::move(c));
-        if (!record) return;
+        if (!record || f.stopped != StopCause::none) return;
         if (record_run(w.explorer.graph(), run, options, model, f.tally)) f.stopped = StopCause::found;
         else if (options.max_executions &&
                  f.tally.result.executions + f.tally.result.blocked >= options.max_executions)
             f.stopped = StopCause::max_executions;
     };
     run_once();
-    while (f.stopped == StopCause::none && !queue.empty() && queue.size() < target) {
+    while (!queue.empty() && queue.size() < target) {
         w.explorer.start(std::move(queue.front()));
         queue.pop_front();
         if (w.explorer.next()) run_once();
@@ -252,8 +254,10 @@ Result explore_parallel(const Options& options, const std::function<void()>& bod
                                      options.shard_index + 1, options.shard_count));
     }
 
-    Frontier f = cut_frontier(options, *model, body, frontier_target(options.shard_count),
-                              options.shard_index == 0 && !resumed);
+    // Shard 1 counts the cut's own executions, unless a checkpoint already holds them.
+    const bool count_cut = options.shard_index == 0 && !(resumed && resumed->cut_counted);
+    Frontier f = cut_frontier(options, *model, body, frontier_target(options.shard_count), count_cut);
+    const bool cut_counted = f.stopped == StopCause::none && (count_cut || resumed);
     if (resumed && (resumed->subtrees != f.subtrees.size() || resumed->frontier_runs != f.runs))
         return error_result(options, fmt::format("checkpoint {} does not match the model any more (its "
                                                  "tree was cut differently): was the model changed?",
@@ -271,9 +275,10 @@ Result explore_parallel(const Options& options, const std::function<void()>& bod
         sh.done = resumed->done;
         sh.done_tally = std::move(resumed->tally);
         previous_elapsed = resumed->elapsed_s;
-    } else {
-        sh.done_tally = std::move(f.tally);
     }
+    // A cut stopped part-way is in the result but not in a checkpoint (see Checkpoint::cut_counted).
+    Tally stopped_cut;
+    add_tally(f.stopped == StopCause::none ? sh.done_tally : stopped_cut, std::move(f.tally));
     sh.done_tally.result.memory_model = options.memory_model;
     // --max-executions counts what is already in: the cut's runs, or the resumed checkpoint's.
     sh.counted = sh.done_tally.result.executions + sh.done_tally.result.blocked;
@@ -298,6 +303,7 @@ Result explore_parallel(const Options& options, const std::function<void()>& bod
         c.spurious_cas_failures = options.spurious_cas_failures;
         c.subtrees = n;
         c.frontier_runs = f.runs;
+        c.cut_counted = cut_counted;
         c.elapsed_s = previous_elapsed + elapsed();
         {
             std::lock_guard lk(sh.m);
@@ -347,6 +353,7 @@ Result explore_parallel(const Options& options, const std::function<void()>& bod
 
     Tally total = std::move(sh.done_tally);
     add_tally(total, std::move(sh.cut_tally));
+    add_tally(total, std::move(stopped_cut));
     Result& r = total.result;
     r.memory_model = options.memory_model;
     r.shard_index = options.shard_index;
