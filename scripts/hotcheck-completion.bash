@@ -11,8 +11,8 @@ _hotcheck() {
         cword=$COMP_CWORD
     fi
 
-    local commands="list run check litmus help"
-    local run_opts="--model --explorer --max-executions --timeout --max-events --json --junit --dot --svg --trace --spurious-cas --verbose --quiet --help"
+    local commands="list run check merge litmus help"
+    local run_opts="--model --explorer --max-executions --timeout --max-events --json --junit --dot --svg --trace --spurious-cas --jobs --shard --checkpoint --checkpoint-every --resume --verbose --quiet --help"
     local models="rc11 rc11-paper ra sc"
 
     if [[ $cword -eq 1 ]]; then
@@ -26,14 +26,14 @@ _hotcheck() {
         --explorer) COMPREPLY=($(compgen -W "optimal reference" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "text json tsv" -- "$cur")); return ;;
         --trace) COMPREPLY=($(compgen -W "list columns" -- "$cur")); return ;;
-        --json|--junit|--dot|--svg) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --max-executions|--timeout|--max-events|--cxx-flags) return ;;
+        --json|--junit|--dot|--svg|--checkpoint|--resume) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --max-executions|--timeout|--max-events|--cxx-flags|--jobs|--shard|--checkpoint-every) return ;;
     esac
 
     local cmd=${words[1]}
     case $cmd in
         help)
-            [[ $cword -eq 2 ]] && COMPREPLY=($(compgen -W "list run check litmus help" -- "$cur"))
+            [[ $cword -eq 2 ]] && COMPREPLY=($(compgen -W "list run check merge litmus help" -- "$cur"))
             ;;
         list)
             ;;
@@ -55,6 +55,14 @@ _hotcheck() {
                 shopt -q extglob || pattern='!*.cpp'
                 compopt -o filenames 2>/dev/null
                 COMPREPLY=($(compgen -f -X "$pattern" -- "$cur") $(compgen -d -- "$cur"))
+            fi
+            ;;
+        merge)
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "--json --quiet --help" -- "$cur"))
+            else
+                compopt -o filenames 2>/dev/null
+                COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
             fi
             ;;
         litmus)

@@ -214,7 +214,7 @@ HOTCHECK_MODEL("outside/mp-flags") {
 
     TEST_CASE("help COMMAND prints a manual page; COMMAND --help too") {
         Scratch s;
-        for (const char* cmd : {"list", "run", "check", "litmus", "help"}) {
+        for (const char* cmd : {"list", "run", "check", "merge", "litmus", "help"}) {
             Command c = s.hotcheck(std::string("help ") + cmd);
             INFO(cmd);
             CHECK(c.exit_code == 0);

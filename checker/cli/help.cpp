@@ -32,6 +32,30 @@ constexpr const char* kRunOptions = R"(    --model M
         "replay_token" in the JSON), e.g. under gdb with a breakpoint on hotcheck_replay_event.
         See docs/replay.md.
 
+    --jobs N, -j N
+        Explore each model on N threads (1 to 1024; default 1): disjoint subtrees of its
+        exploration, with work stealing. The counts, outcomes and verdict are those of one job;
+        with a violation, which violating execution is shown may differ.
+
+    --shard I/N
+        Explore only shard I of N (1 <= I <= N): a deterministic part of each model's tree, so
+        that a CI matrix or a Slurm/Kubernetes job array spreads one model over machines. The
+        counts of the N shards add up exactly to the unsharded counts; 'hotcheck merge' adds
+        up their --json results. See docs/scale.md.
+
+    --checkpoint FILE
+        Save the progress of the (one) model to FILE every --checkpoint-every executions and
+        when the run stops: SIGINT or SIGTERM (the run then ends inconclusive, exit 3),
+        --timeout, --max-executions or the end.
+
+    --checkpoint-every N
+        Executions between two checkpoints (default 100000).
+
+    --resume FILE
+        Continue the run a checkpoint describes: what it explored is not explored again and
+        its counts are included. Give --checkpoint FILE too to keep saving. A checkpoint of
+        another model, memory model or shard, or a corrupt one, is refused (exit 2).
+
     --json FILE
         Also write the results as JSON (docs/json-schema.md); '-' writes them to stdout.
 
@@ -58,7 +82,8 @@ constexpr const char* kExitStatus = R"(EXIT STATUS
     1   a violation, or another unexpected verdict
     2   usage error, model error (a model that throws, is not deterministic, uses an invalid
         memory order), or for check: the file does not compile or cannot be loaded
-    3   inconclusive: a bound (--max-executions, --timeout, --max-events) was reached
+    3   inconclusive: a bound (--max-executions, --timeout, --max-events) was reached, or
+        the run was interrupted (SIGINT/SIGTERM)
 )";
 
 std::string page_list() {
@@ -112,6 +137,7 @@ EXAMPLES
     hotcheck run examples/shapes/mp-release-acquire
     hotcheck run --all -q
     hotcheck run examples/shapes/mp-relaxed-buggy --model sc --json result.json
+    hotcheck run NAME --jobs 2 --checkpoint NAME.ckpt      # later: --resume NAME.ckpt
 
 SEE ALSO
     hotcheck help check, hotcheck help list, docs/json-schema.md
@@ -176,6 +202,44 @@ SEE ALSO
 )";
 }
 
+std::string page_merge() {
+    return R"(NAME
+    hotcheck merge - add up the JSON results of the shards of a run
+
+SYNOPSIS
+    hotcheck merge FILE... [--json OUT] [-q]
+
+DESCRIPTION
+    Reads the --json results of 'hotcheck run ... --shard I/N --json FILE' (any number of
+    files, each with any number of models) and prints one line per model as 'run' does:
+    the executions and blocked executions added up, the outcome sets united, the worst
+    verdict of the shards (error, then violation, then inconclusive, then verified) with its
+    violation and trace, and the slowest shard's time. Every shard 1/N to N/N of a model
+    must be there exactly once; results without --shard count as 1/1.
+
+OPTIONS
+    --json OUT
+        Write the merged results (the same schema, "shards": N in place of "shard"); '-'
+        writes them to stdout.
+
+    -q, --quiet
+        Print only failures and, if anything failed, the summary.
+
+EXIT STATUS
+    As for 'hotcheck run', from the merged verdicts and the expected ones the results record;
+    2 also for a missing, duplicated or unreadable shard.
+
+EXAMPLES
+    hotcheck run NAME --shard 1/3 --json s1.json   # on three machines, or three CI jobs
+    hotcheck run NAME --shard 2/3 --json s2.json
+    hotcheck run NAME --shard 3/3 --json s3.json
+    hotcheck merge s1.json s2.json s3.json --json merged.json
+
+SEE ALSO
+    hotcheck help run, docs/scale.md
+)";
+}
+
 std::string page_litmus() {
     return R"(NAME
     hotcheck litmus - run herd7 C litmus tests
@@ -219,7 +283,8 @@ SYNOPSIS
     hotcheck COMMAND --help
 
 DESCRIPTION
-    Without COMMAND, the summary of every command. Commands: list, run, check, litmus, help.
+    Without COMMAND, the summary of every command. Commands: list, run, check, merge, litmus,
+    help.
     Bash completion: scripts/hotcheck-completion.bash (installed to
     share/bash-completion/completions/hotcheck).
 
@@ -231,7 +296,7 @@ EXIT STATUS
 }  // namespace
 
 const std::vector<std::string_view>& help_topics() {
-    static const std::vector<std::string_view> topics = {"list", "run", "check", "litmus", "help"};
+    static const std::vector<std::string_view> topics = {"list", "run", "check", "merge", "litmus", "help"};
     return topics;
 }
 
@@ -240,6 +305,7 @@ std::optional<std::string> help_page(std::string_view command) {
     if (command == "run") return page_run();
     if (command == "check") return page_check();
     if (command == "litmus") return page_litmus();
+    if (command == "merge") return page_merge();
     if (command == "help") return page_help();
     return std::nullopt;
 }

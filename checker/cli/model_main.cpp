@@ -4,7 +4,7 @@
 //
 //   MODEL_PROGRAM [NAME...] [--expect verified|violation|inconclusive|error] [--model M]
 //                 [--max-executions N] [--timeout S] [--max-events N] [--explorer E]
-//                 [--spurious-cas] [--json FILE] [--list] [-q] [-v]
+//                 [--spurious-cas] [--jobs N] [--json FILE] [--list] [-q] [-v]
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -34,6 +34,7 @@ each verdict with the expected one.
   --timeout S           stop after S seconds (inconclusive)
   --max-events N        per-thread event bound (default 2000)
   --spurious-cas        let compare_exchange_weak fail spuriously
+  --jobs N              explore on N threads (same counts and verdicts as 1)
   --json FILE           write the results as JSON ('-': stdout)
   --list                list the models and exit
   -q, --quiet           only failures       -v, --verbose   name each model as it starts
@@ -102,6 +103,10 @@ int main(int argc, char** argv) {
                 settings.base.timeout_s = number<double>("--timeout", value);
             } else if (take("--max-events")) {
                 settings.base.max_events_per_thread = number<std::uint32_t>("--max-events", value);
+            } else if (take("--jobs")) {
+                settings.base.jobs = number<std::uint32_t>("--jobs", value);
+                if (settings.base.jobs == 0 || settings.base.jobs > 1024)
+                    throw Usage("--jobs takes a number of threads from 1 to 1024");
             } else if (take("--json")) {
                 settings.json_path = value;
             } else if (a == "--spurious-cas") {

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "explore/checkpoint.hpp"
@@ -215,7 +216,7 @@ std::size_t frontier_target(std::uint32_t shard_count) {
 }
 
 std::optional<std::string> invalid_scale_options(const Options& o) {
-    if (o.jobs == 0) return "jobs must be at least 1";
+    if (o.jobs == 0 || o.jobs > 1024) return fmt::format("jobs must be from 1 to 1024, not {}", o.jobs);
     if (o.shard_count == 0 || o.shard_index >= o.shard_count)
         return fmt::format("shard {}/{} does not exist (shards are 1/N to N/N)", o.shard_index + 1,
                            o.shard_count);
@@ -319,9 +320,15 @@ Result explore_parallel(const Options& options, const std::function<void()>& bod
     };
 
     std::vector<std::thread> workers;
-    if (!sh.queue.empty())
-        for (std::uint32_t i = 0; i < options.jobs; ++i)
-            workers.emplace_back([&] { work(sh, options, *model, body); });
+    std::string thread_error;
+    try {
+        if (!sh.queue.empty())
+            for (std::uint32_t i = 0; i < options.jobs; ++i)
+                workers.emplace_back([&] { work(sh, options, *model, body); });
+    } catch (const std::system_error& e) {  // no more threads: stop those that started
+        thread_error = fmt::format("cannot start {} worker threads: {}", options.jobs, e.what());
+        sh.request_stop(StopCause::interrupted);
+    }
 
     // The coordinator: bounds, progress and checkpoints, while the workers explore.
     std::string checkpoint_error;
@@ -375,6 +382,7 @@ Result explore_parallel(const Options& options, const std::function<void()>& bod
             r.error = why;
         }
     }
+    if (!thread_error.empty()) checkpoint_error = thread_error;
     if (!checkpoint_error.empty() && r.verdict != Verdict::error) {
         r.verdict = Verdict::error;
         r.error = checkpoint_error;
