@@ -45,8 +45,10 @@ const RunResult& Execution::run(const std::function<void()>& body) {
     threads_[0].spawned = true;
     Execution* outer = g_current;
     g_current = this;
+    handoff_ = kNone;
     while (!stopping_) {
-        std::uint32_t next = pick();
+        // A thread that gave up its turn in begin_event already picked its successor.
+        std::uint32_t next = handoff_ != kNone ? std::exchange(handoff_, kNone) : pick();
         if (next == kNone) break;
         resume(next);
     }
@@ -291,8 +293,9 @@ EventId Execution::begin_event(SourceLoc where, bool bounded) {
              fmt::format("thread T{} exceeded {} events (a loop without await?) at {}:{}", cur_,
                          options_.max_events_per_thread, where.file_name(), where.line()),
              where);
-    if (!keeps_turn() && pick() != cur_) {
+    if (std::uint32_t next; !keeps_turn() && (next = pick()) != cur_) {
         // Someone else goes first: back to the scheduler, which resumes us on our turn.
+        handoff_ = next;
         std::uint32_t me = cur_;
         threads_[me].scheduler = std::move(threads_[me].scheduler).resume();
     }

@@ -169,6 +169,7 @@ private:
     // while only that thread runs, the threads below it cannot become pickable, so its next
     // event keeps the turn without a scan (keeps_turn).
     std::uint32_t last_pick_ = kNone;
+    std::uint32_t handoff_ = kNone;  ///< set by begin_event for the scheduler: pick() already ran
     int last_rule_ = 0;
     bool keeps_turn() const;
     bool stopping_ = false;
