@@ -96,23 +96,25 @@ TEST_SUITE("scale") {
             Options one;
             one.memory_model = m.spec.memory_model.value_or(MemoryModel::rc11);
             one.leaks_are_violations = m.spec.leaks_are_violations;
-            one.max_executions = 20000;  // keeps the suite quick: bigger models are skipped below
+            one.max_executions = 300;  // keeps the suite quick: bigger models are skipped below
             const Result r1 = explore(one, [b = m.body] { b(); });
             if (r1.verdict == Verdict::inconclusive && r1.error.find("max-executions") != std::string::npos)
                 continue;
+            if (r1.events > 20000) continue;  // a few kernel models with costly executions
             for (std::uint32_t jobs : {2u, 3u}) {
                 Options o = one;
                 o.jobs = jobs;
+                o.max_executions = 0;  // one job finished below the cap: so must these
                 const Result r = explore(o, [b = m.body] { b(); });
                 INFO(m.name, " with ", jobs, " jobs");
-                CHECK(r.verdict == r1.verdict);
-                if (r1.verdict == Verdict::violation) {
-                    // Which violating execution comes first depends on the schedule of the
-                    // workers, and so do the counts up to it; the kind does not.
-                    REQUIRE(r.violation);
+                // Even with a violation: the workers report the one a single job meets first
+                // (the subtrees are ordered as one job explores them), with the counts up to it.
+                same_counts(r, r1);
+                CHECK(r.violation.has_value() == r1.violation.has_value());
+                if (r.violation && r1.violation) {
                     CHECK(r.violation->kind == r1.violation->kind);
-                } else if (r1.verdict == Verdict::verified) {
-                    same_counts(r, r1);
+                    CHECK(r.violation->message == r1.violation->message);
+                    CHECK(r.violation->replay_token == r1.violation->replay_token);
                 }
             }
             ++compared;

@@ -34,8 +34,8 @@ constexpr const char* kRunOptions = R"(    --model M
 
     --jobs N, -j N
         Explore each model on N threads (1 to 1024; default 1): disjoint subtrees of its
-        exploration, with work stealing. The counts, outcomes and verdict are those of one job;
-        with a violation, which violating execution is shown may differ.
+        exploration, with work stealing. The counts, outcomes, verdict and counterexample are
+        those of one job (with --max-executions, the same number of executions, not the same).
 
     --shard I/N
         Explore only shard I of N (1 <= I <= N): a deterministic part of each model's tree, so

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 
@@ -36,41 +37,76 @@ struct Worker {
 
 enum class StopCause { none, found, max_executions, timeout, interrupted };
 
+/// Where a subtree comes in the order one job explores the tree (depth first): a path from
+/// the root, compared lexicographically, a prefix first. A subtree's own executions come before
+/// all of its sub-subtrees. Used to report the violation one job would report, with its counts.
+using Key = std::vector<std::uint32_t>;
+
+/// What a subtree (or one execution of the cut) found, under its key.
+struct Piece {
+    Key key;
+    Tally tally;
+};
+
 struct Frontier {
     std::uint64_t events = 0;
     std::vector<Subtree> subtrees;
-    Tally tally;           ///< the cut's own executions, when recorded
+    std::vector<Key> keys;     ///< of each subtree
+    std::vector<Piece> nodes;  ///< the cut's own executions, when recorded
     std::uint64_t runs = 0;
-    StopCause stopped = StopCause::none;  ///< a recorded run found something, or reached the bound
+    StopCause stopped = StopCause::none;  ///< a recorded run reached --max-executions
 };
+
+/// The children of a subtree just run, in drain order, get the keys of the order one job
+/// takes them in: the last pushed first.
+void child_keys(const Key& parent, std::size_t count, std::vector<Key>& out) {
+    for (std::size_t j = 0; j < count; ++j) {
+        Key k = parent;
+        k.push_back(static_cast<std::uint32_t>(count - 1 - j));
+        out.push_back(std::move(k));
+    }
+}
 
 Frontier cut_frontier(const Options& options, const memory_model::Consistency& model,
                       const std::function<void()>& body, std::size_t target, bool record) {
     Frontier f;
     Worker w(model, options);
     std::deque<Subtree> queue;
+    std::deque<Key> keys;
     std::vector<Subtree> children;
-    // Once a recorded run stops the exploration the cut goes on unrecorded: the frontier (and
-    // so a checkpoint's fingerprint of it) must not depend on where a run stopped.
-    auto run_once = [&] {
+    std::vector<Key> child_key;
+    std::uint64_t recorded = 0;
+    // The cut never stops early: the frontier (and so a checkpoint's fingerprint of it) must
+    // not depend on where a run stopped. Past --max-executions it goes on unrecorded.
+    auto run_once = [&](const Key& key) {
         const runtime::RunResult& run = w.execution.run(body);
         ++f.runs;
+        if (record && f.stopped == StopCause::none) {
+            Piece node{key, {}};
+            record_run(w.explorer.graph(), run, options, model, node.tally);
+            recorded += node.tally.result.executions + node.tally.result.blocked;
+            f.nodes.push_back(std::move(node));
+            if (options.max_executions && recorded >= options.max_executions) f.stopped = StopCause::max_executions;
+        }
         children.clear();
         w.explorer.drain(children);
-        for (auto& c : children) queue.push_back(std::move(c));
-        if (!record || f.stopped != StopCause::none) return;
-        if (record_run(w.explorer.graph(), run, options, model, f.tally)) f.stopped = StopCause::found;
-        else if (options.max_executions &&
-                 f.tally.result.executions + f.tally.result.blocked >= options.max_executions)
-            f.stopped = StopCause::max_executions;
+        child_key.clear();
+        child_keys(key, children.size(), child_key);
+        for (std::size_t j = 0; j < children.size(); ++j) {
+            queue.push_back(std::move(children[j]));
+            keys.push_back(std::move(child_key[j]));
+        }
     };
-    run_once();
+    run_once(Key{});
     while (!queue.empty() && queue.size() < target) {
         w.explorer.start(std::move(queue.front()));
         queue.pop_front();
-        if (w.explorer.next()) run_once();
+        Key key = std::move(keys.front());
+        keys.pop_front();
+        if (w.explorer.next()) run_once(key);
     }
     f.subtrees.assign(std::make_move_iterator(queue.begin()), std::make_move_iterator(queue.end()));
+    f.keys.assign(std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
     f.events = w.execution.events();
     return f;
 }
@@ -78,13 +114,27 @@ Frontier cut_frontier(const Options& options, const memory_model::Consistency& m
 struct Task {
     Subtree subtree;
     std::uint32_t origin;  ///< the frontier subtree it is part of
+    Key key;
 };
 
 struct Shared {
     std::mutex m;
     std::condition_variable work_cv;  ///< a task was queued, or the exploration ended
     std::condition_variable end_cv;   ///< for the coordinator: finished or stopping
-    std::deque<Task> queue;
+    /// A min-heap by key: workers take subtrees in the order one job would, so a violation is
+    /// met about as early as with one job (and what comes after it is never started).
+    std::vector<Task> queue;
+    static bool later(const Task& a, const Task& b) { return b.key < a.key; }
+    void push(Task t) {
+        queue.push_back(std::move(t));
+        std::push_heap(queue.begin(), queue.end(), later);
+    }
+    Task pop() {
+        std::pop_heap(queue.begin(), queue.end(), later);
+        Task t = std::move(queue.back());
+        queue.pop_back();
+        return t;
+    }
     int active = 0;                    ///< workers exploring a task
     std::vector<std::uint32_t> outstanding;  ///< per origin: its tasks not finished yet
     std::vector<Tally> partial;              ///< per origin: what its finished tasks found
@@ -99,8 +149,21 @@ struct Shared {
     std::atomic<std::uint64_t> counted{0};  ///< complete + blocked recorded by this run
     std::atomic<std::uint64_t> complete{0}, blocked{0};
     std::atomic<std::uint64_t> events{0};
+    // A violation (or bound, or error) does not stop everyone: the one one job would meet
+    // first is the one with the smallest key, so subtrees before it are still explored and
+    // those after it are dropped.
+    std::vector<Piece> pieces;          ///< every finished task, for the sum up to the first find
+    std::optional<Key> first_found;     ///< the smallest key of a task that found something
+    std::atomic<bool> found{false};
 
     bool finished() const { return queue.empty() && active == 0; }
+    /// Whether everything under `key` comes after what was found (under the lock).
+    bool after_found(const Key& key) const { return first_found && *first_found < key; }
+    void report_found(const Key& key) {
+        std::lock_guard lk(m);
+        if (!first_found || key < *first_found) first_found = key;
+        found = true;
+    }
     void request_stop(StopCause c) {
         std::lock_guard lk(m);
         if (cause == StopCause::none) cause = c;
@@ -114,8 +177,13 @@ struct Shared {
 bool explore_task(Shared& sh, Worker& w, Task& task, const Options& options,
                   const memory_model::Consistency& model, const std::function<void()>& body,
                   Tally& local) {
+    if (sh.found) {
+        std::lock_guard lk(sh.m);
+        if (sh.after_found(task.key)) return false;
+    }
     w.explorer.start(std::move(task.subtree));
     if (!w.explorer.next()) return true;
+    std::uint32_t donations = 0;
     for (;;) {
         const runtime::RunResult& run = w.execution.run(body);
         const bool counts = run.end == runtime::RunEnd::complete || run.end == runtime::RunEnd::blocked;
@@ -128,7 +196,7 @@ bool explore_task(Shared& sh, Worker& w, Task& task, const Options& options,
             }
         }
         if (record_run(w.explorer.graph(), run, options, model, local)) {
-            sh.request_stop(StopCause::found);
+            sh.report_found(task.key);
             return false;
         }
         if (run.end == runtime::RunEnd::complete) sh.complete.fetch_add(1, std::memory_order_relaxed);
@@ -138,12 +206,19 @@ bool explore_task(Shared& sh, Worker& w, Task& task, const Options& options,
             return !w.explorer.next();
         }
         if (sh.stop.load(std::memory_order_relaxed)) return false;
-        // Someone is idle: give away the alternative this worker would reach last.
+        if (sh.found.load(std::memory_order_relaxed)) {
+            std::lock_guard lk(sh.m);
+            if (sh.after_found(task.key)) return false;
+        }
+        // Someone is idle: give away the alternative this worker would reach last (so its key
+        // sorts after everything this worker still explores, and before earlier donations).
         if (sh.hungry.load(std::memory_order_relaxed) > static_cast<int>(sh.queued.load(std::memory_order_relaxed))) {
             Subtree s;
             if (w.explorer.donate(s)) {
+                Key key = task.key;
+                key.push_back(~0u - donations++);
                 std::lock_guard lk(sh.m);
-                sh.queue.push_back({std::move(s), task.origin});
+                sh.push({std::move(s), task.origin, std::move(key)});
                 ++sh.outstanding[task.origin];
                 ++sh.queued;
                 sh.work_cv.notify_one();
@@ -171,8 +246,7 @@ void work(Shared& sh, const Options& options, const memory_model::Consistency& m
                 --sh.hungry;
             }
             if (sh.stop || sh.queue.empty()) return;
-            task = std::move(sh.queue.front());
-            sh.queue.pop_front();
+            task = sh.pop();
             --sh.queued;
             ++sh.active;
         }
@@ -181,6 +255,7 @@ void work(Shared& sh, const Options& options, const memory_model::Consistency& m
         std::lock_guard lk(sh.m);
         --sh.active;
         const auto o = task.origin;
+        sh.pieces.push_back({std::move(task.key), local});
         add_tally(sh.partial[o], std::move(local));
         if (!complete) sh.cut_short[o] = 1;
         if (--sh.outstanding[o] == 0) {
@@ -258,28 +333,41 @@ Result explore_parallel(const Options& options, const std::function<void()>& bod
     // Shard 1 counts the cut's own executions, unless a checkpoint already holds them.
     const bool count_cut = options.shard_index == 0 && !(resumed && resumed->cut_counted);
     Frontier f = cut_frontier(options, *model, body, frontier_target(options.shard_count), count_cut);
-    const bool cut_counted = f.stopped == StopCause::none && (count_cut || resumed);
+    Shared sh;
+    // What the cut found first, if anything, in one job's order; the subtrees after it are
+    // dropped by the workers, the ones before are still explored.
+    Tally cut_sum;
+    for (const Piece& node : f.nodes) {
+        if (node.tally.result.verdict != Verdict::verified &&
+            (!sh.first_found || node.key < *sh.first_found))
+            sh.first_found = node.key;
+        add_tally(cut_sum, Tally(node.tally));
+    }
+    sh.found = sh.first_found.has_value();
+    const bool cut_counted = f.stopped == StopCause::none && !sh.found && (count_cut || resumed);
     if (resumed && (resumed->subtrees != f.subtrees.size() || resumed->frontier_runs != f.runs))
         return error_result(options, fmt::format("checkpoint {} does not match the model any more (its "
                                                  "tree was cut differently): was the model changed?",
                                                  options.resume_path));
 
-    Shared sh;
     const auto n = f.subtrees.size();
     sh.outstanding.assign(n, 0);
     sh.partial.resize(n);
     sh.cut_short.assign(n, 0);
     std::vector<char> already(n, 0);
     double previous_elapsed = 0;
+    Tally resumed_tally;
     if (resumed) {
         for (auto d : resumed->done) already[d] = 1;
         sh.done = resumed->done;
+        resumed_tally = resumed->tally;
         sh.done_tally = std::move(resumed->tally);
         previous_elapsed = resumed->elapsed_s;
     }
-    // A cut stopped part-way is in the result but not in a checkpoint (see Checkpoint::cut_counted).
+    // A cut stopped part-way, or that found something, is in the result but not in a
+    // checkpoint (see Checkpoint::cut_counted).
     Tally stopped_cut;
-    add_tally(f.stopped == StopCause::none ? sh.done_tally : stopped_cut, std::move(f.tally));
+    add_tally(f.stopped == StopCause::none && !sh.found ? sh.done_tally : stopped_cut, std::move(cut_sum));
     sh.done_tally.result.memory_model = options.memory_model;
     // --max-executions counts what is already in: the cut's runs, or the resumed checkpoint's.
     sh.counted = sh.done_tally.result.executions + sh.done_tally.result.blocked;
@@ -288,7 +376,7 @@ Result explore_parallel(const Options& options, const std::function<void()>& bod
     else if (sh.cause == StopCause::none)
         for (std::size_t j = 0; j < n; ++j)
             if (j % options.shard_count == options.shard_index && !already[j]) {
-                sh.queue.push_back({std::move(f.subtrees[j]), static_cast<std::uint32_t>(j)});
+                sh.push({std::move(f.subtrees[j]), static_cast<std::uint32_t>(j), f.keys[j]});
                 sh.outstanding[j] = 1;
             }
     sh.queued = sh.queue.size();
@@ -358,9 +446,18 @@ Result explore_parallel(const Options& options, const std::function<void()>& bod
     if (!options.checkpoint_path.empty())
         if (auto e = checkpoint(); !e.empty()) checkpoint_error = e;
 
-    Tally total = std::move(sh.done_tally);
-    add_tally(total, std::move(sh.cut_tally));
-    add_tally(total, std::move(stopped_cut));
+    Tally total;
+    if (sh.first_found) {
+        // One job stops at the first find: count what comes before it, and it.
+        total = std::move(resumed_tally);
+        for (auto* pieces : {&f.nodes, &sh.pieces})
+            for (Piece& p : *pieces)
+                if (!(*sh.first_found < p.key)) add_tally(total, std::move(p.tally));
+    } else {
+        total = std::move(sh.done_tally);
+        add_tally(total, std::move(sh.cut_tally));
+        add_tally(total, std::move(stopped_cut));
+    }
     Result& r = total.result;
     r.memory_model = options.memory_model;
     r.shard_index = options.shard_index;

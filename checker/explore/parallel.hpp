@@ -9,6 +9,8 @@
 //  - workers (Options::jobs) take subtrees from a shared queue; a worker that finds the
 //    queue empty asks, and a busy one gives away its oldest pending alternative (work
 //    stealing by request: the owner hands over between two runs, so nothing is locked per event);
+//    subtrees are keyed and handed out in the order one job explores them, and a violation is
+//    reported only once everything before it is explored: the result is one job's;
 //  - a checkpoint lists the frontier subtrees explored completely, with their counts.
 #pragma once
 #include <functional>

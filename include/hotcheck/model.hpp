@@ -53,8 +53,9 @@ struct Options {
     std::function<void(std::uint64_t complete, std::uint64_t blocked, double elapsed_s)> progress;
 
     // --- scale (docs/scale.md); the optimal explorer only ---
-    /// OS threads exploring disjoint subtrees, with work stealing; the counts, outcomes and
-    /// verdict are those of jobs = 1.
+    /// OS threads exploring disjoint subtrees, with work stealing; the counts, outcomes,
+    /// verdict and violation are those of jobs = 1. The body runs on all of them at once, so
+    /// it must not write to state shared between executions (globals, statics, captures).
     std::uint32_t jobs = 1;
     /// Explore only shard `shard_index` of `shard_count` (a deterministic part of the tree);
     /// the counts of the N shards add up to the unsharded counts (`hotcheck merge`).
