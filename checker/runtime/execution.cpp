@@ -73,11 +73,15 @@ void Execution::finish_run() {
 }
 
 bool Execution::keeps_turn() const {
-    // Only cur_ ran since pick() chose it as the lowest enabled thread, so the threads below it
-    // are as they were: not enabled. Left to check: cur_ itself, and that no replay or other
-    // RMW write has priority. (Replays go by stamp and readiness, which cur_'s events change:
-    // they are always picked afresh.)
-    if (last_pick_ != cur_ || last_rule_ != 3 || !enabled(threads_[cur_])) return false;
+    // Only cur_ ran since pick() chose it, so the other threads are as they were, except that
+    // cur_'s events may have made some of their next events ready (a spawn also adds a thread:
+    // spawn() forgets the pick). Rule 1 (replays, by stamp among the ready ones): cur_ keeps its
+    // turn while its next event is ready and comes before every other thread's next event.
+    // Rule 3 (the lowest enabled thread): the threads below cur_ are still not enabled.
+    if (last_pick_ != cur_ || last_rule_ == 0 || !enabled(threads_[cur_])) return false;
+    if (last_rule_ == 1)
+        return is_replay(cur_) && (*g_)[{cur_, threads_[cur_].next_index}].stamp < other_min_ &&
+               replay_ready(cur_);
     return replay_remaining_ == 0 && rmw_pending_ == (threads_[cur_].rmw_write_next ? 1 : 0);
 }
 
@@ -167,13 +171,26 @@ std::uint32_t Execution::pick() {
     const auto n = static_cast<std::uint32_t>(threads_.size());
     last_rule_ = 0;
     if (replay_remaining_ > 0) {
-        std::uint32_t best = kNone, best_stamp = ~0u;
+        // Also the smallest head stamp of every other thread with replays left, ready or not:
+        // the chosen thread keeps its turn while its own next event comes before it.
+        std::uint32_t best = kNone, best_stamp = ~0u, min1 = ~0u, min1_thread = kNone, min2 = ~0u;
         for (std::uint32_t t = 0; t < n; ++t) {
-            if (!enabled(threads_[t]) || !is_replay(t) || !replay_ready(t)) continue;
+            if (!is_replay(t) || !enabled(threads_[t])) continue;
             const std::uint32_t stamp = (*g_)[{t, threads_[t].next_index}].stamp;
-            if (best == kNone || stamp < best_stamp) best = t, best_stamp = stamp;
+            if (stamp < min1) {
+                min2 = min1;
+                min1 = stamp;
+                min1_thread = t;
+            } else if (stamp < min2) {
+                min2 = stamp;
+            }
+            if (stamp < best_stamp && replay_ready(t)) best = t, best_stamp = stamp;
         }
-        if (best != kNone) return best;
+        if (best != kNone) {
+            other_min_ = min1_thread == best ? min2 : min1;
+            last_rule_ = 1;
+            return last_pick_ = best;
+        }
         for (std::uint32_t t = 0; t < n; ++t)
             if (enabled(threads_[t]) && is_replay(t)) return t;
     }
@@ -566,6 +583,7 @@ std::uint32_t Execution::spawn(std::function<void()> body, SourceLoc where) {
         append(e);
         if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", where);
     }
+    last_rule_ = 0;  // a new thread: keeps_turn's picture of the others is out of date
     if (threads_.size() <= child) threads_.resize(child + 1);
     Thread& t = threads_[child];
     t.body = std::move(body);

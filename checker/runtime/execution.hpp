@@ -165,10 +165,11 @@ private:
     std::uint64_t replay_remaining_ = 0;
     std::uint64_t events_ = 0;
     int rmw_pending_ = 0;
-    // The last pick and which rule made it (3: the lowest enabled thread; 0: another rule):
-    // while only that thread runs, the threads below it cannot become pickable, so its next
-    // event keeps the turn without a scan (keeps_turn).
+    // The last pick and which rule made it (1: the earliest ready replay; 3: the lowest enabled
+    // thread; 0: another rule): while only that thread runs, the others change little enough
+    // that its next event may keep the turn without a scan (keeps_turn).
     std::uint32_t last_pick_ = kNone;
+    std::uint32_t other_min_ = 0;  ///< rule 1: the smallest next-event stamp of the other threads
     std::uint32_t handoff_ = kNone;  ///< set by begin_event for the scheduler: pick() already ran
     int last_rule_ = 0;
     bool keeps_turn() const;
