@@ -115,7 +115,7 @@ void print(const Settings& s, const Row& r, bool first) {
             first ? "" : ",\n", r.benchmark, r.n.empty() ? "null" : r.n, model, s.jobs, res.executions, res.blocked,
             res.events, secs, rate, ev_rate, r.peak_rss_kb, verdict);
     else
-        std::cout << fmt::format("{:<28} {:>3} {:<5} {:>4} {:>11} {:>8} {:>12} {:>8.3f} {:>10.0f} {:>11.0f} {:>8.1f}  {}\n",
+        std::cout << fmt::format("{:<44} {:>3} {:<5} {:>4} {:>11} {:>8} {:>12} {:>8.3f} {:>10.0f} {:>11.0f} {:>8.1f}  {}\n",
                                  r.benchmark, r.n, model, s.jobs, res.executions, res.blocked, res.events, secs, rate,
                                  ev_rate, r.peak_rss_kb / 1024.0, verdict);
     std::cout.flush();
@@ -190,7 +190,7 @@ int main(int argc, char** argv) try {
         std::cout << "benchmark,n,model,jobs,executions,blocked,events,seconds,executions_per_s,events_per_s,"
                      "peak_rss_kb,verdict\n";
     if (s.format == "table")
-        std::cout << fmt::format("{:<28} {:>3} {:<5} {:>4} {:>11} {:>8} {:>12} {:>8} {:>10} {:>11} {:>8}  {}\n",
+        std::cout << fmt::format("{:<44} {:>3} {:<5} {:>4} {:>11} {:>8} {:>12} {:>8} {:>10} {:>11} {:>8}  {}\n",
                                  "benchmark", "N", "model", "jobs", "executions", "blocked", "events", "seconds",
                                  "execs/s", "events/s", "rss(MB)", "verdict");
     if (s.format == "json") std::cout << "[\n";

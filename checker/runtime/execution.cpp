@@ -75,7 +75,7 @@ void Execution::finish_run() {
 bool Execution::keeps_turn() const {
     // Only cur_ ran since pick() chose it, so the other threads are as they were, except that
     // cur_'s events may have made some of their next events ready (a spawn also adds a thread:
-    // spawn() forgets the pick). Rule 1 (replays, by stamp among the ready ones): cur_ keeps its
+    // spawn() accounts for it). Rule 1 (replays, by stamp among the ready ones): cur_ keeps its
     // turn while its next event is ready and comes before every other thread's next event.
     // Rule 3 (the lowest enabled thread): the threads below cur_ are still not enabled.
     if (last_pick_ != cur_ || last_rule_ == 0 || !enabled(threads_[cur_])) return false;
@@ -583,7 +583,10 @@ std::uint32_t Execution::spawn(std::function<void()> body, SourceLoc where) {
         append(e);
         if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", where);
     }
-    last_rule_ = 0;  // a new thread: keeps_turn's picture of the others is out of date
+    // A new thread (its id is above every other): for keeps_turn's replay rule its next event
+    // is one more to come before; the lowest-enabled rule is not affected.
+    if (child < g_->thread_count() && g_->thread_size(child) > 0)
+        other_min_ = std::min(other_min_, (*g_)[{child, 0}].stamp);
     if (threads_.size() <= child) threads_.resize(child + 1);
     Thread& t = threads_[child];
     t.body = std::move(body);
