@@ -104,16 +104,15 @@ inline void preempt_disable(SourceLoc where = SourceLoc::current()) {
         if (detail_::pool_unbound(static_cast<unsigned>(t.pool), where)) cpu = detail_::fallback_cpu(where);
         else cpu = static_cast<unsigned>(t.pool);
     }
-    w.preempt_lock(cpu).lock(where);
-    if (!w.cpu_online_mask.test(cpu, where)) {
-        if (t.bound) {
-            // A per-cpu thread whose CPU is gone is parked: this execution cannot continue.
-            w.preempt_lock(cpu).unlock(where);
-            assume(false, where);
-        }
-        w.preempt_lock(cpu).unlock(where);
-        cpu = detail_::fallback_cpu(where);
+    // Take the CPU; if it went offline meanwhile, move to the lowest online CPU (each round
+    // needs another CPU to go offline, so this ends).
+    for (;;) {
         w.preempt_lock(cpu).lock(where);
+        if (w.cpu_online_mask.test(cpu, where)) break;
+        w.preempt_lock(cpu).unlock(where);
+        // A per-cpu thread whose CPU is gone is parked: this execution cannot continue.
+        if (t.bound) assume(false, where);
+        cpu = detail_::fallback_cpu(where);
     }
     t.running_cpu = cpu;
     rcu_reader_enter(w, cpu, where);
