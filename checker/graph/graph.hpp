@@ -22,6 +22,7 @@ struct LocationInfo {
     std::uint32_t cell = 0;       ///< index of this cell in its block
     bool uninitialized = false;   ///< allocated without a value: reading init is a bug
     std::uint32_t percpu_stride = 0;  ///< per-cpu object: cells per CPU (0: an ordinary block)
+    bool machinery = false;           ///< a layer's bookkeeping (detail::mark_machinery)
 };
 
 /// Per-thread prefix lengths: view[t] = how many of thread t's events are in the set.

@@ -133,25 +133,35 @@ std::string dot_graph(const graph::ExecutionGraph& g, const Violation& v,
     std::map<std::pair<std::uint32_t, std::uint32_t>, const TraceEvent*> labels;
     for (const auto& te : v.trace) labels[{te.thread, te.index}] = &te;
 
-    // Long threads: first the events of hotcheck's own headers go (a kernel model's lock words,
-    // RCU slots and CPU locks: what they do is named by the model's events around them), then,
+    // The events of hotcheck's own headers and of machinery locations go (a kernel model's lock
+    // words, CPU locks, RCU slots: what they do is named by the model's events around them); then,
     // if still too long, the middle. Highlighted events always stay.
     auto internal = [&](EventId e) {
-        const char* f = g[e].where.file_name();
-        return g[e].where.line() != 0 && std::string_view(f).find("/include/hotcheck/") != std::string_view::npos &&
-               g[e].kind != Kind::alloc && g[e].kind != Kind::free;
+        const Event& ev = g[e];
+        if (ev.is_access() && g.location(ev.loc).machinery) return true;  // CPU locks, RCU slots
+        const char* f = ev.where.file_name();
+        return ev.where.line() != 0 && std::string_view(f).find("/include/hotcheck/") != std::string_view::npos &&
+               ev.kind != Kind::alloc && ev.kind != Kind::free;
     };
     std::vector<std::vector<bool>> visible(nt);
     for (std::uint32_t t = 0; t < nt; ++t) {
         const std::uint32_t n = g.thread_size(t);
         visible[t].assign(n, true);
-        if (n <= kElideAbove) continue;
         std::uint32_t left = n;
         for (std::uint32_t i = 0; i < n; ++i)
             if (internal({t, i}) && !highlighted({t, i})) visible[t][i] = false, --left;
         if (left <= kElideAbove) continue;
         for (std::uint32_t i = kKeepHead; i + kKeepTail < n; ++i) visible[t][i] = visible[t][i] && highlighted({t, i});
     }
+    // A folded write that a shown event of another thread reads from comes back (take_cpu_down
+    // clearing the online bit a memory-hotplug loop then reads): the picture keeps its edges.
+    for (std::uint32_t t = 0; t < nt; ++t)
+        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
+            const Event& e = g[{t, i}];
+            if (!visible[t][i] || !e.is_read() || e.rf.is_init() || e.rf.thread == t) continue;
+            if (g.location(e.loc).machinery) continue;
+            visible[e.rf.thread][e.rf.index] = true;
+        }
     auto shown = [&](EventId e) { return g.contains(e) && visible[e.thread][e.index]; };
 
     // The reads behind the violation: the violating reads, and the read just before a violating

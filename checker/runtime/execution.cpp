@@ -364,6 +364,13 @@ LocId Execution::new_location(Value init, detail::ValueShape shape, bool atomic,
     return l;
 }
 
+void Execution::mark_machinery(LocId loc) {
+    if (unwinding_ || !g_->has_location(loc)) return;
+    graph::LocationInfo info = g_->location(loc);
+    info.machinery = true;
+    g_->define_location(loc, info);
+}
+
 Value Execution::read_event(LocId loc, Order order, bool rmw, const Event* cas_proto,
                             Value operand, SourceLoc where) {
     EventId id = begin_event(where);

@@ -21,6 +21,7 @@ runtime::Execution& ex() {
 LocId new_location(Value init, ValueShape shape, bool atomic, SourceLoc where, const char* name) {
     return ex().new_location(init, shape, atomic, where, name);
 }
+void mark_machinery(LocId loc) { ex().mark_machinery(loc); }
 Value load(LocId loc, memory_order order, SourceLoc where) { return ex().load(loc, order, where); }
 void store(LocId loc, Value v, memory_order order, SourceLoc where) { ex().store(loc, v, order, where); }
 Value rmw(LocId loc, RmwOp op, Value operand, memory_order order, SourceLoc where) {

@@ -28,6 +28,8 @@ public:
                                     name)) {}
     atomic(const atomic&) = delete;
     atomic& operator=(const atomic&) = delete;
+    /// The location's identity (for layers built on this API, e.g. detail::mark_machinery).
+    detail::LocId location() const { return loc_; }
 
     T load(memory_order order = seq_cst,
            detail::SourceLoc where = detail::SourceLoc::current()) const {

@@ -15,6 +15,8 @@ public:
         : name_(name), locked_(0, name, where) {}
     mutex(const mutex&) = delete;
     mutex& operator=(const mutex&) = delete;
+    /// The lock word's location (for layers built on this API).
+    detail::LocId location() const { return locked_.location(); }
 
     void lock(detail::SourceLoc where = detail::SourceLoc::current()) {
         const unsigned me = detail::self() + 1;

@@ -67,3 +67,16 @@ TEST_CASE("hotplug counterexamples: both explorers find the same kind of violati
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("kernel") {
+TEST_CASE("the S4 picture folds the machine's bookkeeping and keeps what the race is made of") {
+    Options o;
+    Result r = explore(o, model("hotplug/s4-zone-pcp-reset/nolock").body);
+    REQUIRE(r.violation);
+    const std::string& dot = r.violation->dot;
+    CHECK(dot.find("rcu_reader") == std::string::npos);      // RCU slots: machinery
+    CHECK(dot.find("preemption off") == std::string::npos);  // CPU locks: machinery
+    CHECK(dot.find("free") != std::string::npos);            // zone_pcp_reset's free_percpu
+    CHECK(dot.find("cpu_online_mask[2] = 0") != std::string::npos);  // take_cpu_down's store, read by T1
+}
+}  // TEST_SUITE

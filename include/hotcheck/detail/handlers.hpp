@@ -67,6 +67,9 @@ enum class BlockReason : std::uint8_t { Assume, Await, Lock, Sleep };
 /// `name` (optional, must outlive the exploration) names the location in traces.
 LocId new_location(Value init, ValueShape shape, bool atomic, SourceLoc where,
                    const char* name = nullptr);
+/// Marks a location as machinery of a layer built on this API (a kernel layer's CPU locks and
+/// RCU slots): pictures of counterexamples fold its events away; nothing else changes.
+void mark_machinery(LocId loc);
 Value load(LocId loc, memory_order order, SourceLoc where);
 void store(LocId loc, Value v, memory_order order, SourceLoc where);
 Value rmw(LocId loc, RmwOp op, Value operand, memory_order order, SourceLoc where);

@@ -199,13 +199,21 @@ inline core::core(config cfg, SourceLoc where)
         }
         node_cpumask.emplace_back(intern("cpumask_of_node(" + std::to_string(n) + ")"), cfg.possible_cpus, cpus);
     }
-    for (unsigned c = 0; c < cfg.possible_cpus; ++c)
+    // The CPU locks, RCU slots and pool flags are the machine's own bookkeeping: pictures fold
+    // their events (what they do is named by the model's events around them).
+    for (unsigned c = 0; c < cfg.possible_cpus; ++c) {
         cpu_locks_.emplace_back(intern("CPU " + std::to_string(c) + " (preemption off)"), where);
-    for (unsigned c = 0; c < cfg.possible_cpus; ++c)
+        detail::mark_machinery(cpu_locks_.back().location());
+    }
+    for (unsigned c = 0; c < cfg.possible_cpus; ++c) {
         pools_.emplace_back(((cfg.online_mask ? cfg.online_mask : ~0u) >> c & 1) ? 0 : 1,
                             intern("worker_pool[cpu" + std::to_string(c) + "].disassociated"), where);
-    for (unsigned c = 0; c < cfg.possible_cpus; ++c)
+        detail::mark_machinery(pools_.back().location());
+    }
+    for (unsigned c = 0; c < cfg.possible_cpus; ++c) {
         rcu_slots_.emplace_back(0, intern("rcu_reader[cpu" + std::to_string(c) + "]"), where);
+        detail::mark_machinery(rcu_slots_.back().location());
+    }
     outer_ = detail_::current_world;
     detail_::current_world = this;
 }
