@@ -6,7 +6,6 @@
 // was already cleared to NULL is an `invalid_access`.
 #pragma once
 #include <cstdint>
-#include <memory>
 
 #include <hotcheck/alloc.hpp>
 #include <hotcheck/kernel/cpu.hpp>

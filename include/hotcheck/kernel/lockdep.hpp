@@ -56,6 +56,11 @@ inline void lock_acquire(const void* lock, const char* name, bool read, bool try
     if (w.cfg().lockdep_order && !trylock) {
         for (const held_lock& h : t.held) {
             if (h.lock == lock) continue;  // recursion is the lock's own business
+            // Edges only accumulate, so a cycle is found when its last edge is added: a known
+            // edge needs no search.
+            bool known = false;
+            for (const auto& e : w.lock_order) known |= e.from == h.lock && e.to == lock;
+            if (known) continue;
             auto back = detail_::order_path(w, lock, h.lock);
             if (!back.empty()) {
                 std::string msg = "possible circular locking dependency: " +
@@ -67,9 +72,7 @@ inline void lock_acquire(const void* lock, const char* name, bool read, bool try
                            " while holding " + e->from_name + " at " + detail_::at(e->where);
                 detail::violation("lock_order", intern(msg), where);
             }
-            bool known = false;
-            for (const auto& e : w.lock_order) known |= e.from == h.lock && e.to == lock;
-            if (!known) w.lock_order.push_back({h.lock, lock, h.name, name, detail::self(), where});
+            w.lock_order.push_back({h.lock, lock, h.name, name, detail::self(), where});
         }
     }
     t.held.push_back({lock, name, read, where});
