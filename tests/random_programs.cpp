@@ -46,6 +46,15 @@ RandomProgram random_program(std::uint64_t seed, const RandomConfig& c) {
                 op.kind = RandomOp::Kind::load;
                 op.order = c.weak_orders ? load_orders[pick(0, 2)] : seq_cst;
             }
+            if (c.sc_heavy) {
+                if (pick(0, 3) != 0) op.order = seq_cst;
+                if (op.kind == RandomOp::Kind::fence) op.order = seq_cst;
+                if (op.kind == RandomOp::Kind::fetch_add && pick(0, 1) == 0) op.kind = RandomOp::Kind::full_rmw;
+                if (pick(0, 7) == 0) {
+                    op.kind = RandomOp::Kind::fence;
+                    op.order = seq_cst;
+                }
+            }
             if (c.plain && op.kind != RandomOp::Kind::fence && pick(0, 4) == 0) {
                 op.kind = pick(0, 1) ? RandomOp::Kind::plain_load : RandomOp::Kind::plain_store;
                 op.loc = 0;  // location 0 is the plain one
@@ -62,7 +71,8 @@ RandomProgram random_program(std::uint64_t seed, const RandomConfig& c) {
 }
 
 std::string RandomProgram::describe() const {
-    static const char* names[] = {"load", "store", "fetch_add", "exchange", "cas", "fence", "read", "write"};
+    static const char* names[] = {"load",  "store", "fetch_add", "exchange", "cas",
+                                  "fence", "read",  "write",     "full_rmw"};
     std::string s;
     for (std::size_t t = 0; t < threads.size(); ++t) {
         s += fmt::format("T{}:", t + 1);
@@ -99,6 +109,11 @@ void run_program(const RandomProgram& p) {
                     case RandomOp::Kind::fence: fence(op.order); break;
                     case RandomOp::Kind::plain_load: seen[t].push_back(plain.load()); break;
                     case RandomOp::Kind::plain_store: plain.store(op.value); break;
+                    case RandomOp::Kind::full_rmw:
+                        fence(seq_cst);
+                        seen[t].push_back(x.fetch_add(op.value, relaxed));
+                        fence(seq_cst);
+                        break;
                 }
             }
         }));

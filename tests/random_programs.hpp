@@ -10,7 +10,10 @@
 namespace hotcheck::testing {
 
 struct RandomOp {
-    enum class Kind : std::uint8_t { load, store, fetch_add, exchange, cas, fence, plain_load, plain_store } kind;
+    enum class Kind : std::uint8_t {
+        load, store, fetch_add, exchange, cas, fence, plain_load, plain_store,
+        full_rmw,  ///< the kernel's fully ordered RMW: seq_cst fence, relaxed fetch_add, seq_cst fence
+    } kind;
     std::uint8_t loc = 0;
     std::uint8_t value = 0;  ///< stored / added / desired value; cas: expected is value - 1
     memory_order order = relaxed;
@@ -29,6 +32,9 @@ struct RandomConfig {
     bool rmws = true;
     bool fences = true;
     bool plain = false;        ///< non-atomic accesses (races possible)
+    /// Mostly seq_cst accesses and fences, and fully ordered RMWs: the kernel's vocabulary,
+    /// where RC11's SC axiom does the work (weak orders still appear, one op in four).
+    bool sc_heavy = false;
 };
 
 RandomProgram random_program(std::uint64_t seed, const RandomConfig& config);

@@ -35,63 +35,88 @@ bool allocates(const graph::ExecutionGraph& g) {
     return false;
 }
 
-std::optional<Finding> lifetime_violation(const graph::Relations& r, const graph::BitMatrix& hb) {
-    const auto& g = r.g;
+std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g) {
+    // Every event, thread by thread in program order (the order findings are reported in).
+    std::vector<EventId> ids;
+    for (std::uint32_t t = 0; t < g.thread_count(); ++t)
+        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) ids.push_back({t, i});
     // An allocation initialises its cells with plain writes: every access must happen after it.
-    for (std::uint32_t a = 0; a < r.n; ++a) {
-        const Event& ae = r.ev(a);
+    for (EventId a : ids) {
+        const Event& ae = g[a];
         if (ae.kind != Kind::alloc) continue;
-        for (std::uint32_t x = 0; x < r.n; ++x) {
-            const Event& xe = r.ev(x);
-            if (!xe.is_access() || !(g.location(xe.loc).block == block_of(ae)) || hb.get(a, x)) continue;
+        for (EventId x : ids) {
+            const Event& xe = g[x];
+            if (!xe.is_access() || !(g.location(xe.loc).block == block_of(ae)) || g.hb(a, x)) continue;
             return Finding{"data_race",
                            fmt::format("T{} {} {} at {}, which is not ordered after its allocation "
                                        "(and initialisation) by T{} at {}",
-                                       r.ids[x].thread, xe.is_write() ? "writes" : "reads",
-                                       cell_name(g, xe.loc), at(xe), r.ids[a].thread, at(ae)),
-                           r.ids[x], xe.where};
+                                       x.thread, xe.is_write() ? "writes" : "reads",
+                                       cell_name(g, xe.loc), at(xe), a.thread, at(ae)),
+                           x, xe.where};
         }
     }
-    for (std::uint32_t f = 0; f < r.n; ++f) {
-        const Event& fe = r.ev(f);
+    for (EventId f : ids) {
+        const Event& fe = g[f];
         if (fe.kind != Kind::free) continue;
         const LocId block = block_of(fe);
-        for (std::uint32_t x = 0; x < r.n; ++x) {
-            const Event& xe = r.ev(x);
-            if (x != f && xe.kind == Kind::free && block_of(xe) == block && xe.stamp > fe.stamp)
+        for (EventId x : ids) {
+            const Event& xe = g[x];
+            if (!(x == f) && xe.kind == Kind::free && block_of(xe) == block && xe.stamp > fe.stamp)
                 return Finding{"double_free",
                                fmt::format("T{} frees {} at {}, which T{} already freed at {}",
-                                           r.ids[x].thread, report::object_name(g, block), at(xe),
-                                           r.ids[f].thread, at(fe)),
-                               r.ids[x], xe.where};
-            if (!xe.is_access() || !(g.location(xe.loc).block == block) || hb.get(x, f)) continue;
-            const char* how = hb.get(f, x) ? "after" : "concurrently with";
+                                           x.thread, report::object_name(g, block), at(xe),
+                                           f.thread, at(fe)),
+                               x, xe.where};
+            if (!xe.is_access() || !(g.location(xe.loc).block == block) || g.hb(x, f)) continue;
+            const char* how = g.hb(f, x) ? "after" : "concurrently with";
             const auto& cell = g.location(xe.loc);
             if (cell.percpu_stride > 0)  // an access through a per-cpu pointer of a freed object
                 return Finding{"stale_percpu",
                                fmt::format("T{} {} CPU {}'s slot of the per-cpu object {} at {} {} "
                                            "its free_percpu by T{} at {}",
-                                           r.ids[x].thread, xe.is_write() ? "writes" : "reads",
+                                           x.thread, xe.is_write() ? "writes" : "reads",
                                            cell.cell / cell.percpu_stride,
                                            report::object_name(g, block), at(xe), how,
-                                           r.ids[f].thread, at(fe)),
-                               r.ids[x], xe.where};
+                                           f.thread, at(fe)),
+                               x, xe.where};
             return Finding{"use_after_free",
-                           fmt::format("T{} {} {} at {} {} its free by T{} at {}", r.ids[x].thread,
+                           fmt::format("T{} {} {} at {} {} its free by T{} at {}", x.thread,
                                        xe.is_write() ? "writes" : "reads", cell_name(g, xe.loc), at(xe),
-                                       how, r.ids[f].thread, at(fe)),
-                           r.ids[x], xe.where};
+                                       how, f.thread, at(fe)),
+                           x, xe.where};
         }
     }
-    for (std::uint32_t x = 0; x < r.n; ++x) {
-        const Event& xe = r.ev(x);
+    for (EventId x : ids) {
+        const Event& xe = g[x];
         if (xe.is_read() && xe.rf.is_init() && g.location(xe.loc).uninitialized)
             return Finding{"uninitialized_read",
                            fmt::format("T{} reads {} at {} before anything was written to it",
-                                       r.ids[x].thread, cell_name(g, xe.loc), at(xe)),
-                           r.ids[x], xe.where};
+                                       x.thread, cell_name(g, xe.loc), at(xe)),
+                           x, xe.where};
     }
     return std::nullopt;
+}
+
+/// The first race: conflicting accesses, one of them plain, unordered by hb, in the order
+/// of the events thread by thread.
+bool find_race(const graph::ExecutionGraph& g, Race& out) {
+    std::vector<EventId> ids;
+    for (std::uint32_t t = 0; t < g.thread_count(); ++t)
+        for (std::uint32_t i = 0; i < g.thread_size(t); ++i)
+            if (g[{t, i}].is_access()) ids.push_back({t, i});
+    for (std::size_t a = 0; a < ids.size(); ++a) {
+        const Event& ea = g[ids[a]];
+        for (std::size_t b = a + 1; b < ids.size(); ++b) {
+            const Event& eb = g[ids[b]];
+            if (!(ea.loc == eb.loc) || ids[a].thread == ids[b].thread) continue;
+            if (!ea.is_write() && !eb.is_write()) continue;
+            if (ea.is_atomic() && eb.is_atomic()) continue;
+            if (g.hb(ids[a], ids[b]) || g.hb(ids[b], ids[a])) continue;
+            out = {ids[a], ids[b]};
+            return true;
+        }
+    }
+    return false;
 }
 
 std::vector<Finding> leaks(const graph::ExecutionGraph& g) {

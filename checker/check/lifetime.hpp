@@ -1,13 +1,14 @@
-// Memory lifetime checks on a finished execution: every access to an allocated block must
-// happen before its free, a block is freed once, an allocated cell is written before it is
-// read, and (for complete executions) every block is freed.
+// The checks on a finished execution, judged with its cached happens-before views: data races
+// on plain accesses, and memory lifetimes (every access to an allocated block happens before
+// its free, a block is freed once, an allocated cell is written before it is read, and for
+// complete executions every block is freed).
 #pragma once
 #include <optional>
 #include <source_location>
 #include <string>
 #include <vector>
 
-#include "graph/relations.hpp"
+#include "graph/graph.hpp"
 
 namespace hotcheck::check {
 
@@ -21,8 +22,15 @@ struct Finding {
 /// Whether the graph allocates anything (the checks below only cost when it does).
 bool allocates(const graph::ExecutionGraph& g);
 
-/// The first lifetime bug of the execution, judged with `hb`.
-std::optional<Finding> lifetime_violation(const graph::Relations& r, const graph::BitMatrix& hb);
+/// The first lifetime bug of the execution (its hb views must be computed).
+std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g);
+
+/// A data race: two conflicting accesses, at least one plain, unordered by hb.
+struct Race {
+    graph::EventId first, second;
+};
+/// The first race of the execution, if any (its hb views must be computed).
+bool find_race(const graph::ExecutionGraph& g, Race& out);
 
 /// Blocks allocated and never freed, one line each.
 std::vector<Finding> leaks(const graph::ExecutionGraph& g);

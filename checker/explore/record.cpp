@@ -51,12 +51,9 @@ Violation make_violation(const graph::ExecutionGraph& g, const runtime::RunResul
 /// The checks that need a whole execution: data races and memory lifetimes. Returns the
 /// violation to stop on, if any; counts races and collects warnings in `result`.
 std::optional<Violation> after_execution(const graph::ExecutionGraph& g, const runtime::RunResult& run,
-                                         const Options& options,
-                                         const memory_model::Consistency& model, Result& result) {
+                                         const Options& options, Result& result) {
     const bool plain = has_plain_access(g), allocates = check::allocates(g);
     if (!plain && !allocates) return std::nullopt;
-    graph::Relations rel(g);
-    const graph::BitMatrix hb = model.happens_before(rel);
     auto violation_at = [&](std::string kind, std::string message, graph::EventId e,
                             std::source_location where) {
         runtime::RunResult r = run;
@@ -67,8 +64,8 @@ std::optional<Violation> after_execution(const graph::ExecutionGraph& g, const r
         return make_violation(g, r);
     };
     if (plain) {
-        graph::Race race;
-        if (graph::find_race(rel, hb, race)) {
+        check::Race race;
+        if (check::find_race(g, race)) {
             if (run.end == runtime::RunEnd::complete) ++result.racy_executions;
             if (options.races_are_violations) {
                 const auto& a = g[race.first];
@@ -85,7 +82,7 @@ std::optional<Violation> after_execution(const graph::ExecutionGraph& g, const r
         }
     }
     if (!allocates) return std::nullopt;
-    if (auto f = check::lifetime_violation(rel, hb)) return violation_at(f->kind, f->message, f->event, f->where);
+    if (auto f = check::lifetime_violation(g)) return violation_at(f->kind, f->message, f->event, f->where);
     if (run.end != runtime::RunEnd::complete) return std::nullopt;
     for (auto& leak : check::leaks(g)) {
         if (options.leaks_are_violations) return violation_at(leak.kind, leak.message, leak.event, leak.where);
@@ -98,9 +95,16 @@ std::optional<Violation> after_execution(const graph::ExecutionGraph& g, const r
 
 }  // namespace
 
-bool record_run(const graph::ExecutionGraph& g, const runtime::RunResult& run, const Options& options,
+bool record_run(graph::ExecutionGraph& g, const runtime::RunResult& run, const Options& options,
                 const memory_model::Consistency& model, Tally& tally) {
     Result& result = tally.result;
+    if (run.end == runtime::RunEnd::dropped) return false;
+    // The axioms the explorer's per-event floor leaves to the end (RC11's SC axiom): a run the
+    // model rejects is no execution, whatever it ran into; it is dropped unseen. The checks
+    // below read the views.
+    thread_local memory_model::Scratch scratch;
+    memory_model::ensure_views(g, model);
+    if (!model.execution_consistent(g, scratch)) return false;
     switch (run.end) {
         case runtime::RunEnd::complete:
         case runtime::RunEnd::blocked: {
@@ -112,7 +116,7 @@ bool record_run(const graph::ExecutionGraph& g, const runtime::RunResult& run, c
             } else {
                 ++result.blocked;
             }
-            if (auto v = after_execution(g, run, options, model, result)) {
+            if (auto v = after_execution(g, run, options, result)) {
                 result.violation = std::move(v);
                 result.verdict = Verdict::violation;
                 return true;

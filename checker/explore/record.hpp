@@ -18,8 +18,10 @@ struct Tally {
     std::set<std::string> outcomes;
 };
 
-/// Adds one run; true when the exploration must stop (a violation, a bound, an error).
-bool record_run(const graph::ExecutionGraph& g, const runtime::RunResult& run, const Options& options,
+/// Adds one run; true when the exploration must stop (a violation, a bound, an error). A run
+/// the memory model rejects as a whole (see Consistency::execution_consistent) is dropped.
+/// Computes the views the graph still lacks.
+bool record_run(graph::ExecutionGraph& g, const runtime::RunResult& run, const Options& options,
                 const memory_model::Consistency& model, Tally& tally);
 
 /// error > violation > inconclusive > verified.

@@ -46,15 +46,11 @@ void TrustExplorer::drain(std::vector<Subtree>& out) {
     depth_ = 1;
 }
 
-bool TrustExplorer::consistent(const ExecutionGraph& g) const {
-    return model_.consistent(graph::Relations(g));
-}
-
 namespace {
 /// Whether w is already read by a successful RMW other than `except` that will stay: settled
 /// (no longer revisitable) or in the prefix of the new read. Two RMWs cannot read one write.
 bool read_by_settled_rmw(const ExecutionGraph& g, graph::LocId loc, EventId w, EventId except,
-                         const View& prefix) {
+                         const std::uint32_t* prefix) {
     for (std::uint32_t t = 0; t < g.thread_count(); ++t) {
         auto events = g.thread(t);
         for (std::uint32_t i = 0; i + 1 < events.size(); ++i) {
@@ -62,53 +58,21 @@ bool read_by_settled_rmw(const ExecutionGraph& g, graph::LocId loc, EventId w, E
             if (!e.is_read() || !e.rmw || !(e.loc == loc) || e.rf != w || EventId{t, i} == except)
                 continue;
             if (!(events[i + 1].is_write() && events[i + 1].rmw)) continue;
-            if (!e.revisitable || ExecutionGraph::in_view(prefix, {t, i})) return true;
+            if (!e.revisitable || (prefix && g.in(prefix, {t, i}))) return true;
         }
     }
     return false;
 }
-/// Position of a write in "init, then co(loc)" order: init is 0, co[i] is i + 1.
-std::uint32_t co_rank(const ExecutionGraph& g, EventId w) {
-    return w.is_init() ? 0 : g.co_position(w) + 1;
-}
-
-/// The coherence floor of a new access of `loc` whose happens-before prefix is `hb`: it may
-/// read, or be placed right after, only writes of rank ≥ the floor (CoWR, CoRR, CoWW, CoRW).
-/// The graph is coherent, so within one thread a po-later access of loc has a rank at least
-/// that of an earlier one: the last access of each thread's part of the prefix decides.
-std::uint32_t coherence_floor(const ExecutionGraph& g, graph::LocId loc, const View& hb) {
-    std::uint32_t floor = 0;
-    for (std::uint32_t t = 0; t < hb.size() && t < g.thread_count(); ++t) {
-        auto events = g.thread(t);
-        for (std::size_t i = std::min<std::size_t>(hb[t], events.size()); i-- > 0;) {
-            const Event& e = events[i];
-            if (!e.is_access() || !(e.loc == loc)) continue;
-            const EventId id{t, static_cast<std::uint32_t>(i)};
-            floor = std::max(floor, e.is_write() ? co_rank(g, id) : co_rank(g, e.rf));
-            break;
-        }
-    }
-    return floor;
-}
-
 }  // namespace
-
-const View& TrustExplorer::hb_before(const ExecutionGraph& g, EventId e) {
-    if (e.index > 0) model_.happens_before_prefix(g, {e.thread, e.index - 1}, hb_, todo_);
-    else hb_.clear();
-    return hb_;
-}
 
 bool TrustExplorer::on_read(EventId r) {
     ExecutionGraph& g = graph();
     const graph::LocId loc = g[r].loc;
     // The porf-prefix matters only to an RMW (whether another RMW's read of a source stays).
-    if (g[r].rmw && r.index > 0) g.porf_prefix({r.thread, r.index - 1}, prefix_, todo_);
-    else prefix_.clear();
-    const View& prefix = prefix_;
-    const std::uint32_t floor = coherence_floor(g, loc, hb_before(g, r));
-    const bool whole_graph = !model_.coherence_decides(g);
-    // Candidates in co order from the coherence floor on; keep the consistent ones.
+    const std::uint32_t* prefix = g[r].rmw && r.index > 0 ? g.porf_view({r.thread, r.index - 1}) : nullptr;
+    // The candidates: every write from the coherence floor on, in co order (the memory model's
+    // floor decides the per-event axioms; see memory_model/consistency.hpp).
+    const std::uint32_t floor = model_.floor(g, r, scratch_);
     std::vector<EventId>& ok = sources_;
     ok.clear();
     const auto co = g.co(loc);
@@ -117,8 +81,7 @@ bool TrustExplorer::on_read(EventId r) {
         if (g[r].rmw && g[r].rmw_succeeds_with(g.value_of(w, loc)) &&
             read_by_settled_rmw(g, loc, w, r, prefix))
             continue;
-        g.set_rf(r, w);
-        if (!whole_graph || consistent(g)) ok.push_back(w);
+        ok.push_back(w);
     }
     if (ok.empty()) return false;
     auto& work = top().work;
@@ -126,14 +89,15 @@ bool TrustExplorer::on_read(EventId r) {
         work.push_back({WorkItem::Kind::read_rf, r, ok[i], 0});
     g.set_rf(r, ok.back());
     g.at(r).added_maximally = true;
+    model_.add_views(g, r);
     return true;
 }
 
 bool TrustExplorer::on_write(EventId w) {
     ExecutionGraph& g = graph();
     const graph::LocId loc = g[w].loc;
-    const std::uint32_t floor = coherence_floor(g, loc, hb_before(g, w));
-    const bool whole_graph = !model_.coherence_decides(g);
+    const std::uint32_t floor = model_.floor(g, w, scratch_);
+    model_.add_views(g, w);
     // Whether inserting w at index k of co(loc) splits an RMW from the write it read.
     auto splits_rmw = [&](std::uint32_t k) {
         auto co = g.co(loc);
@@ -144,29 +108,20 @@ bool TrustExplorer::on_write(EventId w) {
     if (g[w].rmw) {
         // Atomicity: an RMW's write directly follows, in co, the write its read half read.
         const EventId src = g[{w.thread, w.index - 1}].rf;
-        const std::uint32_t k = co_rank(g, src);
+        const std::uint32_t k = memory_model::co_rank(g, src);
         const bool atomic_ok = !splits_rmw(k);
         g.co_insert(loc, k, w);
         g.at(w).added_maximally = true;
         push_revisits(w);
         // Another RMW already read src: this execution is moot, but the revisits just pushed
         // (which delete that RMW) are not.
-        if (!atomic_ok || k < floor) return false;
-        return !whole_graph || consistent(g);
+        return atomic_ok && k >= floor;
     }
     const auto n = static_cast<std::uint32_t>(g.co(loc).size());
     std::vector<std::uint32_t>& ok = positions_;
     ok.clear();
-    for (std::uint32_t k = floor; k <= n; ++k) {
-        if (splits_rmw(k)) continue;
-        if (whole_graph) {
-            g.co_insert(loc, k, w);
-            const bool c = consistent(g);
-            g.co_remove(w);
-            if (!c) continue;
-        }
-        ok.push_back(k);
-    }
+    for (std::uint32_t k = floor; k <= n; ++k)
+        if (!splits_rmw(k)) ok.push_back(k);
     if (ok.empty()) return false;
     auto& work = top().work;
     for (std::size_t i = 0; i + 1 < ok.size(); ++i)
@@ -183,25 +138,31 @@ bool TrustExplorer::on_choice(EventId e) {
     for (std::uint32_t v = 1; v < g[e].aux; ++v) work.push_back({WorkItem::Kind::choice, e, {}, v});
     g.at(e).value = 0;
     g.at(e).added_maximally = true;
+    model_.add_views(g, e);
     return true;
 }
 
-void TrustExplorer::revisit_view(const ExecutionGraph& g, EventId r, const View& prefix_w, View& v) {
+bool TrustExplorer::on_other(EventId e) {
+    model_.add_views(graph(), e);
+    return true;
+}
+
+void TrustExplorer::revisit_view(const ExecutionGraph& g, EventId r, const std::uint32_t* prefix_w,
+                                 View& v) {
     const std::uint32_t limit = g[r].stamp;
     v.assign(g.thread_count(), 0);
     for (std::uint32_t t = 0; t < g.thread_count(); ++t) {
         auto events = g.thread(t);
         std::uint32_t n = 0;
         while (n < events.size() && events[n].stamp <= limit) ++n;
-        v[t] = std::max(n, t < prefix_w.size() ? prefix_w[t] : 0u);
+        v[t] = std::max(n, t < g.view_width() ? prefix_w[t] : 0u);
     }
 }
 
 void TrustExplorer::push_revisits(EventId w) {
     ExecutionGraph& g = graph();
     const Event& we = g[w];
-    g.porf_prefix(w, prefix_, todo_);
-    const View& prefix = prefix_;
+    const std::uint32_t* prefix = g.porf_view(w);
 
     // A pending RMW: another successful RMW reading what w's read half read. A revisit may only
     // go ahead if it deletes that RMW (otherwise the two would read one write).
@@ -224,7 +185,7 @@ void TrustExplorer::push_revisits(EventId w) {
         for (std::uint32_t i = 0; i < events.size(); ++i) {
             const Event& e = events[i];
             if (!e.is_read() || !(e.loc == we.loc) || !e.revisitable || !e.added_maximally) continue;
-            if (ExecutionGraph::in_view(prefix, {t, i})) continue;
+            if (g.in(prefix, {t, i})) continue;
             if (e.stamp > pending_rmw_stamp) continue;
             reads.push_back({t, i});
         }
@@ -278,8 +239,9 @@ bool TrustExplorer::apply_revisit(std::size_t frame, const WorkItem& item) {
     {
         ExecutionGraph& g = frames_[frame].graph;
         g.cut_to_stamp(g[w].stamp);
-        g.porf_prefix(w, prefix_, todo_);
-        revisit_view(g, r, prefix_, kept_);
+        const std::uint32_t* porf_w = g.porf_view(w);
+        prefix_.assign(porf_w, porf_w + g.view_width());  // the frames may move below
+        revisit_view(g, r, porf_w, kept_);
     }
     // With nothing else left in the frame its graph is changed in place; otherwise the revisit
     // gets a (recycled) frame of its own.
@@ -294,16 +256,13 @@ bool TrustExplorer::apply_revisit(std::size_t frame, const WorkItem& item) {
     auto co = next.co(next[r].loc);
     next.at(r).added_maximally = !co.empty() && co.back() == w;
     // The revisiting write's prefix is settled: deleting it later would re-create this graph.
-    for (std::uint32_t t = 0; t < prefix_.size(); ++t)
+    for (std::uint32_t t = 0; t < prefix_.size() && t < next.thread_count(); ++t)
         for (std::uint32_t i = 0; i < prefix_[t]; ++i) next.at({t, i}).revisitable = false;
-    // r is now the last event of its thread and nothing kept is porf-after it, so coherence
-    // with its hb-prefix decides, as for a new read.
-    bool ok;
-    if (model_.coherence_decides(next))
-        ok = co_rank(next, w) >= coherence_floor(next, next[r].loc, hb_before(next, r));
-    else
-        ok = consistent(next);
-    if (!ok && pushed) --depth_;
+    // r is now the last event of its thread and nothing kept is porf-after it, so its floor
+    // decides, as for a new read.
+    const bool ok = memory_model::co_rank(next, w) >= model_.floor(next, r, scratch_);
+    if (ok) model_.add_views(next, r);
+    else if (pushed) --depth_;
     return ok;
 }
 
@@ -313,7 +272,7 @@ bool TrustExplorer::doomed_rmw(const ExecutionGraph& g, EventId r) const {
     if (r.index + 1 >= event_bound_) return false;  // the runtime reports the bound
     if (e.rf.is_init() && g.location(e.loc).uninitialized) return false;  // reported at the read
     // on_write's atomicity test: the write right after the source is an RMW reading it.
-    const std::uint32_t k = co_rank(g, e.rf);
+    const std::uint32_t k = memory_model::co_rank(g, e.rf);
     auto co = g.co(e.loc);
     if (k >= co.size() || !g[co[k]].rmw) return false;
     return g[{co[k].thread, co[k].index - 1}].rf == e.rf;
@@ -332,10 +291,11 @@ void TrustExplorer::add_doomed_write(EventId r) {
                         : graph::normalize(graph::apply_rmw(re.rmw_op, re.value, re.operand),
                                            g.location(re.loc).shape);
     w.where = re.where;
-    const std::uint32_t k = co_rank(g, re.rf);
+    const std::uint32_t k = memory_model::co_rank(g, re.rf);
     const EventId id = g.append(r.thread, w);
     g.co_insert(w.loc, k, id);
     g.at(id).added_maximally = true;
+    model_.add_views(g, id);
     push_revisits(id);
 }
 
@@ -355,6 +315,7 @@ bool TrustExplorer::next() {
                 g.cut_to_stamp(g[item.event].stamp);
                 g.set_rf(item.event, item.write);
                 g.at(item.event).added_maximally = false;
+                model_.add_views(g, item.event);
                 // The run would replay up to the RMW's write and drop there, after pushing the
                 // write's revisits: push them without running the model (a run that is dropped
                 // also unwinds every suspended fiber, which costs more than the run).

@@ -36,7 +36,7 @@ public:
     bool on_read(graph::EventId r) override;
     bool on_write(graph::EventId w) override;
     bool on_choice(graph::EventId e) override;
-    bool on_other(graph::EventId) override { return true; }
+    bool on_other(graph::EventId e) override;
 
     bool next() override;
 
@@ -64,15 +64,12 @@ private:
     Frame& top() { return frames_[depth_ - 1]; }
     Frame& push_frame();
 
-    bool consistent(const graph::ExecutionGraph& g) const;
-    /// What happens before e, excluding what e itself synchronises with (into hb_).
-    const graph::View& hb_before(const graph::ExecutionGraph& g, graph::EventId e);
     void push_revisits(graph::EventId w);
     bool maximal_extension(const graph::ExecutionGraph& g, graph::EventId r, graph::EventId w,
                            const graph::View& kept) const;
     /// The view kept by the backward revisit r ← w: stamp ≤ stamp(r), plus porf-prefix(w).
     static void revisit_view(const graph::ExecutionGraph& g, graph::EventId r,
-                             const graph::View& prefix_w, graph::View& out);
+                             const std::uint32_t* prefix_w, graph::View& out);
     bool apply_revisit(std::size_t frame, const WorkItem& item);
     /// Whether the RMW read r, now reading what another RMW of the graph read, is bound to be
     /// dropped when its write comes: that run would only push the write's revisits.
@@ -88,8 +85,8 @@ private:
     std::vector<graph::EventId> sources_;      ///< on_read: the consistent rf candidates
     std::vector<std::uint32_t> positions_;    ///< on_write: the consistent co positions
     std::vector<graph::EventId> revisitable_;  ///< push_revisits: the candidate reads
-    std::vector<graph::EventId> todo_;         ///< prefix walks
-    graph::View hb_, prefix_, kept_;
+    graph::View prefix_, kept_;                ///< apply_revisit: w's porf view, what stays
+    memory_model::Scratch scratch_;            ///< the memory model's per-event scratch
 };
 
 }  // namespace hotcheck::exploration

@@ -54,7 +54,11 @@ std::uint32_t ExecutionGraph::event_count() const {
 }
 
 EventId ExecutionGraph::append(std::uint32_t t, Event e) {
-    if (threads_.size() <= t) threads_.resize(t + 1);
+    if (threads_.size() <= t) {
+        threads_.resize(t + 1);
+        if (views_.size() <= t) views_.resize(t + 1);
+        views_done_.resize(t + 1, 0);
+    }
     e.stamp = next_stamp_++;
     sc_candidates_ += e.may_be_sc();
     threads_[t].push_back(e);
@@ -91,6 +95,38 @@ void ExecutionGraph::drop_removed_from_co() {
 
 void ExecutionGraph::trim_threads() {
     while (!threads_.empty() && threads_.back().empty()) threads_.pop_back();
+    // Views of dropped events go with them; storage is kept for the next run.
+    views_done_.resize(threads_.size());
+    for (std::uint32_t t = 0; t < threads_.size(); ++t) {
+        views_done_[t] = std::min<std::uint32_t>(views_done_[t], thread_size(t));
+        views_[t].resize(view_offset(views_done_[t]));  // capacity stays
+    }
+}
+
+std::uint32_t* ExecutionGraph::view_slot(EventId e) {
+    if (e.thread >= view_width_ || thread_count() > view_width_)
+        widen_views(std::max(e.thread + 1, thread_count()));
+    auto& v = views_[e.thread];
+    const std::size_t need = view_offset(e.index + 1);
+    if (v.size() < need) v.resize(need);
+    views_done_[e.thread] = e.index + 1;
+    return &v[view_offset(e.index)];
+}
+
+void ExecutionGraph::widen_views(std::uint32_t width) {
+    // Rare (a thread beyond every earlier one): re-lay every computed view at the new width.
+    width = (width + 3) & ~3u;
+    const std::uint32_t old = view_width_;
+    for (std::uint32_t t = 0; t < views_.size(); ++t) {
+        const std::uint32_t n = t < views_done_.size() ? views_done_[t] : 0;
+        std::vector<std::uint32_t> wide(std::size_t{n} * 2 * width, 0);
+        for (std::uint32_t i = 0; i < n; ++i)
+            for (std::uint32_t half = 0; half < 2; ++half)
+                std::copy_n(&views_[t][(std::size_t{i} * 2 + half) * old], old,
+                            &wide[(std::size_t{i} * 2 + half) * width]);
+        views_[t] = std::move(wide);
+    }
+    view_width_ = width;
 }
 
 void ExecutionGraph::cut_to_stamp(std::uint32_t stamp) {
@@ -119,6 +155,7 @@ void ExecutionGraph::cut_to_view(const View& keep) {
 void ExecutionGraph::clear() {
     for (auto& t : threads_) t.clear();
     threads_.clear();
+    views_done_.clear();
     for (auto& per_thread : locs_)
         for (auto& s : per_thread) {
             s.co.clear();

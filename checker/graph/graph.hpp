@@ -2,6 +2,7 @@
 // location, and the locations themselves. Restriction (cutting a graph back to a prefix) keeps
 // storage: vectors shrink, capacity stays, so re-runs allocate nothing once warmed up.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -73,6 +74,7 @@ public:
 
     /// Makes read r read from w: its value, and for a compare-exchange its success-dependent order.
     void set_rf(EventId r, EventId w) {
+        if (views_done_[r.thread] > r.index) views_done_[r.thread] = r.index;  // views follow rf
         Event& e = at(r);
         e.rf = w;
         e.value = value_of(w, e.loc);
@@ -99,11 +101,36 @@ public:
     View porf_prefix(EventId e) const;
     /// The same into `out`, with `todo` as scratch: no allocation once both are warm.
     void porf_prefix(EventId e, View& out, std::vector<EventId>& todo) const;
-    /// How many events are, or may become, seq_cst: 0 lets RC11 skip its whole-graph SC check.
+    /// How many events are, or may become, seq_cst: 0 lets RC11 skip its SC axiom.
     std::uint32_t sc_candidates() const { return sc_candidates_; }
     static bool in_view(const View& v, EventId e) {
         return !e.is_init() && e.thread < v.size() && e.index < v[e.thread];
     }
+
+    // --- cached per-event views: derived data, computed by the memory model -----------------
+    // Each event may carry two views of `view_width()` entries (a prefix length per thread;
+    // threads at or past a view's end are absent): its porf-prefix and its happens-before
+    // prefix, both including the event itself. Once computed they never change while the
+    // event stays (a read's rf changes only while it is the last event of its thread, and then
+    // its views are recomputed), and cuts keep them in step with the events. They let the
+    // explorer decide consistency per event in O(threads) instead of walking the graph.
+    std::uint32_t view_width() const { return view_width_; }
+    /// How many events of thread t, from its first, have their views computed.
+    std::uint32_t views_computed(std::uint32_t t) const {
+        return t < threads_.size() ? std::min<std::uint32_t>(views_done_[t], thread_size(t)) : 0;
+    }
+    bool has_views(EventId e) const { return !e.is_init() && e.index < views_computed(e.thread); }
+    const std::uint32_t* porf_view(EventId e) const { return &views_[e.thread][view_offset(e.index)]; }
+    const std::uint32_t* hb_view(EventId e) const { return porf_view(e) + view_width_; }
+    /// The storage of e's views (porf first, then hb), marking them computed; e's predecessors
+    /// in its thread must have theirs. Widens every view first if e's thread does not fit.
+    std::uint32_t* view_slot(EventId e);
+    /// Whether `x` is in the view `v` of this graph's width.
+    bool in(const std::uint32_t* v, EventId x) const {
+        return !x.is_init() && x.thread < view_width_ && x.index < v[x.thread];
+    }
+    /// x happens before y (x != y) by y's cached hb view.
+    bool hb(EventId x, EventId y) const { return !(x == y) && in(hb_view(y), x); }
 
 private:
     static constexpr std::uint32_t kOrdinalBits = 20;
@@ -115,11 +142,16 @@ private:
     LocationSlot& slot(LocId l) { return locs_[loc_thread(l)][loc_ordinal(l)]; }
     void drop_removed_from_co();
     void trim_threads();
+    std::size_t view_offset(std::uint32_t index) const { return std::size_t{index} * 2 * view_width_; }
+    void widen_views(std::uint32_t width);
 
     std::vector<std::vector<Event>> threads_;
     std::vector<std::vector<LocationSlot>> locs_;
     std::uint32_t next_stamp_ = 0;
     std::uint32_t sc_candidates_ = 0;
+    std::uint32_t view_width_ = 0;
+    std::vector<std::vector<std::uint32_t>> views_;  ///< [thread]: per event, porf then hb view
+    std::vector<std::uint32_t> views_done_;          ///< [thread]: events with views computed
 };
 
 }  // namespace hotcheck::graph

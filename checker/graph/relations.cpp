@@ -136,21 +136,4 @@ BitMatrix Relations::happens_before(bool paper_release_sequences) const {
     return (po | tc | sw).plus();
 }
 
-bool find_race(const Relations& r, const BitMatrix& hb, Race& out) {
-    for (std::uint32_t a = 0; a < r.n; ++a) {
-        const Event& ea = r.ev(a);
-        if (!ea.is_access()) continue;
-        for (std::uint32_t b = a + 1; b < r.n; ++b) {
-            const Event& eb = r.ev(b);
-            if (!eb.is_access() || !r.loc.get(a, b) || r.ids[a].thread == r.ids[b].thread) continue;
-            if (!ea.is_write() && !eb.is_write()) continue;
-            if (ea.is_atomic() && eb.is_atomic()) continue;
-            if (hb.get(a, b) || hb.get(b, a)) continue;
-            out = {r.ids[a], r.ids[b]};
-            return true;
-        }
-    }
-    return false;
-}
-
 }  // namespace hotcheck::graph

@@ -60,11 +60,5 @@ struct Relations {
     bool atomicity_violated() const;
 };
 
-/// A data race: two conflicting accesses, at least one non-atomic, unordered by hb.
-struct Race {
-    EventId first, second;
-};
-/// The first race in `r` under `hb`, if any.
-bool find_race(const Relations& r, const BitMatrix& hb, Race& out);
 
 }  // namespace hotcheck::graph

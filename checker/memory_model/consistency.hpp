@@ -1,7 +1,14 @@
-// The one interface every memory model implements: is this execution graph consistent?
-// Each model lives in its own file and states its axioms over graph::Relations.
+// The one interface every memory model implements, in two halves:
+//  - the reference: the model's axioms stated over a whole graph (graph::Relations, bit
+//    matrices), obviously right and slow: the reference explorer and the tests use it;
+//  - the incremental check the optimal explorer runs on its per-event path: per-event views
+//    cached in the graph, a coherence floor per new access, and the axioms the floor cannot
+//    decide checked once per execution. Nothing there builds a relation or walks the graph
+//    per candidate.
+// Each model lives in its own file and supplies both halves.
 #pragma once
 #include <memory>
+#include <vector>
 
 #include <hotcheck/model.hpp>
 
@@ -9,35 +16,58 @@
 
 namespace hotcheck::memory_model {
 
+/// Scratch a model may use on the per-event path (owned by the explorer, reused, so that
+/// deciding an event allocates nothing once warm).
+struct Scratch {
+    graph::View view;
+    std::vector<std::uint64_t> keys;
+    std::vector<graph::EventId> events;
+};
+
 class Consistency {
 public:
     virtual ~Consistency() = default;
+
+    // --- the reference -------------------------------------------------------------------
     /// Whether the whole graph satisfies the model's axioms.
     virtual bool consistent(const graph::Relations& r) const = 0;
     /// Happens-before as this model defines it (for data-race detection).
     virtual graph::BitMatrix happens_before(const graph::Relations& r) const = 0;
 
-    // --- incremental checking, for the explorer's fast path ---------------------------------
-    /// The events that happen before `e`, e included, as a per-thread prefix view.
-    /// Written into `out` with `todo` as scratch, so the explorer's per-event path reuses both.
-    virtual void happens_before_prefix(const graph::ExecutionGraph& g, graph::EventId e,
-                                       graph::View& out, std::vector<graph::EventId>& todo) const = 0;
-    graph::View happens_before_prefix(const graph::ExecutionGraph& g, graph::EventId e) const {
-        graph::View v;
-        std::vector<graph::EventId> todo;
-        happens_before_prefix(g, e, v, todo);
-        return v;
-    }
-    /// Whether coherence with respect to happens_before_prefix decides the consistency of a new
-    /// event added at the end of its thread (a read reading a write at or after its coherence
-    /// lower bound, a write placed after its lower bound), so that no whole-graph check is
-    /// needed. True for RA, and for RC11 while the graph has no seq_cst event (the SC axiom
-    /// is the one that needs the whole graph); false for SC.
-    virtual bool coherence_decides(const graph::ExecutionGraph& g) const = 0;
+    // --- the incremental check -----------------------------------------------------------
+    // The explorer adds events at the end of their thread, so every earlier event already has
+    // its views (see ExecutionGraph::view_slot) when a new one asks for its floor.
+
+    /// Computes e's cached views (porf and happens-before prefixes); e's rf, if it reads, is
+    /// set, and every event e depends on has its views.
+    virtual void add_views(graph::ExecutionGraph& g, graph::EventId e) const = 0;
+    /// The coherence floor of the access e, the last event of its thread, not counting e's own
+    /// rf or co place: e may read from, or be placed in co right after, only writes of rank
+    /// ≥ the floor (rank: init 0, co(loc)[i] i + 1). Together with RMW atomicity this decides
+    /// every axiom except those left to execution_consistent.
+    virtual std::uint32_t floor(const graph::ExecutionGraph& g, graph::EventId e,
+                                Scratch& scratch) const = 0;
+    /// The axioms the floor does not decide (RC11's SC axiom), over a whole (possibly partial)
+    /// execution whose views are all computed: checked once per execution, before it is
+    /// counted or reported. They are prefix-closed: an execution they reject has no extension
+    /// they accept, so checking late loses nothing (TruSt's predecessors of a consistent graph
+    /// are consistent, so none is pruned early by the floor alone).
+    virtual bool execution_consistent(const graph::ExecutionGraph&, Scratch&) const { return true; }
 };
 
-/// Whether the graph has a seq_cst access or fence.
-bool has_seq_cst(const graph::ExecutionGraph& g);
+/// Computes the views of every event that lacks them (a graph built by the reference
+/// explorer, or replayed), in an order where each event's dependencies come first.
+void ensure_views(graph::ExecutionGraph& g, const Consistency& model);
+
+/// Position of a write in "init, then co(loc)" order: init is 0, co[i] is i + 1.
+std::uint32_t co_rank(const graph::ExecutionGraph& g, graph::EventId w);
+
+/// Happens-before views of the C11 family (RC11, RA, and SC's race rule): porf and hb of e,
+/// with the PLDI 2017 release sequences when `paper`.
+void add_c11_views(graph::ExecutionGraph& g, graph::EventId e, bool paper);
+/// The coherence floor of a new access e with respect to e's po-predecessor's hb view (CoWR,
+/// CoRR, CoWW, CoRW): what RA and RC11 need per event.
+std::uint32_t hb_coherence_floor(const graph::ExecutionGraph& g, graph::EventId e);
 
 std::unique_ptr<Consistency> make_sc();
 std::unique_ptr<Consistency> make_ra();

@@ -9,15 +9,6 @@ namespace hotcheck::memory_model {
 
 std::unique_ptr<Consistency> make_ra() { return make_rc11_family(false, false); }
 
-bool has_seq_cst(const graph::ExecutionGraph& g) {
-    if (g.sc_candidates() == 0) return false;  // the graph keeps count: no scan per event
-    for (std::uint32_t t = 0; t < g.thread_count(); ++t)
-        for (const auto& e : g.thread(t))
-            if (e.order == graph::Order::sc && (e.is_access() || e.kind == graph::Kind::fence))
-                return true;
-    return false;
-}
-
 std::unique_ptr<Consistency> make(MemoryModel m) {
     switch (m) {
         case MemoryModel::sc: return make_sc();

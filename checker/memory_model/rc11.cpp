@@ -8,14 +8,24 @@
 // Axioms: coherence (hb;eco? irreflexive), atomicity (rmw ∩ fr;co = ∅),
 //         SC (psc_base ∪ psc_F acyclic), no-thin-air (po ∪ tc ∪ rf acyclic).
 //   psc_base = ([E_sc] ∪ [F_sc];hb?); scb; ([E_sc] ∪ hb?;[F_sc]),  psc_F = [F_sc];(hb ∪ hb;eco;hb);[F_sc]
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <tuple>
+
 #include "memory_model/consistency.hpp"
 
 namespace hotcheck::memory_model {
 namespace {
 
 using graph::BitMatrix;
+using graph::Event;
+using graph::EventId;
+using graph::ExecutionGraph;
 using graph::Kind;
 using graph::Order;
+
+bool psc_acyclic(const ExecutionGraph& g, bool paper, Scratch& scratch);
 
 class RC11 final : public Consistency {
 public:
@@ -35,10 +45,14 @@ public:
         return r.happens_before(paper_);
     }
 
-    void happens_before_prefix(const graph::ExecutionGraph& g, graph::EventId e, graph::View& out,
-                               std::vector<graph::EventId>& todo) const override;
-    bool coherence_decides(const graph::ExecutionGraph& g) const override {
-        return !sc_axiom_ || !has_seq_cst(g);
+    void add_views(graph::ExecutionGraph& g, graph::EventId e) const override {
+        add_c11_views(g, e, paper_);
+    }
+    std::uint32_t floor(const graph::ExecutionGraph& g, graph::EventId e, Scratch&) const override {
+        return hb_coherence_floor(g, e);
+    }
+    bool execution_consistent(const graph::ExecutionGraph& g, Scratch& s) const override {
+        return !sc_axiom_ || g.sc_candidates() == 0 || psc_acyclic(g, paper_, s);
     }
 
 private:
@@ -82,60 +96,259 @@ private:
     bool sc_axiom_;
 };
 
-/// Pushes the events whose hb-prefix a read of `w` acquires: for every write c of w's release
-/// sequence read backwards (w, then through rf;rmw), c if it is a release, the last release
-/// fence before c, and with the paper's rule the last release write to c's location before c.
-void push_release_heads(const graph::ExecutionGraph& g, graph::EventId w, bool paper,
-                        std::vector<graph::EventId>& out) {
-    while (!w.is_init()) {
-        const graph::Event& c = g[w];
-        if (is_release(c.order)) out.push_back(w);
-        for (std::uint32_t i = w.index; i-- > 0;) {
-            const graph::Event& p = g[{w.thread, i}];
-            if (p.kind == Kind::fence && is_release(p.order)) {
-                out.push_back({w.thread, i});
-                break;
-            }
-        }
-        if (paper && c.is_atomic())
-            for (std::uint32_t i = w.index; i-- > 0;) {
-                const graph::Event& p = g[{w.thread, i}];
-                if (p.is_write() && p.loc == c.loc && is_release(p.order)) {
-                    out.push_back({w.thread, i});
-                    break;
-                }
-            }
-        if (!(c.rmw && w.index > 0)) break;
-        w = g[{w.thread, w.index - 1}].rf;  // the RMW's read half read the previous write
-    }
-}
+// --- the SC axiom over cached views -----------------------------------------------------------
+// psc is decided on the SC events alone (k of them): each candidate edge a → b is a question
+// about views and coherence ranks, answered in O(threads · log n), then one O(k²) cycle test,
+// once per execution. The cases, with hbsucc(f) the events hb-after a fence f (a suffix of
+// each thread) and hbpred(f) those hb-before it (a prefix):
+//  - access → access: scb itself;
+//  - fence → access b: some x in {f} ∪ hbsucc(f) with x scb b;
+//  - access a → fence: some y in {f} ∪ hbpred(f) with a scb y;
+//  - fence → fence: hb, or some x in hbsucc(a), y in hbpred(b) with x eco y (psc_base adds
+//    nothing: its hb parts are in hb and its co/fr parts in eco).
+// On one location eco is "key less than", with key(w) = 2·rank(w) and key(r) = 2·rank(rf)+1,
+// and keys never decrease along po (coherence), so the first access of a suffix has the
+// least key and the last of a prefix the greatest.
+class SCAxiom {
+public:
+    SCAxiom(const ExecutionGraph& g, bool paper, Scratch& s) : g_(g), paper_(paper), s_(s) {}
 
-void RC11::happens_before_prefix(const graph::ExecutionGraph& g, graph::EventId e, graph::View& v,
-                                 std::vector<graph::EventId>& todo) const {
-    // hb = (po ∪ tc ∪ sw)+ is closed under po-predecessors, so a view (a prefix length per
-    // thread) represents it; grow it from e through every synchronisation source.
-    v.assign(g.thread_count(), 0);
-    todo.clear();
-    todo.push_back(e);
-    while (!todo.empty()) {
-        graph::EventId x = todo.back();
-        todo.pop_back();
-        if (x.is_init() || v[x.thread] > x.index) continue;
-        for (std::uint32_t i = v[x.thread]; i <= x.index; ++i) {
-            const graph::Event& ev = g[{x.thread, i}];
-            if (ev.kind == Kind::start || ev.kind == Kind::join) {
-                if (!ev.rf.is_init()) todo.push_back(ev.rf);
-            } else if (ev.is_read() && ev.is_atomic() && is_acquire(ev.order)) {
-                push_release_heads(g, ev.rf, paper_, todo);
-            } else if (ev.kind == Kind::fence && is_acquire(ev.order)) {
-                for (std::uint32_t j = 0; j < i; ++j) {
-                    const graph::Event& r = g[{x.thread, j}];
-                    if (r.is_read() && r.is_atomic()) push_release_heads(g, r.rf, paper_, todo);
+    bool acyclic() {
+        collect_sc();
+        if (sc_.size() < 2 || single_location()) return true;
+        index();
+        const std::size_t k = sc_.size(), words = (k + 63) / 64;
+        auto& adj = s_.keys;
+        adj.assign(k * words, 0);
+        for (std::size_t a = 0; a < k; ++a)
+            for (std::size_t b = 0; b < k; ++b)
+                if (a != b && edge(a, b)) adj[a * words + b / 64] |= std::uint64_t{1} << (b % 64);
+        // Kahn: repeatedly drop a node with no incoming edge from the nodes left.
+        std::vector<std::uint32_t> indegree(k, 0);
+        for (std::size_t a = 0; a < k; ++a)
+            for (std::size_t b = 0; b < k; ++b) indegree[b] += (adj[a * words + b / 64] >> (b % 64)) & 1;
+        std::vector<std::uint32_t> ready;
+        for (std::size_t b = 0; b < k; ++b)
+            if (indegree[b] == 0) ready.push_back(static_cast<std::uint32_t>(b));
+        std::size_t removed = 0;
+        while (!ready.empty()) {
+            const std::uint32_t a = ready.back();
+            ready.pop_back();
+            ++removed;
+            for (std::size_t b = 0; b < k; ++b)
+                if (((adj[a * words + b / 64] >> (b % 64)) & 1) && --indegree[b] == 0)
+                    ready.push_back(static_cast<std::uint32_t>(b));
+        }
+        return removed == k;
+    }
+
+private:
+    static constexpr std::uint32_t kNone = ~0u;
+    /// SC accesses of one location and no SC fence: psc ⊆ hb|loc ∪ co ∪ fr, which coherence
+    /// already keeps acyclic (every non-hb edge raises the location's key, hb never lowers it).
+    bool single_location() const {
+        if (!fences_.empty()) return false;
+        for (EventId e : sc_)
+            if (!(g_[e].loc == g_[sc_.front()].loc)) return false;
+        return true;
+    }
+    struct Access {
+        std::uint32_t loc, thread, index;
+        bool operator<(const Access& o) const {
+            return std::tie(loc, thread, index) < std::tie(o.loc, o.thread, o.index);
+        }
+    };
+
+    void collect_sc() {
+        sc_.clear();
+        fences_.clear();
+        for (std::uint32_t t = 0; t < g_.thread_count(); ++t)
+            for (std::uint32_t i = 0; i < g_.thread_size(t); ++i) {
+                const Event& e = g_[{t, i}];
+                if (e.order == Order::sc && (e.is_access() || e.kind == Kind::fence)) {
+                    if (e.kind == Kind::fence) fences_.push_back(static_cast<std::uint32_t>(sc_.size()));
+                    sc_.push_back({t, i});
                 }
             }
-        }
-        v[x.thread] = x.index + 1;
     }
+
+    /// Coherence ranks, the accesses of each location by thread, and what the fences need.
+    void index() {
+        const std::uint32_t n = g_.thread_count();
+        width_ = g_.view_width();
+        offset_.assign(n + 1, 0);
+        for (std::uint32_t t = 0; t < n; ++t) offset_[t + 1] = offset_[t] + g_.thread_size(t);
+        rank_.assign(offset_[n], 0);
+        g_.for_each_location([&](graph::LocId l) {
+            auto co = g_.co(l);
+            for (std::uint32_t i = 0; i < co.size(); ++i) rank_[offset_[co[i].thread] + co[i].index] = i + 1;
+        });
+        accesses_.clear();
+        writes_.clear();
+        for (std::uint32_t t = 0; t < n; ++t)
+            for (std::uint32_t i = 0; i < g_.thread_size(t); ++i) {
+                const Event& e = g_[{t, i}];
+                if (!e.is_access()) continue;
+                accesses_.push_back({e.loc.raw, t, i});
+                if (e.is_write()) writes_.push_back({e.loc.raw, t, i});
+            }
+        std::sort(accesses_.begin(), accesses_.end());
+        std::sort(writes_.begin(), writes_.end());
+        // Per fence: where its hb-successors start in each thread (binary search: hb views
+        // grow along po), and for fence pairs the least key after it / greatest before it
+        // per location.
+        succ_.assign(sc_.size() * n, 0);
+        for (std::uint32_t f : fences_) {
+            const EventId fe = sc_[f];
+            for (std::uint32_t t = 0; t < n; ++t) {
+                std::uint32_t lo = 0, hi = g_.thread_size(t);
+                if (t == fe.thread) {
+                    lo = hi = fe.index + 1;
+                } else {
+                    while (lo < hi) {
+                        const std::uint32_t mid = (lo + hi) / 2;
+                        if (g_.in(g_.hb_view({t, mid}), fe)) hi = mid;
+                        else lo = mid + 1;
+                    }
+                }
+                succ_[f * n + t] = lo;
+            }
+        }
+        locs_.clear();
+        for (const Access& a : accesses_)
+            if (locs_.empty() || locs_.back() != a.loc) locs_.push_back(a.loc);
+        const std::size_t m = locs_.size();
+        min_after_.assign(sc_.size() * m, kNoKey);
+        max_before_.assign(sc_.size() * m, -1);
+        for (std::uint32_t f : fences_)
+            for (std::size_t l = 0; l < m; ++l)
+                for (std::uint32_t t = 0; t < n; ++t) {
+                    if (auto x = first_access(locs_[l], t, succ_[f * n + t]); x != kNone)
+                        min_after_[f * m + l] = std::min(min_after_[f * m + l], key({t, x}));
+                    if (auto y = last_access(accesses_, locs_[l], t, pred_end(sc_[f], t)); y != kNone)
+                        max_before_[f * m + l] = std::max(max_before_[f * m + l], key({t, y}));
+                }
+    }
+
+    // --- coherence ranks and keys ---
+    std::uint32_t rank(EventId w) const { return w.is_init() ? 0 : rank_[offset_[w.thread] + w.index]; }
+    /// Where an access sits in its location's coherence: a write at its rank, a read at its source's.
+    std::uint32_t pos(EventId x) const { return g_[x].is_write() ? rank(x) : rank(g_[x].rf); }
+    std::int64_t key(EventId x) const { return 2 * std::int64_t{pos(x)} + (g_[x].is_read() ? 1 : 0); }
+    static constexpr std::int64_t kNoKey = INT64_MAX;
+
+    // --- accesses of one location in one thread, by index ---
+    std::uint32_t first_access(std::uint32_t loc, std::uint32_t t, std::uint32_t from) const {
+        auto it = std::lower_bound(accesses_.begin(), accesses_.end(), Access{loc, t, from});
+        return it != accesses_.end() && it->loc == loc && it->thread == t ? it->index : kNone;
+    }
+    static std::uint32_t last_access(const std::vector<Access>& list, std::uint32_t loc, std::uint32_t t,
+                                     std::uint32_t before) {
+        auto it = std::lower_bound(list.begin(), list.end(), Access{loc, t, before});
+        if (it == list.begin()) return kNone;
+        --it;
+        return it->loc == loc && it->thread == t ? it->index : kNone;
+    }
+
+    // --- hb and po neighbourhoods ---
+    bool hbeq(EventId x, EventId y) const { return g_.in(g_.hb_view(y), x); }
+    /// End of the prefix of thread t hb-before the fence f (f excluded).
+    std::uint32_t pred_end(EventId f, std::uint32_t t) const {
+        return t == f.thread ? f.index : std::min(g_.hb_view(f)[t], g_.thread_size(t));
+    }
+    bool same_loc(EventId a, EventId b) const {
+        return g_[a].is_access() && g_[b].is_access() && g_[a].loc == g_[b].loc;
+    }
+    /// The first event po-after x that scb's "po;hb;po" may continue from: the next one (C++20),
+    /// or the next not on x's location (the paper's po|≠loc).
+    std::uint32_t next(EventId x) const {
+        std::uint32_t i = x.index + 1;
+        if (paper_)
+            while (i < g_.thread_size(x.thread) && same_loc(x, {x.thread, i})) ++i;
+        return i < g_.thread_size(x.thread) ? i : kNone;
+    }
+    /// The last event po-before y such that (it, y) may end "po;hb;po".
+    std::uint32_t prev(EventId y) const {
+        std::uint32_t i = y.index;
+        while (i-- > 0)
+            if (!paper_ || !same_loc(y, {y.thread, i})) return i;
+        return kNone;
+    }
+
+    /// x scb y: po ∪ po;hb;po ∪ hb|loc ∪ co ∪ fr (po|≠loc for the paper).
+    bool scb(EventId x, EventId y) const {
+        if (x.thread == y.thread && x.index < y.index) return true;
+        const std::uint32_t xn = next(x), yp = prev(y);
+        if (xn != kNone && yp != kNone && hbeq({x.thread, xn}, {y.thread, yp})) return true;
+        if (!same_loc(x, y)) return false;
+        return g_.hb(x, y) || (g_[y].is_write() && pos(x) < rank(y));
+    }
+
+    bool edge(std::size_t ai, std::size_t bi) const {
+        const EventId a = sc_[ai], b = sc_[bi];
+        const bool af = g_[a].kind == Kind::fence, bf = g_[b].kind == Kind::fence;
+        if (!af && !bf) return scb(a, b);
+        const std::uint32_t n = g_.thread_count();
+        if (af && bf) {
+            if (g_.hb(a, b)) return true;
+            const std::size_t m = locs_.size();
+            for (std::size_t l = 0; l < m; ++l)
+                if (min_after_[ai * m + l] < max_before_[bi * m + l]) return true;
+            return false;
+        }
+        if (scb(a, b)) return true;
+        if (af) {  // fence a → access b: some x hb-after a with x scb b
+            const std::uint32_t* succ = &succ_[ai * n];
+            if (succ[b.thread] < b.index) return true;  // x po b
+            const std::uint32_t* hb_b = g_.hb_view(b);
+            const std::uint32_t yp = prev(b);
+            const graph::LocId loc = g_[b].loc;
+            for (std::uint32_t t = 0; t < n; ++t) {
+                // x po;hb;po b: the earliest continuation of a's successors in t, hb-before b's.
+                const std::uint32_t xn = t == a.thread ? a.index + 1
+                                         : succ[t] < g_.thread_size(t) ? next({t, succ[t]})
+                                                                        : kNone;
+                if (xn != kNone && yp != kNone && hbeq({t, xn}, {b.thread, yp})) return true;
+                // x hb|loc b, x co b, x fr b: the first access of b's location after a in t.
+                const std::uint32_t x = first_access(loc.raw, t, succ[t]);
+                if (x == kNone) continue;
+                const std::uint32_t hb_end = t == b.thread ? b.index : std::min(hb_b[t], g_.thread_size(t));
+                if (x < hb_end) return true;  // x hb b, same location
+                if (g_[b].is_write() && !(EventId{t, x} == b) && pos({t, x}) < rank(b)) return true;
+            }
+            return false;
+        }
+        // access a → fence b: some y hb-before b with a scb y
+        const graph::LocId loc = g_[a].loc;
+        if (pred_end(b, a.thread) > a.index + 1) return true;  // a po y
+        const std::uint32_t xn = next(a);
+        for (std::uint32_t t = 0; t < n; ++t) {
+            const std::uint32_t end = pred_end(b, t);
+            if (end == 0) continue;
+            if (xn != kNone) {  // a po;hb;po y, with y the last of b's predecessors in t
+                const std::uint32_t yp = prev({t, end - 1});
+                if (yp != kNone && hbeq({a.thread, xn}, {t, yp})) return true;
+            }
+            const std::uint32_t y = last_access(accesses_, loc.raw, t, end);
+            if (y != kNone && !(EventId{t, y} == a) && g_.hb(a, {t, y})) return true;  // a hb|loc y
+            const std::uint32_t w = last_access(writes_, loc.raw, t, end);
+            if (w != kNone && pos(a) < rank({t, w})) return true;  // a co y, a fr y
+        }
+        return false;
+    }
+
+    const ExecutionGraph& g_;
+    bool paper_;
+    Scratch& s_;
+    std::uint32_t width_ = 0;
+    std::vector<std::uint32_t> offset_, rank_, succ_, locs_, fences_;
+    std::vector<Access> accesses_, writes_;
+    std::vector<EventId> sc_;
+    std::vector<std::int64_t> min_after_, max_before_;
+};
+
+bool psc_acyclic(const ExecutionGraph& g, bool paper, Scratch& scratch) {
+    return SCAxiom(g, paper, scratch).acyclic();
 }
 
 }  // namespace
