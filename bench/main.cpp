@@ -6,7 +6,9 @@
 // See bench/README.md.
 //
 //   hotcheck_bench [--model M] [--budget S] [--jobs N] [--max-executions N] [--no-fork]
-//                  [--format table|csv|json] [FAMILY[:N1[-N2]]... | hotplug | MODEL-NAME...]
+//                  [--format table|csv|json] [FAMILY[:N1[-N2]] | hotplug | MODEL-PREFIX]...
+//   (hotplug: every registered hotplug/... model, then their total; an argument with a '/' in
+//   it: the registered models whose names start with it, and their total if more than one)
 //   hotcheck_bench --list          the families (with their formulas) and the hotplug models
 #include <fmt/format.h>
 #include <sys/resource.h>
@@ -178,7 +180,7 @@ bool print(const Settings& s, const Row& r, bool first) {
 }
 
 bool is_hotplug(const RegisteredModel& m) {
-    return m.name.starts_with("hotplug/") || m.name.starts_with("models/hotplug/");
+    return m.name.starts_with("hotplug/");
 }
 
 int default_start(const std::string& f) {
@@ -190,7 +192,7 @@ int default_start(const std::string& f) {
 int usage(const char* why) {
     std::cerr << "hotcheck_bench: " << why
               << "\nusage: hotcheck_bench [--model M] [--budget S] [--jobs N] [--max-executions N] [--no-fork]\n"
-                 "                      [--format table|csv|json] [FAMILY[:N1[-N2]]... | hotplug | MODEL-NAME...]\n"
+                 "                      [--format table|csv|json] [FAMILY[:N1[-N2]] | hotplug | MODEL-PREFIX]...\n"
                  "       hotcheck_bench --list\n";
     return 2;
 }
@@ -238,11 +240,14 @@ int main(int argc, char** argv) try {
         } else if (a.starts_with("-")) {
             return usage(("unknown option " + a).c_str());
         } else {
-            if (a.find('/') != std::string::npos) {  // one registered model, by its name
+            if (a == "hotplug" || a.find('/') != std::string::npos) {
+                // Registered models: `hotplug` is every hotplug/... model; an argument with a
+                // '/', every model whose name starts with it (an exact name: that one model).
+                const std::string prefix = a == "hotplug" ? "hotplug/" : a;
                 bool found = false;
-                for (const auto& m : registered_models()) found = found || m.name == a;
-                if (!found) return usage(("no registered model named " + a).c_str());
-                ranges.push_back({a, 0, 0});
+                for (const auto& m : registered_models()) found = found || m.name.starts_with(prefix);
+                if (!found) return usage(("no registered model named " + prefix + "...").c_str());
+                ranges.push_back({prefix, 0, 0});
                 continue;
             }
             auto colon = a.find(':');
@@ -260,7 +265,7 @@ int main(int argc, char** argv) try {
     }
     if (ranges.empty()) {
         for (const auto& f : bench::families()) ranges.push_back({f, default_start(f), 1000});
-        ranges.push_back({"hotplug", 0, 0});
+        ranges.push_back({"hotplug/", 0, 0});
     }
 
     if (s.format == "csv")
@@ -287,14 +292,15 @@ int main(int argc, char** argv) try {
         return row;
     };
     for (const auto& r : ranges) {
-        if (r.family == "hotplug") {
-            // The kernel hotplug models, as registered (models/hotplug/, issue #6), and their total.
-            Row total{"hotplug total", "", {}, 0, true, s.model, std::nullopt, std::nullopt, "", ""};
+        if (r.family.find('/') != std::string::npos) {
+            // Registered models (the hotplug suite: models/hotplug/, issue #6); when the name
+            // is a prefix several share, their total follows them.
+            Row total{"", "", {}, 0, true, s.model, std::nullopt, std::nullopt, "", ""};
             int count = 0;
             std::map<std::string, int> verdicts;
             std::set<std::string> models;
             for (const auto& m : registered_models()) {
-                if (!is_hotplug(m)) continue;
+                if (!m.name.starts_with(r.family)) continue;
                 const Row row = run_model(m);
                 ++count;
                 total.result.executions += row.result.executions;
@@ -305,17 +311,12 @@ int main(int argc, char** argv) try {
                 ++verdicts[!row.ok ? "crashed" : std::string(to_string(row.result.verdict))];
                 models.insert(std::string(to_string(row.model)));
             }
-            if (count == 0) continue;
-            total.benchmark = fmt::format("hotplug total ({} models)", count);
+            if (count < 2) continue;
+            total.benchmark = fmt::format("{}* total ({} models)", r.family, count);
             for (const auto& m : models) total.label_model += (total.label_model.empty() ? "" : "+") + m;
             for (const auto& [v, k] : verdicts)
                 total.label_verdict += fmt::format("{}{} {}", total.label_verdict.empty() ? "" : ", ", k, v);
             emit(total);
-            continue;
-        }
-        if (r.family.find('/') != std::string::npos) {
-            for (const auto& m : registered_models())
-                if (m.name == r.family) run_model(m);
             continue;
         }
         for (int n = r.from; n <= r.to; ++n) {
