@@ -47,11 +47,11 @@ cmake --build "$work/build" -j"$jobs" --target hotcheck_bench >"$work/build.log"
 
 cp "$work/build/bench/hotcheck_bench" "$dir/hotcheck_bench.new"
 mv "$dir/hotcheck_bench.new" "$dir/hotcheck_bench"
-bench_state=$(git -C "$repo" log -1 --format='%h %s' -- bench/ 2>/dev/null || true)
-dirty=$(git -C "$repo" status --porcelain -- bench/ 2>/dev/null | wc -l)
+bench_state=$(cd "$here" && git log -1 --format='%h %s' -- CMakeLists.txt ./*.cpp ./*.hpp 2>/dev/null || true)
+dirty=$(cd "$here" && git status --porcelain -- CMakeLists.txt ./*.cpp ./*.hpp 2>/dev/null | wc -l)
 {
     echo "hotcheck_bench built $(date -u '+%Y-%m-%d %H:%M UTC') by bench/build-before.sh"
     echo "library, runtime and bundled models: $rev ($(git -C "$repo" log -1 --format=%s "$rev"))"
-    echo "bench sources: $here (last commit touching bench/: $bench_state; $dirty uncommitted file(s))"
+    echo "bench sources: $here (last commit touching them: $bench_state; $dirty of them uncommitted)"
 } >"$dir/hotcheck_bench.txt"
 echo "$dir/hotcheck_bench"

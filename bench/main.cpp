@@ -144,13 +144,13 @@ bool print(const Settings& s, const Row& r, bool first) {
                                             : std::string();
     const std::string blk = ratio(res.blocked, res.executions);
     if (s.format == "csv")
-        std::cout << fmt::format("{},{},{},{},{},{},{},{:.3f},{:.0f},{:.0f},{},{},{},{},{}\n", r.benchmark, r.n, model,
+        std::cout << fmt::format("{},{},{},{},{},{},{},{:.6f},{:.0f},{:.0f},{},{},{},{},{}\n", r.benchmark, r.n, model,
                                  s.jobs, res.executions, res.blocked, res.events, secs, rate, ev_rate, r.peak_rss_kb,
                                  verdict, blk, expected, check);
     else if (s.format == "json")
         std::cout << fmt::format(
             "{}  {{\"benchmark\": \"{}\", \"n\": {}, \"model\": \"{}\", \"jobs\": {}, \"executions\": {}, "
-            "\"blocked\": {}, \"events\": {}, \"seconds\": {:.3f}, \"executions_per_s\": {:.0f}, "
+            "\"blocked\": {}, \"events\": {}, \"seconds\": {:.6f}, \"executions_per_s\": {:.0f}, "
             "\"events_per_s\": {:.0f}, \"peak_rss_kb\": {}, \"verdict\": \"{}\", \"blocked_per_complete\": {}, "
             "\"expected\": {}, \"check\": \"{}\"}}",
             first ? "" : ",\n", r.benchmark, r.n.empty() ? "null" : r.n, model, s.jobs, res.executions, res.blocked,
