@@ -164,7 +164,7 @@ bool print(const Settings& s, const Row& r, bool first) {
                               : fmt::format("ERROR: expected {}", expected);
         else if (check == "crashed") note = "ERROR: the run crashed";
         std::cout << fmt::format(
-            "{:<44} {:>3} {:<10} {:>4} {:>11} {:>8} {:>7} {:>12} {:>8.3f} {:>10.0f} {:>11.0f} {:>8.1f}  {:<12} {}\n",
+            "{:<58} {:>3} {:<10} {:>4} {:>11} {:>8} {:>7} {:>12} {:>8.3f} {:>10.0f} {:>11.0f} {:>8.1f}  {:<12} {}\n",
             r.benchmark, r.n, model, s.jobs, res.executions, res.blocked, blk, res.events, secs, rate, ev_rate,
             r.peak_rss_kb / 1024.0, verdict, note);
     }
@@ -273,7 +273,7 @@ int main(int argc, char** argv) try {
                      "peak_rss_kb,verdict,blocked_per_complete,expected,check\n";
     if (s.format == "table")
         std::cout << fmt::format(
-            "{:<44} {:>3} {:<10} {:>4} {:>11} {:>8} {:>7} {:>12} {:>8} {:>10} {:>11} {:>8}  {:<12} {}\n", "benchmark",
+            "{:<58} {:>3} {:<10} {:>4} {:>11} {:>8} {:>7} {:>12} {:>8} {:>10} {:>11} {:>8}  {:<12} {}\n", "benchmark",
             "N", "model", "jobs", "executions", "blocked", "blk/cpl", "events", "seconds", "execs/s", "events/s",
             "rss(MB)", "verdict", "check");
     if (s.format == "json") std::cout << "[\n";
