@@ -1,6 +1,7 @@
 #include "benchmarks.hpp"
 
 #include <hotcheck/hotcheck.hpp>
+#include <hotcheck/kernel/barriers.hpp>
 
 #include <memory>
 #include <mutex>
@@ -422,12 +423,61 @@ void msqueue(int n) {
           "msqueue: the queue ends empty");
 }
 
+
+// ---- the kernel's vocabulary: seq_cst RMWs and fences (issue #12) ---------------------------
+// Every kernel model is heavy in these (smp_mb, fully ordered RMWs, the locks); they are where
+// a per-candidate whole-graph check costs most. Written with include/hotcheck/kernel/.
+
+// fainc_sc(N): N threads, one seq_cst fetch_add each on one location. N! executions (the
+// coherence orders of the N RMWs), in every model.
+void fainc_sc(int n) {
+    atomic<int> x{0, "x"};
+    threads(n, [&](int) { x.fetch_add(1, seq_cst); });
+}
+
+// mbinc(N): N threads, each `smp_mb(); atomic_inc(x); smp_mb(); READ_ONCE(y)` (atomic_inc is
+// relaxed and non-returning), while the main thread does WRITE_ONCE(y, 1) between spawning
+// and joining them. N!·2^N executions: the N! orders of the increments times, independently,
+// each READ_ONCE(y) reading 0 or 1 (the store has no fence, so psc does not constrain the
+// reads). With the store before the spawns every read sees 1, after the joins every read
+// sees 0: N! either way.
+void mbinc(int n) {
+    using namespace kernel;
+    atomic_t x{0, "x"};
+    atomic<int> y{0, "y"};
+    std::vector<join_handle> ts;
+    for (int i = 0; i < n; ++i)
+        ts.push_back(spawn([&] {
+            smp_mb();
+            atomic_inc(x);
+            smp_mb();
+            (void)READ_ONCE(y);
+        }));
+    WRITE_ONCE(y, 1);
+    for (auto& t : ts) t.join();
+}
+
+// sbring(N): store buffering around a ring of N threads: thread i does
+// `WRITE_ONCE(x[i], 1); smp_mb(); r = READ_ONCE(x[(i+1) % N])`. 2^N − 1 executions: each read
+// sees 0 or 1, except all of them 0 (the fences' SC order forbids that cycle). Under ra a
+// seq_cst fence is no stronger than acq_rel, and all 2^N (N ≥ 2) are allowed.
+void sbring(int n) {
+    using namespace kernel;
+    cells x = make_cells("x", n);
+    threads(n, [&](int i) {
+        WRITE_ONCE(*x[i], 1);
+        smp_mb();
+        (void)READ_ONCE(*x[(i + 1) % n]);
+    });
+}
+
 }  // namespace
 
 std::vector<std::string> families() {
     return {"ainc",    "casrot",     "casw",    "readers",  "lastzero",
             "indexer", "fib_bench",  "dekker",  "peterson", "szymanski",
-            "seqlock", "ticketlock", "mcslock", "treiber",  "msqueue"};
+            "seqlock", "ticketlock", "mcslock", "treiber",  "msqueue",
+            "fainc_sc", "mbinc",      "sbring"};
 }
 
 std::function<void()> make(const std::string& family, int n) {
@@ -446,7 +496,64 @@ std::function<void()> make(const std::string& family, int n) {
     if (family == "mcslock") return [n] { mcslock(n); };
     if (family == "treiber") return [n] { treiber(n); };
     if (family == "msqueue") return [n] { msqueue(n); };
+    if (family == "fainc_sc") return [n] { fainc_sc(n); };
+    if (family == "mbinc") return [n] { mbinc(n); };
+    if (family == "sbring") return [n] { sbring(n); };
     throw std::invalid_argument("unknown benchmark family " + family);
+}
+
+namespace {
+
+// Products that do not fit in 64 bits have no expected count (no family gets near them).
+std::optional<std::uint64_t> times(std::optional<std::uint64_t> a, std::uint64_t b) {
+    std::uint64_t r = 0;
+    if (!a || __builtin_mul_overflow(*a, b, &r)) return std::nullopt;
+    return r;
+}
+std::optional<std::uint64_t> factorial(int n) {
+    std::optional<std::uint64_t> r = 1;
+    for (int k = 2; k <= n; ++k) r = times(r, static_cast<std::uint64_t>(k));
+    return r;
+}
+std::optional<std::uint64_t> pow2(int n) {
+    if (n < 0 || n > 63) return std::nullopt;
+    return std::uint64_t{1} << n;
+}
+
+}  // namespace
+
+// The formulas, and the models each was verified under (every one with the build of 5616b39):
+//   ainc N!, readers 2^N, lastzero (N+3)·2^(N−2), ticketlock N! complete: GenMC's counts
+//     (genmc-counts.md: RC11 and SC alike; RA and rc11-paper agree, all accesses being
+//     relaxed RMWs or release/acquire already);
+//   fainc_sc N!, mbinc N!·2^N, sbring 2^N − 1: issue #12; sc, rc11 and rc11-paper checked
+//     for small N; under ra a seq_cst fence orders no more than acq_rel, so nothing forbids
+//     sbring's all-zero outcome: 2^N (N ≥ 2).
+std::optional<std::uint64_t> expected_executions(const std::string& family, int n, MemoryModel model) {
+    if (n < 1) return std::nullopt;
+    if (family == "ainc" || family == "fainc_sc" || family == "ticketlock") return factorial(n);
+    if (family == "readers") return pow2(n);
+    if (family == "lastzero" && n >= 2) return times(pow2(n - 2), static_cast<std::uint64_t>(n + 3));
+    if (family == "mbinc") {
+        auto p = pow2(n);
+        return p ? times(factorial(n), *p) : std::nullopt;
+    }
+    if (family == "sbring") {
+        auto p = pow2(n);
+        if (!p) return std::nullopt;
+        if (model == MemoryModel::ra) return n == 1 ? 1 : *p;  // the fences do not forbid all-0
+        return *p - 1;
+    }
+    return std::nullopt;
+}
+
+std::string formula(const std::string& family) {
+    if (family == "ainc" || family == "fainc_sc" || family == "ticketlock") return "N!";
+    if (family == "readers") return "2^N";
+    if (family == "lastzero") return "(N+3)*2^(N-2)";
+    if (family == "mbinc") return "N!*2^N";
+    if (family == "sbring") return "2^N-1 (ra: 2^N)";
+    return "";
 }
 
 }  // namespace hotcheck::bench
