@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
+#include <tuple>
 
 #include "report/trace.hpp"
 
@@ -97,26 +99,44 @@ std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g) {
     return std::nullopt;
 }
 
-/// The first race: conflicting accesses, one of them plain, unordered by hb, in the order
-/// of the events thread by thread.
+/// The first race: conflicting accesses, one of them plain, unordered by hb; "first" in the
+/// order of the events thread by thread (the least first event, then the least second).
+/// Only locations with a plain access can race, so only their accesses are paired.
 bool find_race(const graph::ExecutionGraph& g, Race& out) {
-    std::vector<EventId> ids;
+    struct Access {
+        std::uint32_t loc, thread, index;
+        bool plain;
+    };
+    thread_local std::vector<Access> accesses;
+    accesses.clear();
     for (std::uint32_t t = 0; t < g.thread_count(); ++t)
         for (std::uint32_t i = 0; i < g.thread_size(t); ++i)
-            if (g[{t, i}].is_access()) ids.push_back({t, i});
-    for (std::size_t a = 0; a < ids.size(); ++a) {
-        const Event& ea = g[ids[a]];
-        for (std::size_t b = a + 1; b < ids.size(); ++b) {
-            const Event& eb = g[ids[b]];
-            if (!(ea.loc == eb.loc) || ids[a].thread == ids[b].thread) continue;
-            if (!ea.is_write() && !eb.is_write()) continue;
-            if (ea.is_atomic() && eb.is_atomic()) continue;
-            if (g.hb(ids[a], ids[b]) || g.hb(ids[b], ids[a])) continue;
-            out = {ids[a], ids[b]};
-            return true;
+            if (const Event& e = g[{t, i}]; e.is_access()) accesses.push_back({e.loc.raw, t, i, !e.is_atomic()});
+    std::sort(accesses.begin(), accesses.end(), [](const Access& a, const Access& b) {
+        return std::tie(a.loc, a.thread, a.index) < std::tie(b.loc, b.thread, b.index);
+    });
+    bool found = false;
+    auto before = [](EventId a, EventId b) { return std::tie(a.thread, a.index) < std::tie(b.thread, b.index); };
+    for (std::size_t lo = 0; lo < accesses.size();) {
+        std::size_t hi = lo;
+        bool plain = false;
+        while (hi < accesses.size() && accesses[hi].loc == accesses[lo].loc) plain |= accesses[hi++].plain;
+        for (std::size_t a = lo; plain && a < hi; ++a) {
+            const EventId ea{accesses[a].thread, accesses[a].index};
+            if (found && !before(ea, out.first)) break;  // sorted: no better first event left
+            for (std::size_t b = a + 1; b < hi; ++b) {
+                const EventId eb{accesses[b].thread, accesses[b].index};
+                if (ea.thread == eb.thread || (!accesses[a].plain && !accesses[b].plain)) continue;
+                if (!g[ea].is_write() && !g[eb].is_write()) continue;
+                if (g.hb(ea, eb) || g.hb(eb, ea)) continue;
+                out = {ea, eb};
+                found = true;
+                break;  // the least second event for this first one
+            }
         }
+        lo = hi;
     }
-    return false;
+    return found;
 }
 
 std::vector<Finding> leaks(const graph::ExecutionGraph& g) {

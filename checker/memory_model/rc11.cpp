@@ -9,6 +9,7 @@
 //         SC (psc_base ∪ psc_F acyclic), no-thin-air (po ∪ tc ∪ rf acyclic).
 //   psc_base = ([E_sc] ∪ [F_sc];hb?); scb; ([E_sc] ∪ hb?;[F_sc]),  psc_F = [F_sc];(hb ∪ hb;eco;hb);[F_sc]
 #include <algorithm>
+#include <bit>
 #include <climits>
 #include <cstdint>
 #include <tuple>
@@ -111,23 +112,26 @@ private:
 // least key and the last of a prefix the greatest.
 class SCAxiom {
 public:
-    SCAxiom(const ExecutionGraph& g, bool paper, Scratch& s) : g_(g), paper_(paper), s_(s) {}
-
-    bool acyclic() {
+    /// Whether psc is acyclic in g. The object keeps its storage from one execution to the next.
+    bool acyclic(const ExecutionGraph& g, bool paper) {
+        g_ = &g;
+        paper_ = paper;
         collect_sc();
         if (sc_.size() < 2 || single_location()) return true;
         index();
         const std::size_t k = sc_.size(), words = (k + 63) / 64;
-        auto& adj = s_.keys;
+        auto& adj = adjacency_;
         adj.assign(k * words, 0);
         for (std::size_t a = 0; a < k; ++a)
             for (std::size_t b = 0; b < k; ++b)
                 if (a != b && edge(a, b)) adj[a * words + b / 64] |= std::uint64_t{1} << (b % 64);
         // Kahn: repeatedly drop a node with no incoming edge from the nodes left.
-        std::vector<std::uint32_t> indegree(k, 0);
+        auto& indegree = indegree_;
+        indegree.assign(k, 0);
         for (std::size_t a = 0; a < k; ++a)
             for (std::size_t b = 0; b < k; ++b) indegree[b] += (adj[a * words + b / 64] >> (b % 64)) & 1;
-        std::vector<std::uint32_t> ready;
+        auto& ready = ready_;
+        ready.clear();
         for (std::size_t b = 0; b < k; ++b)
             if (indegree[b] == 0) ready.push_back(static_cast<std::uint32_t>(b));
         std::size_t removed = 0;
@@ -149,7 +153,7 @@ private:
     bool single_location() const {
         if (!fences_.empty()) return false;
         for (EventId e : sc_)
-            if (!(g_[e].loc == g_[sc_.front()].loc)) return false;
+            if (!((*g_)[e].loc == (*g_)[sc_.front()].loc)) return false;
         return true;
     }
     struct Access {
@@ -162,9 +166,9 @@ private:
     void collect_sc() {
         sc_.clear();
         fences_.clear();
-        for (std::uint32_t t = 0; t < g_.thread_count(); ++t)
-            for (std::uint32_t i = 0; i < g_.thread_size(t); ++i) {
-                const Event& e = g_[{t, i}];
+        for (std::uint32_t t = 0; t < g_->thread_count(); ++t)
+            for (std::uint32_t i = 0; i < g_->thread_size(t); ++i) {
+                const Event& e = (*g_)[{t, i}];
                 if (e.order == Order::sc && (e.is_access() || e.kind == Kind::fence)) {
                     if (e.kind == Kind::fence) fences_.push_back(static_cast<std::uint32_t>(sc_.size()));
                     sc_.push_back({t, i});
@@ -174,20 +178,19 @@ private:
 
     /// Coherence ranks, the accesses of each location by thread, and what the fences need.
     void index() {
-        const std::uint32_t n = g_.thread_count();
-        width_ = g_.view_width();
+        const std::uint32_t n = g_->thread_count();
         offset_.assign(n + 1, 0);
-        for (std::uint32_t t = 0; t < n; ++t) offset_[t + 1] = offset_[t] + g_.thread_size(t);
+        for (std::uint32_t t = 0; t < n; ++t) offset_[t + 1] = offset_[t] + g_->thread_size(t);
         rank_.assign(offset_[n], 0);
-        g_.for_each_location([&](graph::LocId l) {
-            auto co = g_.co(l);
+        g_->for_each_location([&](graph::LocId l) {
+            auto co = g_->co(l);
             for (std::uint32_t i = 0; i < co.size(); ++i) rank_[offset_[co[i].thread] + co[i].index] = i + 1;
         });
         accesses_.clear();
         writes_.clear();
         for (std::uint32_t t = 0; t < n; ++t)
-            for (std::uint32_t i = 0; i < g_.thread_size(t); ++i) {
-                const Event& e = g_[{t, i}];
+            for (std::uint32_t i = 0; i < g_->thread_size(t); ++i) {
+                const Event& e = (*g_)[{t, i}];
                 if (!e.is_access()) continue;
                 accesses_.push_back({e.loc.raw, t, i});
                 if (e.is_write()) writes_.push_back({e.loc.raw, t, i});
@@ -201,41 +204,136 @@ private:
         for (std::uint32_t f : fences_) {
             const EventId fe = sc_[f];
             for (std::uint32_t t = 0; t < n; ++t) {
-                std::uint32_t lo = 0, hi = g_.thread_size(t);
+                std::uint32_t lo = 0, hi = g_->thread_size(t);
                 if (t == fe.thread) {
                     lo = hi = fe.index + 1;
                 } else {
                     while (lo < hi) {
                         const std::uint32_t mid = (lo + hi) / 2;
-                        if (g_.in(g_.hb_view({t, mid}), fe)) hi = mid;
+                        if (g_->in(g_->hb_view({t, mid}), fe)) hi = mid;
                         else lo = mid + 1;
                     }
                 }
                 succ_[f * n + t] = lo;
             }
         }
-        locs_.clear();
-        for (const Access& a : accesses_)
-            if (locs_.empty() || locs_.back() != a.loc) locs_.push_back(a.loc);
-        const std::size_t m = locs_.size();
-        min_after_.assign(sc_.size() * m, kNoKey);
-        max_before_.assign(sc_.size() * m, -1);
-        for (std::uint32_t f : fences_)
-            for (std::size_t l = 0; l < m; ++l)
-                for (std::uint32_t t = 0; t < n; ++t) {
-                    if (auto x = first_access(locs_[l], t, succ_[f * n + t]); x != kNone)
-                        min_after_[f * m + l] = std::min(min_after_[f * m + l], key({t, x}));
-                    if (auto y = last_access(accesses_, locs_[l], t, pred_end(sc_[f], t)); y != kNone)
-                        max_before_[f * m + l] = std::max(max_before_[f * m + l], key({t, y}));
+        fence_edges();
+    }
+
+    // --- fence → fence edges, as bitsets over the fences ---
+    // a → b iff a hb b, or x eco y for some x hb-after a and y hb-before b. With A(x) the fences
+    // hb-before x and B(y) those hb-after y, sweep each location's accesses by key: every y
+    // gets an edge from each fence of A(x) for the x with smaller keys to each fence of B(y).
+    using Bits = std::uint64_t;
+    Bits* row(std::vector<Bits>& v, std::size_t r) { return &v[r * fence_words_]; }
+    void or_into(Bits* into, const Bits* from) const {
+        for (std::size_t w = 0; w < fence_words_; ++w) into[w] |= from[w];
+    }
+    /// The fences hb-before-or-equal the view v, into `out`.
+    void fences_in(const std::uint32_t* v, Bits* out) {
+        std::fill_n(out, fence_words_, 0);
+        for (std::uint32_t t = 0; t < g_->thread_count(); ++t) {
+            const std::uint32_t upto = std::min(v[t], g_->thread_size(t));
+            or_into(out, row(first_fences_, fence_row_[t] + fences_before_[offset_[t] + t + upto]));
+        }
+    }
+
+    void fence_edges() {
+        const std::uint32_t n = g_->thread_count();
+        const std::size_t kf = fences_.size();
+        fence_words_ = (kf + 63) / 64;
+        fence_ordinal_.assign(sc_.size(), kNone);
+        for (std::uint32_t o = 0; o < kf; ++o) fence_ordinal_[fences_[o]] = o;
+        // first_fences_: per thread, bitsets of its first c fences (c = 0 .. its fence count);
+        // fences_before_[offset_[t] + t + i]: how many of t's fences come before index i.
+        fences_before_.assign(offset_[n] + n, 0);
+        fence_row_.assign(n + 1, 0);
+        std::uint32_t rows = 0;
+        for (std::uint32_t t = 0, o = 0; t < n; ++t) {
+            fence_row_[t] = rows;
+            std::uint32_t c = 0;
+            for (std::uint32_t i = 0; i < g_->thread_size(t); ++i) {
+                fences_before_[offset_[t] + t + i] = c;
+                if (o < kf && sc_[fences_[o]] == EventId{t, i}) ++c, ++o;
+            }
+            fences_before_[offset_[t] + t + g_->thread_size(t)] = c;
+            rows += c + 1;
+        }
+        first_fences_.assign(std::size_t{rows} * fence_words_, 0);
+        for (std::uint32_t t = 0, o = 0; t < n; ++t) {
+            const std::uint32_t count = fences_before_[offset_[t] + t + g_->thread_size(t)];
+            for (std::uint32_t c = 1; c <= count; ++c, ++o) {
+                Bits* r = row(first_fences_, fence_row_[t] + c);
+                std::copy_n(row(first_fences_, fence_row_[t] + c - 1), fence_words_, r);
+                r[o / 64] |= Bits{1} << (o % 64);
+            }
+        }
+        // after_threshold_: per thread, the fences sorted by how much of the thread they see;
+        // later_fences_: suffix unions of that order, so B(y) is one row.
+        later_fences_.assign(std::size_t{n} * (kf + 1) * fence_words_, 0);
+        by_reach_.resize(std::size_t{n} * kf);
+        for (std::uint32_t t = 0; t < n; ++t) {
+            auto* order = &by_reach_[std::size_t{t} * kf];
+            for (std::uint32_t o = 0; o < kf; ++o)
+                order[o] = {std::min(g_->hb_view(sc_[fences_[o]])[t], g_->thread_size(t)), o};
+            std::sort(order, order + kf);
+            for (std::size_t j = kf; j-- > 0;) {
+                Bits* r = row(later_fences_, std::size_t{t} * (kf + 1) + j);
+                std::copy_n(row(later_fences_, std::size_t{t} * (kf + 1) + j + 1), fence_words_, r);
+                r[order[j].second / 64] |= Bits{1} << (order[j].second % 64);
+            }
+        }
+        // into_[b]: the fences with an edge to b. hb first.
+        into_.assign(kf * fence_words_, 0);
+        for (std::uint32_t o = 0; o < kf; ++o) {
+            Bits* r = row(into_, o);
+            fences_in(g_->hb_view(sc_[fences_[o]]), r);
+            r[o / 64] &= ~(Bits{1} << (o % 64));
+        }
+        // Then eco, location by location (accesses_ is sorted by location).
+        before_.assign(fence_words_, 0);
+        scratch_bits_.assign(fence_words_, 0);
+        for (std::size_t lo = 0; lo < accesses_.size();) {
+            std::size_t hi = lo;
+            while (hi < accesses_.size() && accesses_[hi].loc == accesses_[lo].loc) ++hi;
+            keyed_.clear();
+            for (std::size_t i = lo; i < hi; ++i)
+                keyed_.push_back({key({accesses_[i].thread, accesses_[i].index}),
+                                  EventId{accesses_[i].thread, accesses_[i].index}});
+            std::sort(keyed_.begin(), keyed_.end(),
+                      [](const auto& a, const auto& b) { return a.first < b.first; });
+            std::fill(before_.begin(), before_.end(), 0);
+            bool any = false;
+            for (std::size_t i = 0; i < keyed_.size();) {
+                std::size_t j = i;
+                while (j < keyed_.size() && keyed_[j].first == keyed_[i].first) ++j;
+                if (any)
+                    for (std::size_t y = i; y < j; ++y) {
+                        const EventId ye = keyed_[y].second;
+                        const auto* order = &by_reach_[std::size_t{ye.thread} * kf];
+                        const std::size_t from = std::upper_bound(order, order + kf,
+                                                                  std::pair{ye.index, ~0u}) - order;
+                        const Bits* later = row(later_fences_, std::size_t{ye.thread} * (kf + 1) + from);
+                        for (std::size_t w = 0; w < fence_words_; ++w)
+                            for (Bits bits = later[w]; bits; bits &= bits - 1)
+                                or_into(row(into_, w * 64 + std::countr_zero(bits)), before_.data());
+                    }
+                for (std::size_t x = i; x < j; ++x) {
+                    fences_in(g_->hb_view(keyed_[x].second), scratch_bits_.data());
+                    or_into(before_.data(), scratch_bits_.data());
+                    for (Bits b : scratch_bits_) any |= b != 0;
                 }
+                i = j;
+            }
+            lo = hi;
+        }
     }
 
     // --- coherence ranks and keys ---
     std::uint32_t rank(EventId w) const { return w.is_init() ? 0 : rank_[offset_[w.thread] + w.index]; }
     /// Where an access sits in its location's coherence: a write at its rank, a read at its source's.
-    std::uint32_t pos(EventId x) const { return g_[x].is_write() ? rank(x) : rank(g_[x].rf); }
-    std::int64_t key(EventId x) const { return 2 * std::int64_t{pos(x)} + (g_[x].is_read() ? 1 : 0); }
-    static constexpr std::int64_t kNoKey = INT64_MAX;
+    std::uint32_t pos(EventId x) const { return (*g_)[x].is_write() ? rank(x) : rank((*g_)[x].rf); }
+    std::int64_t key(EventId x) const { return 2 * std::int64_t{pos(x)} + ((*g_)[x].is_read() ? 1 : 0); }
 
     // --- accesses of one location in one thread, by index ---
     std::uint32_t first_access(std::uint32_t loc, std::uint32_t t, std::uint32_t from) const {
@@ -251,21 +349,21 @@ private:
     }
 
     // --- hb and po neighbourhoods ---
-    bool hbeq(EventId x, EventId y) const { return g_.in(g_.hb_view(y), x); }
+    bool hbeq(EventId x, EventId y) const { return g_->in(g_->hb_view(y), x); }
     /// End of the prefix of thread t hb-before the fence f (f excluded).
     std::uint32_t pred_end(EventId f, std::uint32_t t) const {
-        return t == f.thread ? f.index : std::min(g_.hb_view(f)[t], g_.thread_size(t));
+        return t == f.thread ? f.index : std::min(g_->hb_view(f)[t], g_->thread_size(t));
     }
     bool same_loc(EventId a, EventId b) const {
-        return g_[a].is_access() && g_[b].is_access() && g_[a].loc == g_[b].loc;
+        return (*g_)[a].is_access() && (*g_)[b].is_access() && (*g_)[a].loc == (*g_)[b].loc;
     }
     /// The first event po-after x that scb's "po;hb;po" may continue from: the next one (C++20),
     /// or the next not on x's location (the paper's po|≠loc).
     std::uint32_t next(EventId x) const {
         std::uint32_t i = x.index + 1;
         if (paper_)
-            while (i < g_.thread_size(x.thread) && same_loc(x, {x.thread, i})) ++i;
-        return i < g_.thread_size(x.thread) ? i : kNone;
+            while (i < g_->thread_size(x.thread) && same_loc(x, {x.thread, i})) ++i;
+        return i < g_->thread_size(x.thread) ? i : kNone;
     }
     /// The last event po-before y such that (it, y) may end "po;hb;po".
     std::uint32_t prev(EventId y) const {
@@ -281,45 +379,42 @@ private:
         const std::uint32_t xn = next(x), yp = prev(y);
         if (xn != kNone && yp != kNone && hbeq({x.thread, xn}, {y.thread, yp})) return true;
         if (!same_loc(x, y)) return false;
-        return g_.hb(x, y) || (g_[y].is_write() && pos(x) < rank(y));
+        return g_->hb(x, y) || ((*g_)[y].is_write() && pos(x) < rank(y));
     }
 
     bool edge(std::size_t ai, std::size_t bi) const {
         const EventId a = sc_[ai], b = sc_[bi];
-        const bool af = g_[a].kind == Kind::fence, bf = g_[b].kind == Kind::fence;
+        const bool af = (*g_)[a].kind == Kind::fence, bf = (*g_)[b].kind == Kind::fence;
         if (!af && !bf) return scb(a, b);
-        const std::uint32_t n = g_.thread_count();
+        const std::uint32_t n = g_->thread_count();
         if (af && bf) {
-            if (g_.hb(a, b)) return true;
-            const std::size_t m = locs_.size();
-            for (std::size_t l = 0; l < m; ++l)
-                if (min_after_[ai * m + l] < max_before_[bi * m + l]) return true;
-            return false;
+            const std::uint32_t fa = fence_ordinal_[ai], fb = fence_ordinal_[bi];
+            return (into_[fb * fence_words_ + fa / 64] >> (fa % 64)) & 1;
         }
         if (scb(a, b)) return true;
         if (af) {  // fence a → access b: some x hb-after a with x scb b
             const std::uint32_t* succ = &succ_[ai * n];
             if (succ[b.thread] < b.index) return true;  // x po b
-            const std::uint32_t* hb_b = g_.hb_view(b);
+            const std::uint32_t* hb_b = g_->hb_view(b);
             const std::uint32_t yp = prev(b);
-            const graph::LocId loc = g_[b].loc;
+            const graph::LocId loc = (*g_)[b].loc;
             for (std::uint32_t t = 0; t < n; ++t) {
                 // x po;hb;po b: the earliest continuation of a's successors in t, hb-before b's.
                 const std::uint32_t xn = t == a.thread ? a.index + 1
-                                         : succ[t] < g_.thread_size(t) ? next({t, succ[t]})
+                                         : succ[t] < g_->thread_size(t) ? next({t, succ[t]})
                                                                         : kNone;
                 if (xn != kNone && yp != kNone && hbeq({t, xn}, {b.thread, yp})) return true;
                 // x hb|loc b, x co b, x fr b: the first access of b's location after a in t.
                 const std::uint32_t x = first_access(loc.raw, t, succ[t]);
                 if (x == kNone) continue;
-                const std::uint32_t hb_end = t == b.thread ? b.index : std::min(hb_b[t], g_.thread_size(t));
+                const std::uint32_t hb_end = t == b.thread ? b.index : std::min(hb_b[t], g_->thread_size(t));
                 if (x < hb_end) return true;  // x hb b, same location
-                if (g_[b].is_write() && !(EventId{t, x} == b) && pos({t, x}) < rank(b)) return true;
+                if ((*g_)[b].is_write() && !(EventId{t, x} == b) && pos({t, x}) < rank(b)) return true;
             }
             return false;
         }
         // access a → fence b: some y hb-before b with a scb y
-        const graph::LocId loc = g_[a].loc;
+        const graph::LocId loc = (*g_)[a].loc;
         if (pred_end(b, a.thread) > a.index + 1) return true;  // a po y
         const std::uint32_t xn = next(a);
         for (std::uint32_t t = 0; t < n; ++t) {
@@ -330,25 +425,33 @@ private:
                 if (yp != kNone && hbeq({a.thread, xn}, {t, yp})) return true;
             }
             const std::uint32_t y = last_access(accesses_, loc.raw, t, end);
-            if (y != kNone && !(EventId{t, y} == a) && g_.hb(a, {t, y})) return true;  // a hb|loc y
+            if (y != kNone && !(EventId{t, y} == a) && g_->hb(a, {t, y})) return true;  // a hb|loc y
             const std::uint32_t w = last_access(writes_, loc.raw, t, end);
             if (w != kNone && pos(a) < rank({t, w})) return true;  // a co y, a fr y
         }
         return false;
     }
 
-    const ExecutionGraph& g_;
-    bool paper_;
-    Scratch& s_;
-    std::uint32_t width_ = 0;
+    const ExecutionGraph* g_ = nullptr;
+    bool paper_ = false;
+    std::vector<std::uint64_t> adjacency_;
+    std::vector<std::uint32_t> indegree_, ready_;
     std::vector<std::uint32_t> offset_, rank_, succ_, locs_, fences_;
     std::vector<Access> accesses_, writes_;
+
     std::vector<EventId> sc_;
-    std::vector<std::int64_t> min_after_, max_before_;
+    // fence_edges(): see there.
+    std::size_t fence_words_ = 0;
+    std::vector<std::uint32_t> fence_ordinal_, fences_before_, fence_row_;
+    std::vector<Bits> first_fences_, later_fences_, into_, before_, scratch_bits_;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> by_reach_;  ///< (hb-view length, fence)
+    std::vector<std::pair<std::int64_t, EventId>> keyed_;
+
 };
 
-bool psc_acyclic(const ExecutionGraph& g, bool paper, Scratch& scratch) {
-    return SCAxiom(g, paper, scratch).acyclic();
+bool psc_acyclic(const ExecutionGraph& g, bool paper, Scratch&) {
+    thread_local SCAxiom axiom;
+    return axiom.acyclic(g, paper);
 }
 
 }  // namespace
