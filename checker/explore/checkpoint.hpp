@@ -1,5 +1,6 @@
 // Checkpoints: which subtrees of the shared frontier (explore/parallel.cpp) are explored
-// completely, and what they found, as a small JSON file ("hotcheck-checkpoint", version 1).
+// completely, and what they found, as a small JSON file ("hotcheck-checkpoint", version 2)
+// with a checksum over its content, checked on resume.
 // The frontier is a function of the model, so a resume recomputes it and skips what is done.
 #pragma once
 #include <cstdint>
@@ -27,6 +28,9 @@ struct Checkpoint {
     double elapsed_s = 0;              ///< time spent by every run so far
 };
 
+/// Why `path` cannot be a checkpoint's target ("" when it can): it exists and is not a regular
+/// file (a symbolic link, a device node, a directory).
+std::string unusable_checkpoint_target(const std::string& path);
 /// Writes atomically (a temporary file renamed over `path`); "" or why it failed.
 std::string write_checkpoint(const std::string& path, const Checkpoint& c);
 /// The checkpoint in `path`, or a message saying why it cannot be used.

@@ -296,6 +296,8 @@ std::optional<std::string> invalid_scale_options(const Options& o) {
         return fmt::format("shard {}/{} does not exist (shards are 1/N to N/N)", o.shard_index + 1,
                            o.shard_count);
     if (o.checkpoint_every == 0) return "checkpoint interval must be at least 1 execution";
+    if (!o.checkpoint_path.empty())
+        if (auto why = unusable_checkpoint_target(o.checkpoint_path); !why.empty()) return why;
     const bool distributed = o.shard_count > 1 || !o.checkpoint_path.empty() || !o.resume_path.empty();
     if (distributed && (o.explorer != Explorer::optimal || !o.replay.empty()))
         return "shards and checkpoints need the optimal explorer (not --explorer reference or --replay)";
