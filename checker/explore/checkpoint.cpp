@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -144,6 +145,42 @@ std::variant<Checkpoint, std::string> read_checkpoint(const std::string& path) {
     } catch (const json::exception& e) {
         return fmt::format("corrupt checkpoint {}: {}", path, e.what());
     }
+}
+
+std::string resume_mismatch(const Checkpoint& c, const Options& options) {
+    if (c.key == options.checkpoint_key && c.memory_model == to_string(options.memory_model) &&
+        c.shard_index == options.shard_index && c.shard_count == options.shard_count &&
+        c.max_events_per_thread == options.max_events_per_thread &&
+        c.spurious_cas_failures == options.spurious_cas_failures)
+        return "";
+    return fmt::format("checkpoint {} is for {} ({}, shard {}/{}), not for this run ({}, {}, shard {}/{})",
+                       options.resume_path, c.key, c.memory_model, c.shard_index + 1, c.shard_count,
+                       options.checkpoint_key, to_string(options.memory_model), options.shard_index + 1,
+                       options.shard_count);
+}
+
+Checkpoint make_checkpoint(const Options& options, std::uint64_t subtrees, std::uint64_t frontier_runs,
+                           bool cut_counted, std::vector<std::uint32_t> done, const Tally& done_tally,
+                           double elapsed_s) {
+    Checkpoint c;
+    c.key = options.checkpoint_key;
+    c.memory_model = std::string(to_string(options.memory_model));
+    c.shard_index = options.shard_index;
+    c.shard_count = options.shard_count;
+    c.max_events_per_thread = options.max_events_per_thread;
+    c.spurious_cas_failures = options.spurious_cas_failures;
+    c.subtrees = subtrees;
+    c.frontier_runs = frontier_runs;
+    c.cut_counted = cut_counted;
+    c.elapsed_s = elapsed_s;
+    c.done = std::move(done);
+    std::sort(c.done.begin(), c.done.end());
+    c.tally.result.executions = done_tally.result.executions;
+    c.tally.result.blocked = done_tally.result.blocked;
+    c.tally.result.racy_executions = done_tally.result.racy_executions;
+    c.tally.result.warnings = done_tally.result.warnings;
+    c.tally.outcomes = done_tally.outcomes;
+    return c;
 }
 
 }  // namespace hotcheck::exploration

@@ -36,4 +36,14 @@ std::string write_checkpoint(const std::string& path, const Checkpoint& c);
 /// The checkpoint in `path`, or a message saying why it cannot be used.
 std::variant<Checkpoint, std::string> read_checkpoint(const std::string& path);
 
+/// Why `c` cannot resume a run with `options` (another model, memory model, shard, event bound
+/// or CAS setting), or "".
+std::string resume_mismatch(const Checkpoint& c, const Options& options);
+
+/// A checkpoint of a run with `options` whose frontier has `subtrees` subtrees cut in
+/// `frontier_runs` executions, and whose `done` subtrees found `done_tally`.
+Checkpoint make_checkpoint(const Options& options, std::uint64_t subtrees, std::uint64_t frontier_runs,
+                           bool cut_counted, std::vector<std::uint32_t> done, const Tally& done_tally,
+                           double elapsed_s);
+
 }  // namespace hotcheck::exploration
