@@ -49,7 +49,7 @@ run options:
   --max-executions N      stop after N executions (inconclusive, exit 3)
   --timeout S             stop after S seconds (inconclusive, exit 3)
   --max-events N          per-thread event bound (default 2000; past it: bound exceeded)
-  --json FILE             write results as JSON (docs/json-schema.md); '-' for stdout
+  --json FILE             write results as JSON (docs/json-schema.md); '-' for stdout (alone)
   --dot FILE              write the violation's execution graph as Graphviz DOT
   --svg FILE              ... rendered to SVG (needs Graphviz's dot)
   --junit FILE            write JUnit XML (one testcase per model)
@@ -70,6 +70,7 @@ check options (and every run option):
 litmus options:
   --model M               as above
   --format F              text (herd7-like, default), json or tsv (herd-expected.tsv columns)
+  --timeout S, --max-events N   as for run, per test
 
 exit codes: 0 as expected, 1 violation or unexpected verdict, 2 usage, model or compile error,
             3 inconclusive (a bound or time limit was reached)
