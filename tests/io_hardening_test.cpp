@@ -23,6 +23,8 @@
 #include <variant>
 #include <vector>
 
+#include <hotcheck/hotcheck.hpp>
+
 #include "litmus/parser.hpp"
 
 namespace fs = std::filesystem;
@@ -330,6 +332,14 @@ TEST_SUITE("sdk") {
         CHECK(contains(swapped.output, "writable by other users"));
         REQUIRE(chmod(so.c_str(), 0700) == 0);
 
+        // A symbolic link of the user's own to the cache is fine.
+        const std::string link = s / "cache-link";
+        REQUIRE(symlink(s.cache.c_str(), link.c_str()) == 0);
+        Command linked = run_cli("check " + file, "HOTCHECK_CACHE_DIR='" + link + "'");
+        INFO(linked.output);
+        CHECK(linked.exit_code == 0);
+        CHECK(contains(linked.output, "cached build"));
+
         // A cache others may write to, or owned by someone else: refused.
         REQUIRE(chmod(s.cache.c_str(), 0777) == 0);
         Command open_dir = s.hotcheck("check " + file);
@@ -508,5 +518,32 @@ TEST_SUITE("cli") {
             INFO(n, ": ", c.output);
             CHECK_FALSE(contains(c.output, "unknown model"));
         }
+    }
+}
+
+// ---- item 10, from the API: the engine refuses the target too (not only the CLI) ------------
+TEST_SUITE("scale") {
+    TEST_CASE("explore() refuses a checkpoint target that is not a regular file") {
+        Dir d;
+        const std::string target = d.write("target", "precious\n");
+        const std::string link = d / "link";
+        REQUIRE(symlink(target.c_str(), link.c_str()) == 0);
+        for (const std::string& path : {link, std::string("/dev/null"), d.path.string()})
+            for (std::uint32_t jobs : {1u, 2u}) {
+                hotcheck::Options o;
+                o.jobs = jobs;
+                o.checkpoint_path = path;
+                hotcheck::Result r = hotcheck::explore(o, [] {
+                    hotcheck::atomic<int> x{0, "x"};
+                    auto t = hotcheck::spawn([&] { x.store(1, hotcheck::relaxed); });
+                    (void)x.load(hotcheck::relaxed);
+                    t.join();
+                });
+                INFO(path, " jobs ", jobs, ": ", r.error);
+                CHECK(r.verdict == hotcheck::Verdict::error);
+                CHECK(contains(r.error, path));
+            }
+        CHECK(fs::is_symlink(link));
+        CHECK(slurp(target) == "precious\n");
     }
 }

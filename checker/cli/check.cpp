@@ -133,11 +133,16 @@ std::vector<std::string> parse_depfile(const std::string& text) {
 }
 
 /// Why `path` (the cache directory or a cached file) must not be trusted, or "": it must be
-/// owned by us and writable by nobody else, and not be a symbolic link.
+/// owned by us and writable by nobody else. A symbolic link must be ours too (another user
+/// could point it elsewhere later), and then its target is judged.
 std::string untrusted(const fs::path& path) {
     struct stat st {};
     if (lstat(path.c_str(), &st) != 0) return "";
-    if (S_ISLNK(st.st_mode)) return fmt::format("{} is a symbolic link", path.string());
+    if (S_ISLNK(st.st_mode)) {
+        if (st.st_uid != geteuid())
+            return fmt::format("{} is a symbolic link owned by another user (uid {})", path.string(), st.st_uid);
+        if (stat(path.c_str(), &st) != 0) return "";
+    }
     if (st.st_uid != geteuid())
         return fmt::format("{} is owned by another user (uid {})", path.string(), st.st_uid);
     if (st.st_mode & (S_IWGRP | S_IWOTH))
@@ -327,8 +332,10 @@ CompiledModel compile_model_file(const CompileRequest& request) {
 
     CompiledModel result;
     result.key = h.hex();
-    const fs::path dir = fs::absolute(cache_dir()).lexically_normal();
-    prepare_cache_dir(dir);
+    const fs::path given_dir = fs::absolute(cache_dir()).lexically_normal();
+    prepare_cache_dir(given_dir);
+    // Resolved, so that the dependency lists name the private copies the way it is spelt.
+    const fs::path dir = fs::canonical(given_dir);
     const fs::path so = dir / (result.key + ".so"), dep = dir / (result.key + ".d");
     result.shared_object = so.string();
     if (auto why = untrusted(so); !why.empty())
