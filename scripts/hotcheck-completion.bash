@@ -67,7 +67,7 @@ _hotcheck() {
             ;;
         litmus)
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "--model --format --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "--model --format --timeout --max-events --help" -- "$cur"))
             else
                 compopt -o filenames 2>/dev/null
                 COMPREPLY=($(compgen -f -X '!*.litmus' -- "$cur") $(compgen -d -- "$cur"))

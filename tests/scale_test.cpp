@@ -287,7 +287,7 @@ TEST_SUITE("scale") {
         CHECK(two.exit_code == 2);
         CHECK(two.output.find("exactly one model") != std::string::npos);
         const std::string corrupt = temp_path("corrupt-cli");
-        std::ofstream(corrupt) << "{\"schema\": \"hotcheck-checkpoint\", \"version\": 1, \"key\": 3}";
+        std::ofstream(corrupt) << "{\"schema\": \"hotcheck-checkpoint\", \"version\": 2, \"key\": 3}";
         auto c = run_cli(fmt::format("run scale/fetch-add-7 --resume {}", corrupt));
         CHECK(c.exit_code == 2);
         CHECK(c.output.find("corrupt checkpoint") != std::string::npos);

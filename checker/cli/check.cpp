@@ -2,6 +2,11 @@
 // key = FNV-1a 64 of (the file's content and path, the flags, the compiler and its identity,
 // hotcheck's version, the content of every API header). A cached build is reused unless a
 // header the file includes (other than hotcheck's own, which are in the key) changed since.
+//
+// The compiler reads a private copy of the bytes that were hashed (<cache>/src-XXXXXX/), so a
+// file edited during a compile is never cached under its old content's key. The cache is the
+// user's own: created 0700, and refused (with its .so) when another user owns it or may write
+// to it, since a swapped .so would run as the user.
 #include "cli/check.hpp"
 
 #include <dlfcn.h>
@@ -127,6 +132,42 @@ std::vector<std::string> parse_depfile(const std::string& text) {
     return deps;
 }
 
+/// Why `path` (the cache directory or a cached file) must not be trusted, or "": it must be
+/// owned by us and writable by nobody else. A symbolic link must be ours too (another user
+/// could point it elsewhere later), and then its target is judged.
+std::string untrusted(const fs::path& path) {
+    struct stat st {};
+    if (lstat(path.c_str(), &st) != 0) return "";
+    if (S_ISLNK(st.st_mode)) {
+        if (st.st_uid != geteuid())
+            return fmt::format("{} is a symbolic link owned by another user (uid {})", path.string(), st.st_uid);
+        if (stat(path.c_str(), &st) != 0) return "";
+    }
+    if (st.st_uid != geteuid())
+        return fmt::format("{} is owned by another user (uid {})", path.string(), st.st_uid);
+    if (st.st_mode & (S_IWGRP | S_IWOTH))
+        return fmt::format("{} is writable by other users (mode {:o})", path.string(), st.st_mode & 07777);
+    return "";
+}
+
+/// The cache directory, created 0700 when missing, refused when it cannot be trusted.
+void prepare_cache_dir(const fs::path& dir) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) {
+        if (!dir.parent_path().empty()) fs::create_directories(dir.parent_path(), ec);
+        if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+            throw std::runtime_error(
+                fmt::format("cannot create the cache directory {}: {}", dir.string(), std::strerror(errno)));
+    }
+    if (auto why = untrusted(dir); !why.empty())
+        throw std::runtime_error(fmt::format(
+            "refusing the cache directory: {} (a shared object in it would run as you); set "
+            "HOTCHECK_CACHE_DIR to a directory of your own",
+            why));
+    if (!fs::is_directory(dir, ec))
+        throw std::runtime_error(fmt::format("the cache directory {} is not a directory", dir.string()));
+}
+
 bool is_under(const fs::path& p, const fs::path& dir) {
     auto rel = p.lexically_relative(dir);
     return !rel.empty() && *rel.begin() != "..";
@@ -134,7 +175,7 @@ bool is_under(const fs::path& p, const fs::path& dir) {
 
 /// A cached build is stale when a file it included (outside the key) changed after it was made.
 bool cache_is_fresh(const fs::path& so, const fs::path& dep, const fs::path& source,
-                    const fs::path& include) {
+                    const fs::path& include, const fs::path& cache) {
     std::error_code ec;
     auto built = fs::last_write_time(so, ec);
     if (ec) return false;
@@ -146,7 +187,9 @@ bool cache_is_fresh(const fs::path& so, const fs::path& dep, const fs::path& sou
     }
     for (const auto& d : parse_depfile(text)) {
         fs::path p = fs::absolute(d, ec).lexically_normal();
-        if (p == source || is_under(p, include)) continue;  // in the key already
+        // In the key already: the source (compiled from its private copy in the cache) and
+        // hotcheck's headers.
+        if (p == source || is_under(p, include) || is_under(p, cache)) continue;
         auto t = fs::last_write_time(p, ec);
         if (ec || t > built) return false;
     }
@@ -263,6 +306,8 @@ CompiledModel compile_model_file(const CompileRequest& request) {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
     std::error_code ec;
+    if (fs::is_directory(request.file, ec))
+        throw std::runtime_error(fmt::format("{}: is a directory, not a model file", request.file));
     if (!fs::is_regular_file(request.file, ec))
         throw std::runtime_error(fmt::format("{}: no such file", request.file));
     const fs::path source = fs::absolute(request.file).lexically_normal();
@@ -277,7 +322,8 @@ CompiledModel compile_model_file(const CompileRequest& request) {
     Hasher h;
     h.field("hotcheck-check-1");
     h.field(build::version);
-    h.field(read_file(source));
+    const std::string content = read_file(source);  // hashed, then compiled: the same bytes
+    h.field(content);
     h.field(source.string());
     h.field(request.file);
     for (const auto& f : flags) h.field(f);
@@ -286,23 +332,53 @@ CompiledModel compile_model_file(const CompileRequest& request) {
 
     CompiledModel result;
     result.key = h.hex();
-    const fs::path dir = cache_dir();
+    const fs::path given_dir = fs::absolute(cache_dir()).lexically_normal();
+    prepare_cache_dir(given_dir);
+    // Resolved, so that the dependency lists name the private copies the way it is spelt.
+    const fs::path dir = fs::canonical(given_dir);
     const fs::path so = dir / (result.key + ".so"), dep = dir / (result.key + ".d");
     result.shared_object = so.string();
-    if (!request.rebuild && cache_is_fresh(so, dep, source, include)) {
+    if (auto why = untrusted(so); !why.empty())
+        throw std::runtime_error(fmt::format("refusing the cached build: {} (delete it, or check who wrote it)", why));
+    if (!request.rebuild && cache_is_fresh(so, dep, source, include, dir)) {
         result.cached = true;
         result.seconds = seconds();
         return result;
     }
 
-    fs::create_directories(dir, ec);
-    if (ec) throw std::runtime_error(fmt::format("cannot create the cache directory {}: {}", dir.string(), ec.message()));
+    // The private copy keeps the file's name (the compiler's messages and the #line below name
+    // the original) in a directory of its own; its absolute path never starts with '-', so a
+    // file named "-x.cpp" is not read as an option.
+    std::string src_dir = (dir / "src-XXXXXX").string();
+    if (!::mkdtemp(src_dir.data()))
+        throw std::runtime_error(fmt::format("cannot create a temporary directory in {}: {}", dir.string(),
+                                             std::strerror(errno)));
+    struct RemoveDir {
+        fs::path p;
+        ~RemoveDir() {
+            std::error_code e;
+            fs::remove_all(p, e);
+        }
+    } remove_src{src_dir};
+    const fs::path copy = fs::path(src_dir) / source.filename();
+    {
+        std::string quoted;  // a string literal for #line
+        for (char c : request.file) {
+            if (c == '"' || c == '\\') quoted += '\\';
+            quoted += c;
+        }
+        std::ofstream out(copy, std::ios::binary);
+        // Diagnostics and std::source_location name the user's file and lines, not the copy.
+        out << "#line 1 \"" << quoted << "\"\n" << content;
+        out.close();
+        if (!out) throw std::runtime_error(fmt::format("cannot write {}", copy.string()));
+    }
     const std::string tmp = fmt::format(".tmp{}", getpid());
     const fs::path so_tmp = so.string() + tmp, dep_tmp = dep.string() + tmp;
     result.command = {cxx};
     result.command.insert(result.command.end(), flags.begin(), flags.end());
     result.command.insert(result.command.end(),
-                          {"-MMD", "-MF", dep_tmp.string(), "-o", so_tmp.string(), request.file});
+                          {"-MMD", "-MF", dep_tmp.string(), "-o", so_tmp.string(), copy.string()});
     if (request.verbose) {
         std::string line;
         for (const auto& a : result.command) line += (line.empty() ? "" : " ") + a;
@@ -316,6 +392,7 @@ CompiledModel compile_model_file(const CompileRequest& request) {
             throw std::runtime_error(fmt::format("cannot run the compiler {}: {}", cxx, std::strerror(errno)));
         throw CompileFailed(fmt::format("{}: compilation failed ({} exited with {})", request.file, cxx, status));
     }
+    ::chmod(so_tmp.c_str(), 0700);  // whatever the umask: the cache refuses a group-writable .so
     fs::rename(dep_tmp, dep, ec);
     if (!ec) fs::rename(so_tmp, so, ec);
     if (ec) throw std::runtime_error(fmt::format("cannot write {}: {}", so.string(), ec.message()));

@@ -15,10 +15,11 @@ constexpr const char* kRunOptions = R"(    --model M
         (brute force, for cross-checks; slow).
 
     --max-executions N
-        Stop after N complete executions: the verdict is inconclusive (exit 3).
+        Stop after N complete executions: the verdict is inconclusive (exit 3). Counts and
+        bounds are whole numbers: -1 and the like are refused (exit 2), never wrapped.
 
     --timeout S
-        Stop after S seconds: inconclusive (exit 3).
+        Stop after S seconds: inconclusive (exit 3). S is finite and not negative.
 
     --max-events N
         The per-thread event bound (default 2000). A thread past it - typically a spin loop
@@ -29,8 +30,8 @@ constexpr const char* kRunOptions = R"(    --model M
 
     --replay TOKEN
         Run only the execution a violation's replay token describes (printed under its trace,
-        "replay_token" in the JSON), e.g. under gdb with a breakpoint on hotcheck_replay_event.
-        See docs/replay.md.
+        "violation.replay_token" in the JSON), e.g. under gdb with a breakpoint on
+        hotcheck_replay_event. See docs/replay.md. An empty token is refused.
 
     --jobs N, -j N
         Explore each model on N threads (1 to 1024; default 1): disjoint subtrees of its
@@ -46,7 +47,9 @@ constexpr const char* kRunOptions = R"(    --model M
     --checkpoint FILE
         Save the progress of the (one) model to FILE every --checkpoint-every executions and
         when the run stops: SIGINT or SIGTERM (the run then ends inconclusive, exit 3),
-        --timeout, --max-executions or the end.
+        --timeout, --max-executions or the end. FILE must be a regular file (or not exist
+        yet): a symbolic link, device or directory is refused, since the checkpoint is
+        renamed over it.
 
     --checkpoint-every N
         Executions between two checkpoints (default 100000).
@@ -54,10 +57,15 @@ constexpr const char* kRunOptions = R"(    --model M
     --resume FILE
         Continue the run a checkpoint describes: what it explored is not explored again and
         its counts are included. Give --checkpoint FILE too to keep saving. A checkpoint of
-        another model, memory model or shard, or a corrupt one, is refused (exit 2).
+        another model, memory model or shard, or a corrupt or edited one (its checksum no
+        longer matches), is refused (exit 2).
 
     --json FILE
-        Also write the results as JSON (docs/json-schema.md); '-' writes them to stdout.
+        Also write the results as JSON (docs/json-schema.md); '-' writes them to stdout, which
+        then holds that one document only (the PASS/FAIL lines go to stderr).
+
+    Output files (--json, --junit, --dot, --svg, --checkpoint) are checked before anything
+    runs; a write that fails (a full disk) exits 2.
 
     --junit FILE
         Also write JUnit XML, one testcase per model (for CI dashboards).
@@ -174,7 +182,13 @@ DESCRIPTION
     The shared object is cached by content hash: the key covers the file's content and path,
     the flags, the compiler, hotcheck's version and every hotcheck header. A second check of
     an unchanged file loads the cached build without compiling (stderr says 'cached'); it is
-    rebuilt when a header the file includes changes.
+    rebuilt when a header the file includes changes. The compiler reads a private copy of the
+    bytes that were hashed, so editing FILE during a compile cannot cache the edit under the
+    old key. The cache directory is created 0700; a cache directory or cached object owned by
+    another user, or writable by others, is refused (exit 2).
+
+    NAMEs are exact names or shell patterns ('mine/*'), as for 'hotcheck run'. Two models of
+    one name are refused (exit 2), naming both lines.
 
 OPTIONS
     --cxx-flags FLAGS
@@ -215,12 +229,13 @@ DESCRIPTION
     the executions and blocked executions added up, the outcome sets united, the worst
     verdict of the shards (error, then violation, then inconclusive, then verified) with its
     violation and trace, and the slowest shard's time. Every shard 1/N to N/N of a model
-    must be there exactly once; results without --shard count as 1/1.
+    must be there exactly once; results without --shard count as 1/1. Counts must be whole
+    numbers (a negative, fractional or huge one is refused); every error names its file.
 
 OPTIONS
     --json OUT
         Write the merged results (the same schema, "shards": N in place of "shard"); '-'
-        writes them to stdout.
+        writes them to stdout, alone (the lines go to stderr).
 
     -q, --quiet
         Print only failures and, if anything failed, the summary.
@@ -245,7 +260,7 @@ std::string page_litmus() {
     hotcheck litmus - run herd7 C litmus tests
 
 SYNOPSIS
-    hotcheck litmus FILE... [--model M] [--format text|json|tsv]
+    hotcheck litmus FILE... [--model M] [--format text|json|tsv] [--timeout S] [--max-events N]
 
 DESCRIPTION
     Reads tests in herd7's C litmus format - C11 atomics and the Linux kernel's macros
@@ -260,10 +275,19 @@ OPTIONS
 
     --format F
         text (herd7-like, default), json, or tsv: the columns of herd7's tables, so that a
-        plain diff compares the two tools.
+        plain diff compares the two tools. JSON strings are UTF-8: an invalid byte in a
+        name becomes U+FFFD.
+
+    --timeout S
+        Stop each test after S seconds: its states so far, inconclusive (exit 3).
+
+    --max-events N
+        The per-thread event bound (default 2000); a test past it is inconclusive (exit 3),
+        naming the litmus line its thread was at.
 
 EXIT STATUS
-    0 on success, 2 for a usage error or a test that does not parse.
+    0 on success, 2 for a usage error or a test that does not parse (the other files still
+    run), 3 when a bound or --timeout stopped a test.
 
 EXAMPLES
     hotcheck litmus tests/MP+rel+acq.litmus

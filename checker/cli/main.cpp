@@ -17,6 +17,7 @@
 #include <hotcheck/model.hpp>
 
 #include "cli/check.hpp"
+#include "cli/flags.hpp"
 #include "cli/help.hpp"
 #include "cli/merge.hpp"
 #include "cli/runner.hpp"
@@ -27,7 +28,7 @@ using namespace hotcheck;
 
 namespace {
 
-using cli::kExitOk, cli::kExitUsage;
+using cli::kExitOk, cli::kExitUsage, cli::UsageError;
 
 const char* kUsage = R"(hotcheck — exhaustive model checking of concurrent C++ models (RC11, RA, SC)
 
@@ -48,7 +49,7 @@ run options:
   --max-executions N      stop after N executions (inconclusive, exit 3)
   --timeout S             stop after S seconds (inconclusive, exit 3)
   --max-events N          per-thread event bound (default 2000; past it: bound exceeded)
-  --json FILE             write results as JSON (docs/json-schema.md); '-' for stdout
+  --json FILE             write results as JSON (docs/json-schema.md); '-' for stdout (alone)
   --dot FILE              write the violation's execution graph as Graphviz DOT
   --svg FILE              ... rendered to SVG (needs Graphviz's dot)
   --junit FILE            write JUnit XML (one testcase per model)
@@ -69,14 +70,11 @@ check options (and every run option):
 litmus options:
   --model M               as above
   --format F              text (herd7-like, default), json or tsv (herd-expected.tsv columns)
+  --timeout S, --max-events N   as for run, per test
 
 exit codes: 0 as expected, 1 violation or unexpected verdict, 2 usage, model or compile error,
             3 inconclusive (a bound or time limit was reached)
 )";
-
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
 
 MemoryModel parse_model_or_throw(const std::string& name) {
     auto m = parse_memory_model(name);
@@ -84,7 +82,13 @@ MemoryModel parse_model_or_throw(const std::string& name) {
     return *m;
 }
 
+/// Throws when two models have the same name (naming one would silently pick the first).
+void refuse_duplicate_names() {
+    if (auto why = cli::duplicate_name()) throw UsageError(*why);
+}
+
 int cmd_list(const std::vector<std::string>& args) {
+    refuse_duplicate_names();
     std::regex filter(args.empty() ? ".*" : args[0]);
     for (const auto& m : registered_models())
         if (std::regex_search(m.name, filter))
@@ -97,16 +101,16 @@ int cmd_list(const std::vector<std::string>& args) {
 void add_run_options(po::options_description& desc) {
     desc.add_options()("model", po::value<std::string>())(
         "explorer", po::value<std::string>()->default_value("optimal"))(
-        "max-executions", po::value<std::uint64_t>()->default_value(0))(
-        "timeout", po::value<double>()->default_value(0))(
-        "max-events", po::value<std::uint32_t>()->default_value(2000))(
+        "max-executions", po::value<std::string>()->default_value("0"))(
+        "timeout", po::value<std::string>()->default_value("0"))(
+        "max-events", po::value<std::string>()->default_value("2000"))(
         "json", po::value<std::string>())("dot", po::value<std::string>())(
         "svg", po::value<std::string>())("junit", po::value<std::string>())(
         "trace", po::value<std::string>())("replay", po::value<std::string>())(
         "spurious-cas", "")("verbose,v", "")("quiet,q", "")(
         "jobs,j", po::value<std::string>()->default_value("1"))("shard", po::value<std::string>())(
         "checkpoint", po::value<std::string>())(
-        "checkpoint-every", po::value<std::uint64_t>()->default_value(100000))(
+        "checkpoint-every", po::value<std::string>()->default_value("100000"))(
         "resume", po::value<std::string>())(
         "names", po::value<std::vector<std::string>>()->default_value({}, ""));
 }
@@ -141,11 +145,16 @@ cli::RunSettings run_settings(const po::variables_map& vm) {
     s.quiet = vm.count("quiet");
     s.verbose = vm.count("verbose");
     spdlog::set_level(s.verbose ? spdlog::level::debug : s.quiet ? spdlog::level::warn : spdlog::level::info);
-    s.base.max_executions = vm["max-executions"].as<std::uint64_t>();
-    s.base.timeout_s = vm["timeout"].as<double>();
-    s.base.max_events_per_thread = vm["max-events"].as<std::uint32_t>();
+    s.base.max_executions = cli::parse_count("--max-executions", vm["max-executions"].as<std::string>());
+    s.base.timeout_s = cli::parse_seconds("--timeout", vm["timeout"].as<std::string>());
+    s.base.max_events_per_thread = static_cast<std::uint32_t>(
+        cli::parse_count("--max-events", vm["max-events"].as<std::string>(), UINT32_MAX));
     s.base.spurious_cas_failures = vm.count("spurious-cas");
-    if (vm.count("replay")) s.base.replay = vm["replay"].as<std::string>();
+    if (vm.count("replay")) {
+        s.base.replay = vm["replay"].as<std::string>();
+        // An empty token would silently run the whole exploration instead of one execution.
+        if (s.base.replay.empty()) throw UsageError("--replay needs a token (the 'replay:' line of a violation)");
+    }
     {
         // Strictly digits: program_options would read "-1" as 4294967295 threads.
         const std::string jobs = vm["jobs"].as<std::string>();
@@ -157,7 +166,7 @@ cli::RunSettings run_settings(const po::variables_map& vm) {
     if (vm.count("shard")) std::tie(s.base.shard_index, s.base.shard_count) = parse_shard(vm["shard"].as<std::string>());
     if (vm.count("checkpoint")) s.base.checkpoint_path = vm["checkpoint"].as<std::string>();
     if (vm.count("resume")) s.base.resume_path = vm["resume"].as<std::string>();
-    s.base.checkpoint_every = vm["checkpoint-every"].as<std::uint64_t>();
+    s.base.checkpoint_every = cli::parse_count("--checkpoint-every", vm["checkpoint-every"].as<std::string>());
     if (s.base.checkpoint_every == 0) throw UsageError("--checkpoint-every must be at least 1");
     const bool distributed = s.base.shard_count > 1 || vm.count("checkpoint") || vm.count("resume");
     if (distributed && (vm.count("replay") || vm["explorer"].as<std::string>() != "optimal"))
@@ -168,10 +177,18 @@ cli::RunSettings run_settings(const po::variables_map& vm) {
     if (explorer == "reference") s.base.explorer = Explorer::reference;
     else if (explorer != "optimal") throw UsageError("--explorer takes optimal or reference");
     if (vm.count("model")) s.forced_model = parse_model_or_throw(vm["model"].as<std::string>());
-    if (vm.count("json")) s.json_path = vm["json"].as<std::string>();
-    if (vm.count("dot")) s.outputs.dot_path = vm["dot"].as<std::string>();
-    if (vm.count("svg")) s.outputs.svg_path = vm["svg"].as<std::string>();
-    if (vm.count("junit")) s.outputs.junit_path = vm["junit"].as<std::string>();
+    // Output paths are checked before the run, not after hours of exploration.
+    auto output = [&](const char* flag, std::string& into) {
+        if (!vm.count(flag)) return;
+        into = vm[flag].as<std::string>();
+        cli::check_output_path(fmt::format("--{}", flag), into);
+    };
+    output("json", s.json_path);
+    output("dot", s.outputs.dot_path);
+    output("svg", s.outputs.svg_path);
+    output("junit", s.outputs.junit_path);
+    if (vm.count("checkpoint")) cli::check_checkpoint_path(s.base.checkpoint_path);
+    if (vm.count("resume")) cli::check_input_file("--resume", s.base.resume_path);
     if (vm.count("trace")) {
         auto layout = report::parse_trace_layout(vm["trace"].as<std::string>());
         if (!layout) throw UsageError("--trace takes list or columns");
@@ -190,6 +207,7 @@ int cmd_run(const std::vector<std::string>& args) {
     po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
     po::notify(vm);
     cli::RunSettings settings = run_settings(vm);
+    refuse_duplicate_names();
 
     std::vector<const RegisteredModel*> selected;
     const auto& names = vm["names"].as<std::vector<std::string>>();
@@ -267,17 +285,19 @@ int cmd_check(const std::vector<std::string>& all_args) {
         std::cerr << fmt::format("hotcheck: {} registers no models (use HOTCHECK_MODEL(\"name\") {{ ... }})\n", file);
         return kExitUsage;
     }
-    std::vector<const RegisteredModel*> selected;
+    if (auto why = cli::duplicate_name(loaded)) {
+        std::cerr << fmt::format("hotcheck: {}: {}\n", file, *why);
+        return kExitUsage;
+    }
+    // Exact names or shell patterns, as `run` takes them.
     const auto& names = vm["names"].as<std::vector<std::string>>();
-    for (const auto& n : names) {
-        auto it = std::find_if(loaded.begin(), loaded.end(), [&](auto* m) { return m->name == n; });
-        if (it == loaded.end()) {
-            std::string known;
-            for (auto* m : loaded) known += (known.empty() ? "" : ", ") + m->name;
-            std::cerr << fmt::format("hotcheck: {} registers no model '{}' (it registers: {})\n", file, n, known);
-            return kExitUsage;
-        }
-        selected.push_back(*it);
+    std::string unknown;
+    std::vector<const RegisteredModel*> selected = cli::select_models(loaded, names, unknown);
+    if (!unknown.empty()) {
+        std::string known;
+        for (auto* m : loaded) known += (known.empty() ? "" : ", ") + m->name;
+        std::cerr << fmt::format("hotcheck: {} registers no model '{}' (it registers: {})\n", file, unknown, known);
+        return kExitUsage;
     }
     if (names.empty()) selected = loaded;
     if ((vm.count("checkpoint") || vm.count("resume")) && selected.size() != 1)
@@ -290,6 +310,8 @@ int cmd_litmus(const std::vector<std::string>& args) {
     po::options_description desc;
     desc.add_options()("model", po::value<std::string>()->default_value("rc11"))(
         "format", po::value<std::string>()->default_value("text"))(
+        "timeout", po::value<std::string>()->default_value("0"))(
+        "max-events", po::value<std::string>()->default_value("2000"))(
         "files", po::value<std::vector<std::string>>()->default_value({}, ""));
     po::positional_options_description pos;
     pos.add("files", -1);
@@ -301,8 +323,13 @@ int cmd_litmus(const std::vector<std::string>& args) {
     const std::string format = vm["format"].as<std::string>();
     if (format != "text" && format != "json" && format != "tsv")
         throw UsageError("--format takes text, json or tsv");
-    return litmus::litmus_command(files, parse_model_or_throw(vm["model"].as<std::string>()), format,
-                                  std::cout, std::cerr);
+    Options options;
+    options.memory_model = parse_model_or_throw(vm["model"].as<std::string>());
+    // Per test: a test that runs out of time or events is inconclusive (exit 3), the others run.
+    options.timeout_s = cli::parse_seconds("--timeout", vm["timeout"].as<std::string>());
+    options.max_events_per_thread =
+        static_cast<std::uint32_t>(cli::parse_count("--max-events", vm["max-events"].as<std::string>(), UINT32_MAX));
+    return litmus::litmus_command(files, options, format, std::cout, std::cerr);
 }
 
 int cmd_merge(const std::vector<std::string>& args) {
@@ -316,6 +343,7 @@ int cmd_merge(const std::vector<std::string>& args) {
     po::notify(vm);
     const auto& files = vm["files"].as<std::vector<std::string>>();
     if (files.empty()) throw UsageError("merge: name the JSON results of the shards (hotcheck run ... --json FILE)");
+    if (vm.count("json")) cli::check_output_path("--json", vm["json"].as<std::string>());
     return cli::merge_results(files, vm.count("json") ? vm["json"].as<std::string>() : "", vm.count("quiet") > 0,
                               std::cout, std::cerr);
 }

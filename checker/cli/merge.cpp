@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -30,8 +34,11 @@ int severity(const std::string& verdict) {
 }
 
 json read_document(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw Problem(fmt::format("{} is a directory, not a result file (hotcheck run --json FILE)", path));
     std::ifstream in(path);
-    if (!in) throw Problem(fmt::format("cannot read {}", path));
+    if (!in) throw Problem(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
     json doc;
     try {
         doc = json::parse(in);
@@ -51,10 +58,34 @@ struct Shards {
     std::vector<std::string> files;
 };
 
+/// A count of a shard: a whole number that the sum of every shard's cannot overflow. JSON's
+/// -1 or 2^64-1 would otherwise wrap the sum into a plausible total.
+std::uint64_t count_field(const json& part, const char* field, const std::string& file, bool required) {
+    constexpr std::uint64_t kMax = std::uint64_t{1} << 62;  // 2^62: a sum of four shards cannot wrap
+    if (!part.contains(field)) {
+        if (required) throw Problem(fmt::format("{}: '{}' is missing", file, field));
+        return 0;
+    }
+    const json& v = part.at(field);
+    if (!v.is_number_unsigned() || v.get<std::uint64_t>() > kMax)
+        throw Problem(fmt::format("{}: '{}' must be a whole number from 0 to 2^62, not {}", file, field, v.dump()));
+    return v.get<std::uint64_t>();
+}
+
+std::uint64_t add_count(std::uint64_t sum, std::uint64_t v, const char* field, const std::string& file) {
+    if (v > UINT64_MAX - sum) throw Problem(fmt::format("{}: the sum of '{}' overflows", file, field));
+    return sum + v;
+}
+
 /// One model's shards as one model object.
 json merge_model(const std::string& name, const Shards& s) {
     const json& first = s.parts.front();
-    const auto count = first.contains("shard") ? first["shard"].at("count").get<std::uint32_t>() : 1u;
+    std::uint32_t count = 1;
+    try {
+        if (first.contains("shard")) count = first["shard"].at("count").get<std::uint32_t>();
+    } catch (const json::exception& e) {
+        throw Problem(fmt::format("{}: malformed shard of {}: {}", s.files.front(), name, e.what()));
+    }
     std::set<std::uint32_t> seen;
     std::uint64_t executions = 0, blocked = 0, racy = 0, events = 0;
     double elapsed = 0;
@@ -62,22 +93,42 @@ json merge_model(const std::string& name, const Shards& s) {
     const json* worst = nullptr;
     for (std::size_t i = 0; i < s.parts.size(); ++i) {
         const json& p = s.parts[i];
-        const auto c = p.contains("shard") ? p["shard"].at("count").get<std::uint32_t>() : 1u;
-        const auto index = p.contains("shard") ? p["shard"].at("index").get<std::uint32_t>() : 1u;
-        if (c != count)
-            throw Problem(fmt::format("{}: {} has shard {}/{}, other files have {} shards", name, s.files[i], index, c, count));
-        if (p.at("memory_model") != first.at("memory_model"))
-            throw Problem(fmt::format("{}: the shards ran under different memory models", name));
-        if (!seen.insert(index).second)
-            throw Problem(fmt::format("{}: shard {}/{} is given twice ({})", name, index, count, s.files[i]));
-        executions += p.at("executions").get<std::uint64_t>();
-        blocked += p.at("blocked").get<std::uint64_t>();
-        racy += p.value("racy_executions", std::uint64_t{0});
-        events += p.value("events", std::uint64_t{0});
-        elapsed = std::max(elapsed, p.at("elapsed_s").get<double>());
-        for (const auto& o : p.at("outcomes")) outcomes.insert(o.get<std::string>());
-        if (!worst || severity(p.at("verdict").get<std::string>()) > severity(worst->at("verdict").get<std::string>()))
-            worst = &p;
+        const std::string& file = s.files[i];
+        // Every message names the file it is about: a merge takes hundreds of shard files.
+        try {
+            std::uint32_t c = 1, index = 1;
+            if (p.contains("shard")) {
+                const std::uint64_t c64 = count_field(p["shard"], "count", file, true);
+                const std::uint64_t i64 = count_field(p["shard"], "index", file, true);
+                if (c64 == 0 || c64 > UINT32_MAX || i64 == 0 || i64 > c64)
+                    throw Problem(fmt::format("{}: {}: shard {}/{} does not exist", file, name, i64, c64));
+                c = static_cast<std::uint32_t>(c64);
+                index = static_cast<std::uint32_t>(i64);
+            }
+            if (c != count)
+                throw Problem(fmt::format("{}: {} has shard {}/{}, other files have {} shards", name, file, index, c, count));
+            if (p.at("memory_model") != first.at("memory_model"))
+                throw Problem(fmt::format("{}: {} ran under {}, {} under {}", name, file, p.at("memory_model").dump(),
+                                          s.files[0], first.at("memory_model").dump()));
+            if (!seen.insert(index).second)
+                throw Problem(fmt::format("{}: shard {}/{} is given twice ({})", name, index, count, file));
+            executions = add_count(executions, count_field(p, "executions", file, true), "executions", file);
+            blocked = add_count(blocked, count_field(p, "blocked", file, true), "blocked", file);
+            racy = add_count(racy, count_field(p, "racy_executions", file, false), "racy_executions", file);
+            events = add_count(events, count_field(p, "events", file, false), "events", file);
+            const double e = p.at("elapsed_s").get<double>();
+            if (!std::isfinite(e) || e < 0) throw Problem(fmt::format("{}: bad elapsed_s {}", file, e));
+            elapsed = std::max(elapsed, e);
+            for (const auto& o : p.at("outcomes")) outcomes.insert(o.get<std::string>());
+            if (!worst || severity(p.at("verdict").get<std::string>()) > severity(worst->at("verdict").get<std::string>()))
+                worst = &p;
+        } catch (const json::exception& e) {
+            throw Problem(fmt::format("{}: malformed result for {}: {}", file, name, e.what()));
+        } catch (const Problem& e) {
+            const std::string what = e.what();
+            if (what.find(file) != std::string::npos) throw;
+            throw Problem(fmt::format("{}: {}", file, what));
+        }
     }
     for (std::uint32_t i = 1; i <= count; ++i)
         if (!seen.count(i)) throw Problem(fmt::format("{}: shard {}/{} is missing", name, i, count));
@@ -109,7 +160,9 @@ json merge_model(const std::string& name, const Shards& s) {
 }  // namespace
 
 int merge_results(const std::vector<std::string>& files, const std::string& json_path, bool quiet,
-                  std::ostream& out, std::ostream& err) {
+                  std::ostream& stdout_stream, std::ostream& err) {
+    // With --json -, standard output holds the JSON document only (as for `run`).
+    std::ostream& out = json_path == "-" ? err : stdout_stream;
     std::vector<std::string> order;  // models in the order they first appear
     std::map<std::string, Shards> by_name;
     json merged = json::array();
@@ -154,19 +207,9 @@ int merge_results(const std::vector<std::string>& files, const std::string& json
         else if (ok) ++passed;
         else ++failed;
     }
-    if (!json_path.empty()) {
-        const std::string text = report::document(std::move(merged)).dump(2) + "\n";
-        if (json_path == "-") {
-            out << text;
-        } else {
-            std::ofstream file(json_path);
-            if (!file) {
-                err << fmt::format("hotcheck: cannot write {}\n", json_path);
-                return kExitUsage;
-            }
-            file << text;
-        }
-    }
+    if (!json_path.empty() &&
+        !write_output(json_path, report::document(std::move(merged)).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", stdout_stream, err))
+        return kExitUsage;
     if (!quiet || failed || errors || inconclusive)
         out << fmt::format("{} passed, {} failed\n", passed, failed + errors + inconclusive);
     if (errors) return kExitUsage;

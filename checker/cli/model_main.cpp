@@ -6,6 +6,7 @@
 //                 [--max-executions N] [--timeout S] [--max-events N] [--explorer E]
 //                 [--spurious-cas] [--jobs N] [--json FILE] [--list] [-q] [-v]
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <hotcheck/model.hpp>
@@ -52,6 +54,10 @@ T number(std::string_view option, std::string_view text) {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec != std::errc() || end != text.data() + text.size() || text.empty())
         throw Usage(std::string(option) + ": not a number: '" + std::string(text) + "'");
+    if constexpr (std::is_floating_point_v<T>)  // from_chars takes "nan", "inf" and "-1"
+        if (!std::isfinite(v) || v < 0)
+            throw Usage(std::string(option) + ": takes a number of seconds (0 or more, finite), not '" +
+                        std::string(text) + "'");
     return v;
 }
 
@@ -129,6 +135,10 @@ int main(int argc, char** argv) {
     }
 
     const auto& all = registered_models();
+    if (auto why = cli::duplicate_name()) {
+        std::cerr << argv[0] << ": " << *why << '\n';
+        return cli::kExitUsage;
+    }
     if (list) {
         for (const auto& m : all) std::cout << m.name << '\n';
         return cli::kExitOk;

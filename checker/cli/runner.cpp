@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "report/json.hpp"
 
@@ -16,13 +19,21 @@ namespace hotcheck::cli {
 
 std::vector<const RegisteredModel*> select_models(const std::vector<std::string>& names,
                                                   std::string& unknown) {
+    std::vector<const RegisteredModel*> all;
+    for (const auto& m : registered_models()) all.push_back(&m);
+    return select_models(all, names, unknown);
+}
+
+std::vector<const RegisteredModel*> select_models(const std::vector<const RegisteredModel*>& pool,
+                                                  const std::vector<std::string>& names,
+                                                  std::string& unknown) {
     std::vector<const RegisteredModel*> out;
     for (const auto& n : names) {
         bool any = false;
-        for (const auto& m : registered_models()) {
-            if (m.name != n && ::fnmatch(n.c_str(), m.name.c_str(), 0) != 0) continue;
+        for (const RegisteredModel* m : pool) {
+            if (m->name != n && ::fnmatch(n.c_str(), m->name.c_str(), 0) != 0) continue;
             any = true;
-            if (std::find(out.begin(), out.end(), &m) == out.end()) out.push_back(&m);
+            if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
         }
         if (!any) {
             unknown = n;
@@ -30,6 +41,23 @@ std::vector<const RegisteredModel*> select_models(const std::vector<std::string>
         }
     }
     return out;
+}
+
+std::optional<std::string> duplicate_name(const std::vector<const RegisteredModel*>& models) {
+    std::map<std::string_view, const RegisteredModel*> seen;
+    for (const RegisteredModel* m : models) {
+        auto [it, fresh] = seen.emplace(m->name, m);
+        if (!fresh)
+            return fmt::format("model name '{}' is registered twice ({}:{} and {}:{}); names must be unique",
+                               m->name, it->second->file, it->second->line, m->file, m->line);
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> duplicate_name() {
+    std::vector<const RegisteredModel*> all;
+    for (const auto& m : registered_models()) all.push_back(&m);
+    return duplicate_name(all);
 }
 
 ModelSpec effective_spec(const ModelSpec& spec, const RunSettings& settings) {
@@ -48,8 +76,31 @@ bool as_expected(const ModelSpec& spec, const Result& r) {
     return true;
 }
 
+bool write_output(const std::string& path, const std::string& text, std::ostream& out, std::ostream& err) {
+    if (path == "-") {
+        out << text;
+        out.flush();
+        if (!out) err << "hotcheck: cannot write the JSON document to standard output\n";
+        return static_cast<bool>(out);
+    }
+    // A full disk or /dev/full fails at the write or at the close: both are checked.
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    if (file) {
+        file << text;
+        file.close();
+    }
+    if (!file) {
+        err << fmt::format("hotcheck: cannot write {}: {}\n", path, std::strerror(errno));
+        return false;
+    }
+    return true;
+}
+
 int run_models(const std::vector<const RegisteredModel*>& models, const RunSettings& settings,
-               std::ostream& out, std::ostream& err) {
+               std::ostream& stdout_stream, std::ostream& err) {
+    // With --json -, standard output holds the JSON document and nothing else: the PASS/FAIL
+    // lines and the summary go to stderr.
+    std::ostream& out = settings.json_path == "-" ? err : stdout_stream;
     Options base = settings.base;
     const bool quiet = settings.quiet;
     if (settings.progress && !quiet && isatty(STDERR_FILENO))
@@ -96,19 +147,9 @@ int run_models(const std::vector<const RegisteredModel*>& models, const RunSetti
         else ++failed;
         results.push_back(report::model_json(m->name, r, &spec, ok));
     }
-    if (!settings.json_path.empty()) {
-        std::string text = report::document(std::move(results)).dump(2) + "\n";
-        if (settings.json_path == "-") {
-            out << text;
-        } else {
-            std::ofstream file(settings.json_path);
-            if (!file) {
-                err << fmt::format("hotcheck: cannot write {}\n", settings.json_path);
-                return kExitUsage;
-            }
-            file << text;
-        }
-    }
+    if (!settings.json_path.empty() &&
+        !write_output(settings.json_path, report::document(std::move(results)).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", stdout_stream, err))
+        return kExitUsage;
     if (!outputs.finish(err)) return kExitUsage;
     if (!quiet || failed || errors || inconclusive)
         out << fmt::format("{} passed, {} failed\n", passed, failed + errors + inconclusive);

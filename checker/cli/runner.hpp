@@ -39,9 +39,23 @@ bool as_expected(const ModelSpec& spec, const Result& r);
 /// selects nothing (and returns what it has so far).
 std::vector<const RegisteredModel*> select_models(const std::vector<std::string>& names,
                                                   std::string& unknown);
+/// The same among `pool` only (the models of one file, for `hotcheck check`).
+std::vector<const RegisteredModel*> select_models(const std::vector<const RegisteredModel*>& pool,
+                                                  const std::vector<std::string>& names,
+                                                  std::string& unknown);
+
+/// A message naming both registrations when two of `models` (of every registered model) have
+/// the same name: naming one would silently run the first.
+std::optional<std::string> duplicate_name(const std::vector<const RegisteredModel*>& models);
+std::optional<std::string> duplicate_name();
+
+/// Writes `text` to `path` ("-": `out`); false, after saying why on `err`, when any byte could
+/// not be written (a full disk, /dev/full).
+bool write_output(const std::string& path, const std::string& text, std::ostream& out, std::ostream& err);
 
 /// Runs `models` in order, prints one PASS/FAIL line each (with the trace of a violation), the
-/// summary, and the JSON document when asked; returns the exit code.
+/// summary, and the JSON document when asked; returns the exit code. With `--json -` the JSON
+/// document is all that goes to `out` (the lines go to `err`).
 int run_models(const std::vector<const RegisteredModel*>& models, const RunSettings& settings,
                std::ostream& out, std::ostream& err);
 

@@ -12,6 +12,8 @@
 //    subtrees are keyed and handed out in the order one job explores them, and a violation is
 //    reported only once everything before it is explored: the result is one job's;
 //  - a checkpoint lists the frontier subtrees explored completely, with their counts.
+// One file per concern: the frontier and the shards (frontier.cpp), the workers and their work
+// stealing (stealing.cpp), the checkpoint file (checkpoint.cpp); parallel.cpp ties them together.
 #pragma once
 #include <functional>
 #include <optional>
@@ -26,7 +28,5 @@ std::optional<std::string> invalid_scale_options(const Options& options);
 /// Whether the options need explore_parallel (jobs, shards or checkpoints).
 bool needs_parallel(const Options& options);
 Result explore_parallel(const Options& options, const std::function<void()>& body);
-/// How many subtrees the frontier has at least (unless the tree is smaller).
-std::size_t frontier_target(std::uint32_t shard_count);
 
 }  // namespace hotcheck::exploration

@@ -208,7 +208,9 @@ public:
         r.condition = condition_text(test_);
         for (const Key& k : keys_) r.keys.push_back(k.text);
 
+        stmt_pos_.assign(test_.threads.size() + 1, SourcePos{});
         r.engine = explore(options, [this] { body(); });
+        name_bound_line(r.engine, options);
 
         if (per_run_records_) {
             for (const std::string& tuple : r.engine.outcomes) {
@@ -366,9 +368,31 @@ private:
         finals_.assign(loc_names_.size(), 0);
     }
 
+    // The engine names the line of hotcheck's own source that made the event past the bound
+    // (this file): name the litmus statement each thread was running instead.
+    void name_bound_line(Result& r, const Options& options) const {
+        if (!r.violation || r.violation->kind != "bound_exceeded") return;
+        const std::string& m = r.violation->message;
+        const auto at_t = m.find("thread T");
+        std::size_t thread = 0;
+        if (at_t != std::string::npos)
+            std::from_chars(m.data() + at_t + 8, m.data() + m.size(), thread);
+        if (thread >= stmt_pos_.size()) return;
+        // Thread 0 is the test's set-up: its locations, the threads' spawns and joins, the final reads.
+        const std::string who = thread == 0 ? "the set-up of the test" : "P" + std::to_string(thread - 1);
+        const SourcePos& p = stmt_pos_[thread];
+        r.violation->file.clear();
+        r.violation->line = static_cast<std::uint32_t>(p.line);
+        r.violation->message = who + " exceeded " + std::to_string(options.max_events_per_thread) +
+                               " events at line " + std::to_string(p.line) + ":" + std::to_string(p.column) +
+                               " (raise --max-events)";
+        if (r.verdict == Verdict::inconclusive) r.error = r.violation->message;
+    }
+
     // ---- one execution ----
 
     void body() {
+        stmt_pos_[0] = test_.init.empty() ? test_.pos : test_.init.front().pos;  // the locations
         locs_.clear();
         for (std::size_t i = 0; i < loc_names_.size(); ++i)
             locs_.push_back(hd::new_location(static_cast<hd::Value>(loc_init_[i]), kShape,
@@ -378,9 +402,15 @@ private:
         for (std::size_t t = 0; t < threads_.size(); ++t) regs_[t] = threads_[t].reg_init;
         std::vector<hd::ThreadId> ids;
         ids.reserve(test_.threads.size());
-        for (std::size_t t = 0; t < test_.threads.size(); ++t)
+        for (std::size_t t = 0; t < test_.threads.size(); ++t) {
+            stmt_pos_[0] = test_.threads[t].pos;
             ids.push_back(hd::spawn([this, t] { run_thread(static_cast<int>(t)); }, SourceLoc::current()));
-        for (hd::ThreadId id : ids) hd::join(id, SourceLoc::current());
+        }
+        for (std::size_t t = 0; t < ids.size(); ++t) {
+            stmt_pos_[0] = test_.threads[t].pos;
+            hd::join(ids[t], SourceLoc::current());
+        }
+        stmt_pos_[0] = test_.quantifier_pos;  // the final reads
         for (int l : final_locs_) {
             const hd::LocId id = locs_[static_cast<std::size_t>(l)];
             finals_[static_cast<std::size_t>(l)] = static_cast<Word>(
@@ -427,6 +457,7 @@ private:
     }
 
     void exec(const Stmt& s, int t) {
+        stmt_pos_[static_cast<std::size_t>(t) + 1] = s.pos;  // hotcheck thread t+1 runs Pt
         switch (s.kind) {
         case StmtKind::Decl:
             if (s.has_init) {
@@ -751,6 +782,7 @@ private:
     std::vector<Word> finals_;
     // Results over all executions.
     bool per_run_records_ = false;
+    std::vector<SourcePos> stmt_pos_;  ///< per hotcheck thread: the statement it runs (0: the body)
     std::vector<Record> records_;
     std::map<std::string, LitmusState> states_;
     std::uint64_t positive_ = 0, negative_ = 0, filtered_ = 0;

@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -28,9 +31,19 @@ std::string herd_state(const LitmusResult& r, const LitmusState& st) {
     return s;
 }
 
-bool read_file(const std::string& path, std::string& text) {
+/// The file's text, or "" after setting `why` (a directory opens but reads as nothing).
+bool read_file(const std::string& path, std::string& text, std::string& why) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        why = "is a directory, not a litmus file";
+        return false;
+    }
+    why = "cannot read the file";
     std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
+    if (!in) {
+        why += std::string(": ") + std::strerror(errno);
+        return false;
+    }
     std::ostringstream buf;
     buf << in.rdbuf();
     if (in.bad()) return false;
@@ -118,12 +131,17 @@ nlohmann::json to_json(const LitmusResult& r) {
 
 int litmus_command(const std::vector<std::string>& files, MemoryModel model, const std::string& format,
                    std::ostream& out, std::ostream& err) {
+    Options options;
+    options.memory_model = model;
+    return litmus_command(files, options, format, out, err);
+}
+
+int litmus_command(const std::vector<std::string>& files, const Options& options, const std::string& format,
+                   std::ostream& out, std::ostream& err) {
     if (format != "text" && format != "json" && format != "tsv") {
         err << "hotcheck litmus: unknown format '" << format << "' (text, json or tsv)\n";
         return kExitError;
     }
-    Options options;
-    options.memory_model = model;
     int code = kExitOk;
     auto fail = [&](int c) {
         if (code != kExitError) code = c;
@@ -136,8 +154,8 @@ int litmus_command(const std::vector<std::string>& files, MemoryModel model, con
 
     for (const std::string& file : files) {
         std::string text;
-        if (!read_file(file, text)) {
-            const std::string message = file + ": cannot read the file";
+        if (std::string why; !read_file(file, text, why)) {
+            const std::string message = file + ": " + why;
             err << message << "\n";
             json_error(file, message);
             fail(kExitError);
@@ -182,7 +200,10 @@ int litmus_command(const std::vector<std::string>& files, MemoryModel model, con
         out.flush();
     }
     if (format == "json")
-        out << nlohmann::json{{"schema", "hotcheck-litmus"}, {"version", 1}, {"results", results}}.dump(2)
+        // Names are bytes from the file: invalid UTF-8 becomes U+FFFD instead of throwing away
+        // every result (JSON strings must be UTF-8).
+        out << nlohmann::json{{"schema", "hotcheck-litmus"}, {"version", 1}, {"results", results}}.dump(
+                   2, ' ', false, nlohmann::json::error_handler_t::replace)
             << "\n";
     return code;
 }

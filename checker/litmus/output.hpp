@@ -32,5 +32,8 @@ std::string_view verdict_name(const LitmusResult& r);
 /// bound stopped an exploration (and nothing returned 2).
 int litmus_command(const std::vector<std::string>& files, MemoryModel model, const std::string& format,
                    std::ostream& out, std::ostream& err);
+/// The same with every option of the exploration (memory model, --timeout, --max-events).
+int litmus_command(const std::vector<std::string>& files, const Options& options, const std::string& format,
+                   std::ostream& out, std::ostream& err);
 
 }  // namespace hotcheck::litmus

@@ -697,7 +697,8 @@ private:
     }
 
     void add_init_entry(Test& test, InitEntry entry) {
-        if (find_init(test, entry.loc.name, entry.loc.thread))
+        // A set, not find_init's scan: a generated init block of 200k entries stays linear.
+        if (!initialised_.emplace(entry.loc.thread.value_or(-1), entry.loc.name).second)
             fail(entry.pos, "duplicate initialisation of " + quoted(entry.loc.str()));
         if (entry.loc.thread)
             init_registers_.emplace_back(*entry.loc.thread, entry.loc.name);
@@ -1497,6 +1498,7 @@ private:
     std::set<std::string, std::less<>> declared_; // registers declared in the current thread
     std::set<std::string, std::less<>> known_locations_;
     std::vector<std::pair<int, std::string>> init_registers_;
+    std::set<std::pair<int, std::string>> initialised_;  ///< (thread or -1, name) of every init entry
     std::vector<std::set<std::string, std::less<>>> thread_registers_;
 };
 

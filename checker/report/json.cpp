@@ -48,6 +48,8 @@ json model_json(const std::string& name, const Result& r, const ModelSpec* expec
         const Violation& v = *r.violation;
         j["violation"] = {{"kind", v.kind}, {"message", v.message}};
         if (v.line) j["violation"]["source"] = {{"file", v.file}, {"line", v.line}};
+        // What `--replay` takes to re-run exactly this execution (docs/replay.md).
+        if (!v.replay_token.empty()) j["violation"]["replay_token"] = v.replay_token;
         j["trace"] = trace_json(v.trace);
         j["trace_text"] = v.trace_text;
     }

@@ -101,11 +101,13 @@ void OutputWriter::add(const std::string& name, const ModelSpec& spec, Result& r
 
 namespace {
 bool write_file(const std::string& path, const std::string& text, std::ostream& err) {
-    std::ofstream f(path, std::ios::binary);
-    f << text;
-    f.close();
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    if (f) {
+        f << text;
+        f.close();  // a full disk shows at the close
+    }
     if (!f) {
-        err << fmt::format("hotcheck: cannot write {}\n", path);
+        err << fmt::format("hotcheck: cannot write {}: {}\n", path, std::strerror(errno));
         return false;
     }
     return true;

@@ -111,6 +111,10 @@ ptr<T> alloc(T init = T{}, const char* name = nullptr, detail::SourceLoc where =
 template <class T>
 ptr<T> alloc_array(std::size_t n, const char* name = nullptr, detail::SourceLoc where = detail::SourceLoc::current()) {
     ptr<T> p;
+    if (n > UINT32_MAX) {  // cells are counted in 32 bits: never truncate the size silently
+        detail::model_error("alloc_array: the size does not fit in 32 bits (at most 4294967295 cells)", where);
+        return p;
+    }
     p.first_ = detail::alloc_block(static_cast<std::uint32_t>(n), 0, false, detail::shape_of<T>(), name, where);
     p.n_ = static_cast<std::uint32_t>(n);
     return p;
