@@ -96,7 +96,8 @@ Result explore(const Options& options, const std::function<void()>& body) {
 
     for (std::uint64_t run_no = 0;; ++run_no) {
         const runtime::RunResult& run = execution.run(body);
-        if (exploration::record_run(driver->graph(), run, options, *model, tally)) break;
+        if (exploration::record_run(driver->graph(), run, options, *model, tally,
+                                      driver->decides_axioms())) break;
         if (options.max_executions && result.executions + result.blocked >= options.max_executions) {
             result.verdict = Verdict::inconclusive;
             result.error = fmt::format("stopped after {} executions (--max-executions)",

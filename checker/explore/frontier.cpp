@@ -43,7 +43,7 @@ Frontier cut_frontier(const Options& options, const memory_model::Consistency& m
         ++f.runs;
         if (record && f.stopped == StopCause::none) {
             Piece node{key, {}};
-            record_run(w.explorer.graph(), run, options, model, node.tally);
+            record_run(w.explorer.graph(), run, options, model, node.tally, true);
             recorded += node.tally.result.executions + node.tally.result.blocked;
             f.nodes.push_back(std::move(node));
             if (options.max_executions && recorded >= options.max_executions) f.stopped = StopCause::max_executions;

@@ -96,15 +96,15 @@ std::optional<Violation> after_execution(const graph::ExecutionGraph& g, const r
 }  // namespace
 
 bool record_run(graph::ExecutionGraph& g, const runtime::RunResult& run, const Options& options,
-                const memory_model::Consistency& model, Tally& tally) {
+                const memory_model::Consistency& model, Tally& tally, bool axioms_decided) {
     Result& result = tally.result;
     if (run.end == runtime::RunEnd::dropped) return false;
-    // The axioms the explorer's per-event floor leaves to the end (RC11's SC axiom): a run the
-    // model rejects is no execution, whatever it ran into; it is dropped unseen. The checks
-    // below read the views.
+    // The axioms a driver's per-event floor leaves to the end (RC11's SC axiom), unless the
+    // driver decided them: a run the model rejects is no execution, whatever it ran into; it
+    // is dropped unseen. The checks below read the views.
     thread_local memory_model::Scratch scratch;
     memory_model::ensure_views(g, model);
-    if (!model.execution_consistent(g, scratch)) return false;
+    if (!axioms_decided && !model.execution_consistent(g, scratch)) return false;
     switch (run.end) {
         case runtime::RunEnd::complete:
         case runtime::RunEnd::blocked: {

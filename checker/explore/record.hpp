@@ -21,8 +21,9 @@ struct Tally {
 /// Adds one run; true when the exploration must stop (a violation, a bound, an error). A run
 /// the memory model rejects as a whole (see Consistency::execution_consistent) is dropped.
 /// Computes the views the graph still lacks.
+/// `axioms_decided`: the driver guarantees the graph consistent (Driver::decides_axioms).
 bool record_run(graph::ExecutionGraph& g, const runtime::RunResult& run, const Options& options,
-                const memory_model::Consistency& model, Tally& tally);
+                const memory_model::Consistency& model, Tally& tally, bool axioms_decided);
 
 /// error > violation > inconclusive > verified.
 Verdict worst(Verdict a, Verdict b);

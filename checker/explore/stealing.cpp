@@ -27,7 +27,7 @@ bool explore_task(Shared& sh, Worker& w, Task& task, const Options& options,
                 return false;
             }
         }
-        if (record_run(w.explorer.graph(), run, options, model, local)) {
+        if (record_run(w.explorer.graph(), run, options, model, local, true)) {
             sh.report_found(task.key);
             return false;
         }

@@ -90,7 +90,8 @@ bool TrustExplorer::on_read(EventId r) {
     g.set_rf(r, ok.back());
     g.at(r).added_maximally = true;
     model_.add_views(g, r);
-    return true;
+    // Not the co-latest write (an RMW skipped a settled one): r may close an SC cycle.
+    return ok.back() == (co.empty() ? EventId::init() : co.back()) || axioms_hold(g, r);
 }
 
 bool TrustExplorer::on_write(EventId w) {
@@ -110,12 +111,13 @@ bool TrustExplorer::on_write(EventId w) {
         const EventId src = g[{w.thread, w.index - 1}].rf;
         const std::uint32_t k = memory_model::co_rank(g, src);
         const bool atomic_ok = !splits_rmw(k);
+        const bool co_last = k == g.co(loc).size();
         g.co_insert(loc, k, w);
         g.at(w).added_maximally = true;
         push_revisits(w);
         // Another RMW already read src: this execution is moot, but the revisits just pushed
         // (which delete that RMW) are not.
-        return atomic_ok && k >= floor;
+        return atomic_ok && k >= floor && (co_last || axioms_hold(g, w));
     }
     const auto n = static_cast<std::uint32_t>(g.co(loc).size());
     std::vector<std::uint32_t>& ok = positions_;
@@ -140,6 +142,10 @@ bool TrustExplorer::on_choice(EventId e) {
     g.at(e).added_maximally = true;
     model_.add_views(g, e);
     return true;
+}
+
+bool TrustExplorer::axioms_hold(const ExecutionGraph& g, EventId changed) {
+    return model_.consistent_after(g, changed, scratch_);
 }
 
 bool TrustExplorer::on_other(EventId e) {
@@ -260,9 +266,12 @@ bool TrustExplorer::apply_revisit(std::size_t frame, const WorkItem& item) {
         for (std::uint32_t i = 0; i < prefix_[t]; ++i) next.at({t, i}).revisitable = false;
     // r is now the last event of its thread and nothing kept is porf-after it, so its floor
     // decides, as for a new read.
-    const bool ok = memory_model::co_rank(next, w) >= model_.floor(next, r, scratch_);
-    if (ok) model_.add_views(next, r);
-    else if (pushed) --depth_;
+    bool ok = memory_model::co_rank(next, w) >= model_.floor(next, r, scratch_);
+    if (ok) {
+        model_.add_views(next, r);
+        ok = next.co(next[r].loc).back() == w || axioms_hold(next, r);
+    }
+    if (!ok && pushed) --depth_;
     return ok;
 }
 
@@ -316,6 +325,7 @@ bool TrustExplorer::next() {
                 g.set_rf(item.event, item.write);
                 g.at(item.event).added_maximally = false;
                 model_.add_views(g, item.event);
+                if (!axioms_hold(g, item.event)) continue;
                 // The run would replay up to the RMW's write and drop there, after pushing the
                 // write's revisits: push them without running the model (a run that is dropped
                 // also unwinds every suspended fiber, which costs more than the run).
@@ -334,6 +344,7 @@ bool TrustExplorer::next() {
                 g.co_remove(item.event);
                 g.co_insert(g[item.event].loc, item.position, item.event);
                 g.at(item.event).added_maximally = false;
+                if (!axioms_hold(g, item.event)) continue;
                 push_revisits(item.event);
                 return true;
             case WorkItem::Kind::revisit:

@@ -33,6 +33,8 @@ public:
     /// Left to right: the lowest enabled thread adds the next event (a function of the graph).
     std::uint32_t pick_thread(std::span<const std::uint32_t> enabled) override { return enabled[0]; }
     bool picks_lowest() const override { return true; }
+    /// Every graph it runs satisfies all the model's axioms (see axioms_hold).
+    bool decides_axioms() const override { return true; }
     bool on_read(graph::EventId r) override;
     bool on_write(graph::EventId w) override;
     bool on_choice(graph::EventId e) override;
@@ -63,6 +65,13 @@ private:
     // is copy-assigned into vectors that already have the capacity.
     Frame& top() { return frames_[depth_ - 1]; }
     Frame& push_frame();
+
+    /// The axioms the per-event floor leaves out (RC11's SC axiom), checked where they can
+    /// first fail. An event added maximally (reading the co-latest write, or placed co-last)
+    /// has no eco- or hb-successor, so it can close no psc cycle: only the graph an
+    /// alternative changes (a read of an older write, a write placed earlier, a revisit of a
+    /// write that is not co-latest) needs the check, once, before it runs.
+    bool axioms_hold(const graph::ExecutionGraph& g, graph::EventId changed);
 
     void push_revisits(graph::EventId w);
     bool maximal_extension(const graph::ExecutionGraph& g, graph::EventId r, graph::EventId w,

@@ -53,6 +53,12 @@ public:
     /// they accept, so checking late loses nothing (TruSt's predecessors of a consistent graph
     /// are consistent, so none is pruned early by the floor alone).
     virtual bool execution_consistent(const graph::ExecutionGraph&, Scratch&) const { return true; }
+    /// The same, knowing that the graph without e's last change (e is the last event of its
+    /// thread: a read's new rf, a write's new co place) was consistent, so only cycles through
+    /// e's new edges need looking for.
+    virtual bool consistent_after(const graph::ExecutionGraph& g, graph::EventId, Scratch& s) const {
+        return execution_consistent(g, s);
+    }
 };
 
 /// Computes the views of every event that lacks them (a graph built by the reference

@@ -28,6 +28,55 @@ using graph::Order;
 
 bool psc_acyclic(const ExecutionGraph& g, bool paper, Scratch& scratch);
 
+bool is_sc_event(const Event& e) {
+    return e.order == Order::sc && (e.is_access() || e.kind == Kind::fence);
+}
+
+/// Whether changing e (the last event of its thread, nothing hb- or rf-after it) can have
+/// closed a psc cycle. Every new psc edge leaves e itself (if SC) or an SC fence hb-before e,
+/// and enters an event eco-after e (if SC) or an SC fence hb-after one: without an SC event
+/// at both ends there is no new edge, so no new cycle.
+bool may_close_sc_cycle(const ExecutionGraph& g, EventId e) {
+    const Event& x = g[e];
+    if (!x.is_access()) return true;
+    const std::uint32_t* hb = g.hb_view(e);
+    bool source = is_sc_event(x);
+    for (std::uint32_t t = 0; t < g.thread_count() && !source; ++t)
+        for (std::uint32_t i = std::min(hb[t], g.thread_size(t)); i-- > 0;)
+            if (const Event& f = g[{t, i}]; f.kind == Kind::fence && f.order == Order::sc) {
+                source = true;
+                break;
+            }
+    if (!source) return false;
+    // The events eco-after e that it was not before: the writes co-after e (a write) or after
+    // its source (a read), and their readers.
+    const auto co = g.co(x.loc);
+    std::uint32_t from = x.is_write() ? co_rank(g, e) : co_rank(g, x.rf);  // co[from] comes next
+    auto sc_fence_after = [&](EventId y) {
+        if (is_sc_event(g[y])) return true;
+        for (std::uint32_t t = 0; t < g.thread_count(); ++t)
+            for (std::uint32_t i = g.thread_size(t); i-- > 0;) {
+                const Event& f = g[{t, i}];
+                if (f.kind != Kind::fence || f.order != Order::sc) continue;
+                if (g.in(g.hb_view({t, i}), y)) return true;
+                break;  // earlier fences of t see less of y's thread
+            }
+        return false;
+    };
+    for (std::uint32_t k = from; k < co.size(); ++k) {
+        if (co[k] == e) continue;
+        if (sc_fence_after(co[k])) return true;
+    }
+    for (std::uint32_t t = 0; t < g.thread_count(); ++t)
+        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
+            const Event& r = g[{t, i}];
+            if (!r.is_read() || !(r.loc == x.loc) || r.rf.is_init() || EventId{t, i} == e) continue;
+            const std::uint32_t k = co_rank(g, r.rf);
+            if (k > from && !(r.rf == e) && sc_fence_after({t, i})) return true;
+        }
+    return false;
+}
+
 class RC11 final : public Consistency {
 public:
     RC11(bool paper, bool sc_axiom) : paper_(paper), sc_axiom_(sc_axiom) {}
@@ -54,6 +103,10 @@ public:
     }
     bool execution_consistent(const graph::ExecutionGraph& g, Scratch& s) const override {
         return !sc_axiom_ || g.sc_candidates() == 0 || psc_acyclic(g, paper_, s);
+    }
+    bool consistent_after(const graph::ExecutionGraph& g, graph::EventId e, Scratch& s) const override {
+        return !sc_axiom_ || g.sc_candidates() == 0 || !may_close_sc_cycle(g, e) ||
+               psc_acyclic(g, paper_, s);
     }
 
 private:
