@@ -246,15 +246,14 @@ private:
                 const Event& e = (*g_)[{t, i}];
                 if (!e.is_access()) continue;
                 accesses_.push_back({e.loc.raw, t, i});
-                if (e.is_write()) writes_.push_back({e.loc.raw, t, i});
+                if (e.is_write() && fences_.size() < sc_.size()) writes_.push_back({e.loc.raw, t, i});
             }
         std::sort(accesses_.begin(), accesses_.end());
         std::sort(writes_.begin(), writes_.end());
-        // Per fence: where its hb-successors start in each thread (binary search: hb views
-        // grow along po), and for fence pairs the least key after it / greatest before it
-        // per location.
+        // Per fence, for its edges with SC accesses: where its hb-successors start in each
+        // thread (binary search: hb views grow along po). Fence pairs need none of it.
         succ_.assign(sc_.size() * n, 0);
-        for (std::uint32_t f : fences_) {
+        for (std::uint32_t f : fences_.size() < sc_.size() ? fences_ : std::vector<std::uint32_t>{}) {
             const EventId fe = sc_[f];
             for (std::uint32_t t = 0; t < n; ++t) {
                 std::uint32_t lo = 0, hi = g_->thread_size(t);
@@ -277,72 +276,35 @@ private:
     // a → b iff a hb b, or x eco y for some x hb-after a and y hb-before b. With A(x) the fences
     // hb-before x and B(y) those hb-after y, sweep each location's accesses by key: every y
     // gets an edge from each fence of A(x) for the x with smaller keys to each fence of B(y).
+    // A(x) and B(y) are read off views: fence o is in A(x) iff x's hb view holds it, in B(y)
+    // iff o's hb view holds y.
     using Bits = std::uint64_t;
     Bits* row(std::vector<Bits>& v, std::size_t r) { return &v[r * fence_words_]; }
     void or_into(Bits* into, const Bits* from) const {
         for (std::size_t w = 0; w < fence_words_; ++w) into[w] |= from[w];
     }
-    /// The fences hb-before-or-equal the view v, into `out`.
-    void fences_in(const std::uint32_t* v, Bits* out) {
-        std::fill_n(out, fence_words_, 0);
-        for (std::uint32_t t = 0; t < g_->thread_count(); ++t) {
-            const std::uint32_t upto = std::min(v[t], g_->thread_size(t));
-            or_into(out, row(first_fences_, fence_row_[t] + fences_before_[offset_[t] + t + upto]));
-        }
-    }
+    static void set_bit(Bits* bits, std::size_t o) { bits[o / 64] |= Bits{1} << (o % 64); }
 
     void fence_edges() {
-        const std::uint32_t n = g_->thread_count();
         const std::size_t kf = fences_.size();
         fence_words_ = (kf + 63) / 64;
         fence_ordinal_.assign(sc_.size(), kNone);
-        for (std::uint32_t o = 0; o < kf; ++o) fence_ordinal_[fences_[o]] = o;
-        // first_fences_: per thread, bitsets of its first c fences (c = 0 .. its fence count);
-        // fences_before_[offset_[t] + t + i]: how many of t's fences come before index i.
-        fences_before_.assign(offset_[n] + n, 0);
-        fence_row_.assign(n + 1, 0);
-        std::uint32_t rows = 0;
-        for (std::uint32_t t = 0, o = 0; t < n; ++t) {
-            fence_row_[t] = rows;
-            std::uint32_t c = 0;
-            for (std::uint32_t i = 0; i < g_->thread_size(t); ++i) {
-                fences_before_[offset_[t] + t + i] = c;
-                if (o < kf && sc_[fences_[o]] == EventId{t, i}) ++c, ++o;
-            }
-            fences_before_[offset_[t] + t + g_->thread_size(t)] = c;
-            rows += c + 1;
+        fence_at_.resize(kf);
+        reach_.resize(kf * width_of_views());
+        for (std::uint32_t o = 0; o < kf; ++o) {
+            fence_ordinal_[fences_[o]] = o;
+            fence_at_[o] = sc_[fences_[o]];
+            std::copy_n(g_->hb_view(fence_at_[o]), width_of_views(), &reach_[o * width_of_views()]);
         }
-        first_fences_.assign(std::size_t{rows} * fence_words_, 0);
-        for (std::uint32_t t = 0, o = 0; t < n; ++t) {
-            const std::uint32_t count = fences_before_[offset_[t] + t + g_->thread_size(t)];
-            for (std::uint32_t c = 1; c <= count; ++c, ++o) {
-                Bits* r = row(first_fences_, fence_row_[t] + c);
-                std::copy_n(row(first_fences_, fence_row_[t] + c - 1), fence_words_, r);
-                r[o / 64] |= Bits{1} << (o % 64);
-            }
-        }
-        // after_threshold_: per thread, the fences sorted by how much of the thread they see;
-        // later_fences_: suffix unions of that order, so B(y) is one row.
-        later_fences_.assign(std::size_t{n} * (kf + 1) * fence_words_, 0);
-        by_reach_.resize(std::size_t{n} * kf);
-        for (std::uint32_t t = 0; t < n; ++t) {
-            auto* order = &by_reach_[std::size_t{t} * kf];
+        auto fences_before = [&](EventId x, Bits* out) {  // A(x), x excluded
+            std::fill_n(out, fence_words_, 0);
+            const std::uint32_t* v = g_->hb_view(x);
             for (std::uint32_t o = 0; o < kf; ++o)
-                order[o] = {std::min(g_->hb_view(sc_[fences_[o]])[t], g_->thread_size(t)), o};
-            std::sort(order, order + kf);
-            for (std::size_t j = kf; j-- > 0;) {
-                Bits* r = row(later_fences_, std::size_t{t} * (kf + 1) + j);
-                std::copy_n(row(later_fences_, std::size_t{t} * (kf + 1) + j + 1), fence_words_, r);
-                r[order[j].second / 64] |= Bits{1} << (order[j].second % 64);
-            }
-        }
+                if (v[fence_at_[o].thread] > fence_at_[o].index && !(fence_at_[o] == x)) set_bit(out, o);
+        };
         // into_[b]: the fences with an edge to b. hb first.
         into_.assign(kf * fence_words_, 0);
-        for (std::uint32_t o = 0; o < kf; ++o) {
-            Bits* r = row(into_, o);
-            fences_in(g_->hb_view(sc_[fences_[o]]), r);
-            r[o / 64] &= ~(Bits{1} << (o % 64));
-        }
+        for (std::uint32_t o = 0; o < kf; ++o) fences_before(fence_at_[o], row(into_, o));
         // Then eco, location by location (accesses_ is sorted by location).
         before_.assign(fence_words_, 0);
         scratch_bits_.assign(fence_words_, 0);
@@ -363,16 +325,11 @@ private:
                 if (any)
                     for (std::size_t y = i; y < j; ++y) {
                         const EventId ye = keyed_[y].second;
-                        const auto* order = &by_reach_[std::size_t{ye.thread} * kf];
-                        const std::size_t from = std::upper_bound(order, order + kf,
-                                                                  std::pair{ye.index, ~0u}) - order;
-                        const Bits* later = row(later_fences_, std::size_t{ye.thread} * (kf + 1) + from);
-                        for (std::size_t w = 0; w < fence_words_; ++w)
-                            for (Bits bits = later[w]; bits; bits &= bits - 1)
-                                or_into(row(into_, w * 64 + std::countr_zero(bits)), before_.data());
+                        for (std::uint32_t o = 0; o < kf; ++o)  // B(y)
+                            if (reach_[o * width_of_views() + ye.thread] > ye.index) or_into(row(into_, o), before_.data());
                     }
                 for (std::size_t x = i; x < j; ++x) {
-                    fences_in(g_->hb_view(keyed_[x].second), scratch_bits_.data());
+                    fences_before(keyed_[x].second, scratch_bits_.data());
                     or_into(before_.data(), scratch_bits_.data());
                     for (Bits b : scratch_bits_) any |= b != 0;
                 }
@@ -381,6 +338,7 @@ private:
             lo = hi;
         }
     }
+    std::uint32_t width_of_views() const { return g_->view_width(); }
 
     // --- coherence ranks and keys ---
     std::uint32_t rank(EventId w) const { return w.is_init() ? 0 : rank_[offset_[w.thread] + w.index]; }
@@ -495,9 +453,9 @@ private:
     std::vector<EventId> sc_;
     // fence_edges(): see there.
     std::size_t fence_words_ = 0;
-    std::vector<std::uint32_t> fence_ordinal_, fences_before_, fence_row_;
-    std::vector<Bits> first_fences_, later_fences_, into_, before_, scratch_bits_;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> by_reach_;  ///< (hb-view length, fence)
+    std::vector<std::uint32_t> fence_ordinal_, reach_;
+    std::vector<EventId> fence_at_;
+    std::vector<Bits> into_, before_, scratch_bits_;
     std::vector<std::pair<std::int64_t, EventId>> keyed_;
 
 };
