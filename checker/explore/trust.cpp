@@ -51,15 +51,12 @@ namespace {
 /// (no longer revisitable) or in the prefix of the new read. Two RMWs cannot read one write.
 bool read_by_settled_rmw(const ExecutionGraph& g, graph::LocId loc, EventId w, EventId except,
                          const std::uint32_t* prefix) {
-    for (std::uint32_t t = 0; t < g.thread_count(); ++t) {
-        auto events = g.thread(t);
-        for (std::uint32_t i = 0; i + 1 < events.size(); ++i) {
-            const Event& e = events[i];
-            if (!e.is_read() || !e.rmw || !(e.loc == loc) || e.rf != w || EventId{t, i} == except)
-                continue;
-            if (!(events[i + 1].is_write() && events[i + 1].rmw)) continue;
-            if (!e.revisitable || (prefix && g.in(prefix, {t, i}))) return true;
-        }
+    for (EventId r : g.accesses(loc)) {
+        const Event& e = g[r];
+        if (!e.is_read() || !e.rmw || e.rf != w || r == except || r.index + 1 >= g.thread_size(r.thread)) continue;
+        const Event& next = g[{r.thread, r.index + 1}];
+        if (!(next.is_write() && next.rmw)) continue;
+        if (!e.revisitable || (prefix && g.in(prefix, r))) return true;
     }
     return false;
 }
@@ -175,26 +172,21 @@ void TrustExplorer::push_revisits(EventId w) {
     std::uint32_t pending_rmw_stamp = ~0u;
     if (we.rmw) {
         EventId src = g[{w.thread, w.index - 1}].rf;
-        for (std::uint32_t t = 0; t < g.thread_count(); ++t) {
-            auto events = g.thread(t);
-            for (std::uint32_t i = 0; i + 1 < events.size(); ++i)
-                if (t != w.thread && events[i].is_read() && events[i].rmw && events[i].loc == we.loc &&
-                    events[i].rf == src && events[i + 1].is_write() && events[i + 1].rmw)
-                    pending_rmw_stamp = std::min(pending_rmw_stamp, events[i + 1].stamp);
+        for (EventId r : g.accesses(we.loc)) {
+            const Event& e = g[r];
+            if (r.thread == w.thread || !e.is_read() || !e.rmw || e.rf != src || r.index + 1 >= g.thread_size(r.thread))
+                continue;
+            const Event& next = g[{r.thread, r.index + 1}];
+            if (next.is_write() && next.rmw) pending_rmw_stamp = std::min(pending_rmw_stamp, next.stamp);
         }
     }
 
     std::vector<EventId>& reads = revisitable_;
     reads.clear();
-    for (std::uint32_t t = 0; t < g.thread_count(); ++t) {
-        auto events = g.thread(t);
-        for (std::uint32_t i = 0; i < events.size(); ++i) {
-            const Event& e = events[i];
-            if (!e.is_read() || !(e.loc == we.loc) || !e.revisitable || !e.added_maximally) continue;
-            if (g.in(prefix, {t, i})) continue;
-            if (e.stamp > pending_rmw_stamp) continue;
-            reads.push_back({t, i});
-        }
+    for (EventId r : g.accesses(we.loc)) {
+        const Event& e = g[r];
+        if (!e.is_read() || !e.revisitable || !e.added_maximally || g.in(prefix, r) || e.stamp > pending_rmw_stamp) continue;
+        reads.push_back(r);
     }
     std::sort(reads.begin(), reads.end(),
               [&](EventId a, EventId b) { return g[a].stamp > g[b].stamp; });

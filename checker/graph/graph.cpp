@@ -62,7 +62,9 @@ EventId ExecutionGraph::append(std::uint32_t t, Event e) {
     e.stamp = next_stamp_++;
     sc_candidates_ += e.may_be_sc();
     threads_[t].push_back(e);
-    return {t, static_cast<std::uint32_t>(threads_[t].size() - 1)};
+    const EventId id{t, static_cast<std::uint32_t>(threads_[t].size() - 1)};
+    if (e.is_access() && has_location(e.loc)) slot(e.loc).accesses.push_back(id);
+    return id;
 }
 
 void ExecutionGraph::co_insert(LocId l, std::uint32_t position, EventId w) {
@@ -89,26 +91,26 @@ EventId ExecutionGraph::co_predecessor(EventId w) const {
 
 void ExecutionGraph::drop_removed_from_co() {
     for (auto& per_thread : locs_)
-        for (auto& s : per_thread)
+        for (auto& s : per_thread) {
             std::erase_if(s.co, [&](EventId w) { return !contains(w); });
+            std::erase_if(s.accesses, [&](EventId a) { return !contains(a); });
+        }
 }
 
 void ExecutionGraph::trim_threads() {
     while (!threads_.empty() && threads_.back().empty()) threads_.pop_back();
     // Views of dropped events go with them; storage is kept for the next run.
     views_done_.resize(threads_.size());
-    for (std::uint32_t t = 0; t < threads_.size(); ++t) {
+    for (std::uint32_t t = 0; t < threads_.size(); ++t)
         views_done_[t] = std::min<std::uint32_t>(views_done_[t], thread_size(t));
-        views_[t].resize(view_offset(views_done_[t]));  // capacity stays
-    }
 }
 
-std::uint32_t* ExecutionGraph::view_slot(EventId e) {
+std::uint32_t* ExecutionGraph::grow_views(EventId e) {
     if (e.thread >= view_width_ || thread_count() > view_width_)
         widen_views(std::max(e.thread + 1, thread_count()));
     auto& v = views_[e.thread];
     const std::size_t need = view_offset(e.index + 1);
-    if (v.size() < need) v.resize(need);
+    if (v.size() < need) v.resize(std::max(need, v.size() + v.size() / 2));
     views_done_[e.thread] = e.index + 1;
     return &v[view_offset(e.index)];
 }
@@ -119,7 +121,7 @@ void ExecutionGraph::widen_views(std::uint32_t width) {
     const std::uint32_t old = view_width_;
     for (std::uint32_t t = 0; t < views_.size(); ++t) {
         const std::uint32_t n = t < views_done_.size() ? views_done_[t] : 0;
-        std::vector<std::uint32_t> wide(std::size_t{n} * 2 * width, 0);
+        std::vector<std::uint32_t> wide(std::max<std::size_t>(n, 8) * 2 * width, 0);
         for (std::uint32_t i = 0; i < n; ++i)
             for (std::uint32_t half = 0; half < 2; ++half)
                 std::copy_n(&views_[t][(std::size_t{i} * 2 + half) * old], old,
@@ -159,6 +161,7 @@ void ExecutionGraph::clear() {
     for (auto& per_thread : locs_)
         for (auto& s : per_thread) {
             s.co.clear();
+            s.accesses.clear();
             s.info.defined = false;
         }
     next_stamp_ = 0;

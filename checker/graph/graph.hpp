@@ -81,6 +81,10 @@ public:
         if (e.is_cas) e.order = e.value == e.operand ? e.success_order : e.failure_order;
     }
 
+    /// The reads and writes of a location, in the order they were added: what the explorer's
+    /// revisit search and the coherence floor walk instead of the whole graph.
+    std::span<const EventId> accesses(LocId l) const { return slot(l).accesses; }
+
     // --- coherence: the non-initial writes of a location, co-first first ---
     std::span<const EventId> co(LocId l) const { return slot(l).co; }
     void co_insert(LocId l, std::uint32_t position, EventId w);
@@ -124,7 +128,14 @@ public:
     const std::uint32_t* hb_view(EventId e) const { return porf_view(e) + view_width_; }
     /// The storage of e's views (porf first, then hb), marking them computed; e's predecessors
     /// in its thread must have theirs. Widens every view first if e's thread does not fit.
-    std::uint32_t* view_slot(EventId e);
+    std::uint32_t* view_slot(EventId e) {
+        auto& v = views_[e.thread];
+        const std::size_t end = view_offset(e.index + 1);
+        if (e.thread >= view_width_ || thread_count() > view_width_ || v.size() < end) [[unlikely]]
+            return grow_views(e);
+        views_done_[e.thread] = e.index + 1;
+        return &v[end - 2 * view_width_];
+    }
     /// Whether `x` is in the view `v` of this graph's width.
     bool in(const std::uint32_t* v, EventId x) const {
         return !x.is_init() && x.thread < view_width_ && x.index < v[x.thread];
@@ -137,20 +148,24 @@ private:
     struct LocationSlot {
         LocationInfo info;
         std::vector<EventId> co;
+        std::vector<EventId> accesses;
     };
     const LocationSlot& slot(LocId l) const { return locs_[loc_thread(l)][loc_ordinal(l)]; }
     LocationSlot& slot(LocId l) { return locs_[loc_thread(l)][loc_ordinal(l)]; }
-    void drop_removed_from_co();
+    void drop_removed_from_co();  ///< and from the access lists
     void trim_threads();
     std::size_t view_offset(std::uint32_t index) const { return std::size_t{index} * 2 * view_width_; }
     void widen_views(std::uint32_t width);
+    std::uint32_t* grow_views(EventId e);  ///< view_slot's slow path: widen or lengthen
 
     std::vector<std::vector<Event>> threads_;
     std::vector<std::vector<LocationSlot>> locs_;
     std::uint32_t next_stamp_ = 0;
     std::uint32_t sc_candidates_ = 0;
     std::uint32_t view_width_ = 0;
-    std::vector<std::vector<std::uint32_t>> views_;  ///< [thread]: per event, porf then hb view
+    /// [thread]: per event, porf then hb view; sized for the longest the thread has been (the
+    /// entries past views_done_ are stale), so that adding an event never fills memory twice.
+    std::vector<std::vector<std::uint32_t>> views_;
     std::vector<std::uint32_t> views_done_;          ///< [thread]: events with views computed
 };
 

@@ -92,21 +92,14 @@ void add_c11_views(ExecutionGraph& g, EventId e, bool paper) {
 
 std::uint32_t hb_coherence_floor(const ExecutionGraph& g, EventId e) {
     if (e.index == 0) return 0;
-    // The graph is coherent, so within one thread a po-later access of loc has a rank at least
-    // that of an earlier one: the last access of each thread's part of the prefix decides.
+    // The largest rank among the location's accesses that happen before e (a write's own, a
+    // read's source's); coherence makes it the rank of each thread's last such access.
     const std::uint32_t* hb = g.hb_view({e.thread, e.index - 1});
-    const graph::LocId loc = g[e].loc;
     std::uint32_t floor = 0;
-    const std::uint32_t threads = std::min(g.view_width(), g.thread_count());
-    for (std::uint32_t t = 0; t < threads; ++t) {
-        auto events = g.thread(t);
-        for (std::size_t i = std::min<std::size_t>(hb[t], events.size()); i-- > 0;) {
-            const Event& x = events[i];
-            if (!x.is_access() || !(x.loc == loc)) continue;
-            const EventId id{t, static_cast<std::uint32_t>(i)};
-            floor = std::max(floor, x.is_write() ? co_rank(g, id) : co_rank(g, x.rf));
-            break;
-        }
+    for (EventId a : g.accesses(g[e].loc)) {
+        if (a == e || !g.in(hb, a)) continue;
+        const Event& x = g[a];
+        floor = std::max(floor, x.is_write() ? co_rank(g, a) : co_rank(g, x.rf));
     }
     return floor;
 }
