@@ -103,39 +103,27 @@ std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g) {
 /// order of the events thread by thread (the least first event, then the least second).
 /// Only locations with a plain access can race, so only their accesses are paired.
 bool find_race(const graph::ExecutionGraph& g, Race& out) {
-    struct Access {
-        std::uint32_t loc, thread, index;
-        bool plain;
-    };
-    thread_local std::vector<Access> accesses;
-    accesses.clear();
-    for (std::uint32_t t = 0; t < g.thread_count(); ++t)
-        for (std::uint32_t i = 0; i < g.thread_size(t); ++i)
-            if (const Event& e = g[{t, i}]; e.is_access()) accesses.push_back({e.loc.raw, t, i, !e.is_atomic()});
-    std::sort(accesses.begin(), accesses.end(), [](const Access& a, const Access& b) {
-        return std::tie(a.loc, a.thread, a.index) < std::tie(b.loc, b.thread, b.index);
-    });
-    bool found = false;
     auto before = [](EventId a, EventId b) { return std::tie(a.thread, a.index) < std::tie(b.thread, b.index); };
-    for (std::size_t lo = 0; lo < accesses.size();) {
-        std::size_t hi = lo;
+    bool found = false;
+    g.for_each_location([&](graph::LocId l) {
+        const auto accesses = g.accesses(l);
         bool plain = false;
-        while (hi < accesses.size() && accesses[hi].loc == accesses[lo].loc) plain |= accesses[hi++].plain;
-        for (std::size_t a = lo; plain && a < hi; ++a) {
-            const EventId ea{accesses[a].thread, accesses[a].index};
-            if (found && !before(ea, out.first)) break;  // sorted: no better first event left
-            for (std::size_t b = a + 1; b < hi; ++b) {
-                const EventId eb{accesses[b].thread, accesses[b].index};
-                if (ea.thread == eb.thread || (!accesses[a].plain && !accesses[b].plain)) continue;
-                if (!g[ea].is_write() && !g[eb].is_write()) continue;
-                if (g.hb(ea, eb) || g.hb(eb, ea)) continue;
-                out = {ea, eb};
+        for (EventId a : accesses) plain |= !g[a].is_atomic();
+        if (!plain) return;
+        for (std::size_t i = 0; i < accesses.size(); ++i)
+            for (std::size_t j = i + 1; j < accesses.size(); ++j) {
+                EventId a = accesses[i], b = accesses[j];
+                if (before(b, a)) std::swap(a, b);
+                if (found && !before(a, out.first) && !(a == out.first && before(b, out.second))) continue;
+                const Event& ea = g[a];
+                const Event& eb = g[b];
+                if (a.thread == b.thread || (ea.is_atomic() && eb.is_atomic())) continue;
+                if (!ea.is_write() && !eb.is_write()) continue;
+                if (g.hb(a, b) || g.hb(b, a)) continue;
+                out = {a, b};
                 found = true;
-                break;  // the least second event for this first one
             }
-        }
-        lo = hi;
-    }
+    });
     return found;
 }
 

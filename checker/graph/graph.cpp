@@ -89,14 +89,6 @@ EventId ExecutionGraph::co_predecessor(EventId w) const {
     return pos == 0 ? EventId::init() : co((*this)[w].loc)[pos - 1];
 }
 
-void ExecutionGraph::drop_removed_from_co() {
-    for (auto& per_thread : locs_)
-        for (auto& s : per_thread) {
-            std::erase_if(s.co, [&](EventId w) { return !contains(w); });
-            std::erase_if(s.accesses, [&](EventId a) { return !contains(a); });
-        }
-}
-
 void ExecutionGraph::trim_threads() {
     while (!threads_.empty() && threads_.back().empty()) threads_.pop_back();
     // Views of dropped events go with them; storage is kept for the next run.
@@ -131,14 +123,32 @@ void ExecutionGraph::widen_views(std::uint32_t width) {
     view_width_ = width;
 }
 
+void ExecutionGraph::forget(EventId id) {
+    // Dropped events are mostly the latest of their location's lists: search from the back.
+    const Event& e = (*this)[id];
+    if (!e.is_access() || !has_location(e.loc)) return;
+    LocationSlot& s = slot(e.loc);
+    auto drop = [id](std::vector<EventId>& v) {
+        for (std::size_t i = v.size(); i-- > 0;)
+            if (v[i] == id) {
+                v.erase(v.begin() + static_cast<std::ptrdiff_t>(i));
+                return;
+            }
+    };
+    drop(s.accesses);
+    if (e.is_write()) drop(s.co);
+}
+
 void ExecutionGraph::cut_to_stamp(std::uint32_t stamp) {
-    for (auto& t : threads_)
-        while (!t.empty() && t.back().stamp > stamp) {
-            sc_candidates_ -= t.back().may_be_sc();
-            t.pop_back();
+    for (std::uint32_t t = 0; t < threads_.size(); ++t) {
+        auto& events = threads_[t];
+        while (!events.empty() && events.back().stamp > stamp) {
+            sc_candidates_ -= events.back().may_be_sc();
+            forget({t, static_cast<std::uint32_t>(events.size() - 1)});
+            events.pop_back();
         }
+    }
     trim_threads();
-    drop_removed_from_co();
     next_stamp_ = stamp + 1;
 }
 
@@ -147,11 +157,13 @@ void ExecutionGraph::cut_to_view(const View& keep) {
     for (std::uint32_t t = 0; t < threads_.size(); ++t) {
         auto n = t < keep.size() ? keep[t] : 0;
         if (threads_[t].size() <= n) continue;
-        for (std::size_t i = n; i < threads_[t].size(); ++i) sc_candidates_ -= threads_[t][i].may_be_sc();
+        for (std::size_t i = threads_[t].size(); i-- > n;) {
+            sc_candidates_ -= threads_[t][i].may_be_sc();
+            forget({t, static_cast<std::uint32_t>(i)});
+        }
         threads_[t].resize(n);
     }
     trim_threads();
-    drop_removed_from_co();
 }
 
 void ExecutionGraph::clear() {

@@ -152,7 +152,8 @@ private:
     };
     const LocationSlot& slot(LocId l) const { return locs_[loc_thread(l)][loc_ordinal(l)]; }
     LocationSlot& slot(LocId l) { return locs_[loc_thread(l)][loc_ordinal(l)]; }
-    void drop_removed_from_co();  ///< and from the access lists
+    /// Takes a dropped event out of its location's access list and coherence order.
+    void forget(EventId id);
     void trim_threads();
     std::size_t view_offset(std::uint32_t index) const { return std::size_t{index} * 2 * view_width_; }
     void widen_views(std::uint32_t width);
