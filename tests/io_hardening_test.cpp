@@ -65,14 +65,7 @@ std::string slurp(const std::string& path) {
 
 /// Standard output only (stderr dropped), and the exit code.
 Command run_stdout(const std::string& args) {
-    std::string cmd = std::string(HOTCHECK_TEST_CLI) + " " + args + " 2>/dev/null";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-    REQUIRE(pipe);
-    std::string out;
-    char buf[4096];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe.get())) out.append(buf, n);
-    int status = pclose(pipe.release());
-    return {WEXITSTATUS(status), out};
+    return hotcheck::testing::run_shell(std::string(HOTCHECK_TEST_CLI) + " " + args + " 2>/dev/null");
 }
 
 const char* kBuggy = "examples/shapes/mp-relaxed-buggy";  // a violation, as declared
