@@ -36,6 +36,11 @@ bool is_sc_event(const Event& e) {
 /// closed a psc cycle. Every new psc edge leaves e itself (if SC) or an SC fence hb-before e,
 /// and enters an event eco-after e (if SC) or an SC fence hb-after one: without an SC event
 /// at both ends there is no new edge, so no new cycle.
+std::vector<std::uint32_t>& last_sc_fence() {
+    thread_local std::vector<std::uint32_t> v;
+    return v;
+}
+
 bool may_close_sc_cycle(const ExecutionGraph& g, EventId e) {
     const Event& x = g[e];
     if (!x.is_access()) return true;
@@ -49,31 +54,30 @@ bool may_close_sc_cycle(const ExecutionGraph& g, EventId e) {
             }
     if (!source) return false;
     // The events eco-after e that it was not before: the writes co-after e (a write) or after
-    // its source (a read), and their readers.
-    const auto co = g.co(x.loc);
-    std::uint32_t from = x.is_write() ? co_rank(g, e) : co_rank(g, x.rf);  // co[from] comes next
+    // its source (a read), and their readers. Each needs an SC fence hb-after it (or to be SC):
+    // the last SC fence of each thread sees the most.
+    auto& last_fence = last_sc_fence();
+    last_fence.assign(g.thread_count(), ~0u);
+    for (std::uint32_t t = 0; t < g.thread_count(); ++t)
+        for (std::uint32_t i = g.thread_size(t); i-- > 0;)
+            if (const Event& f = g[{t, i}]; f.kind == Kind::fence && f.order == Order::sc) {
+                last_fence[t] = i;
+                break;
+            }
     auto sc_fence_after = [&](EventId y) {
         if (is_sc_event(g[y])) return true;
         for (std::uint32_t t = 0; t < g.thread_count(); ++t)
-            for (std::uint32_t i = g.thread_size(t); i-- > 0;) {
-                const Event& f = g[{t, i}];
-                if (f.kind != Kind::fence || f.order != Order::sc) continue;
-                if (g.in(g.hb_view({t, i}), y)) return true;
-                break;  // earlier fences of t see less of y's thread
-            }
+            if (last_fence[t] != ~0u && g.in(g.hb_view({t, last_fence[t]}), y)) return true;
         return false;
     };
-    for (std::uint32_t k = from; k < co.size(); ++k) {
-        if (co[k] == e) continue;
-        if (sc_fence_after(co[k])) return true;
+    const std::uint32_t from = x.is_write() ? co_rank(g, e) : co_rank(g, x.rf);  // co[from] comes next
+    for (EventId a : g.accesses(x.loc)) {
+        if (a == e) continue;
+        const Event& y = g[a];
+        // A write co-after the cut point, or a read of one (not of e itself).
+        const bool later = y.is_write() ? co_rank(g, a) > from : (!y.rf.is_init() && !(y.rf == e) && co_rank(g, y.rf) > from);
+        if (later && sc_fence_after(a)) return true;
     }
-    for (std::uint32_t t = 0; t < g.thread_count(); ++t)
-        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
-            const Event& r = g[{t, i}];
-            if (!r.is_read() || !(r.loc == x.loc) || r.rf.is_init() || EventId{t, i} == e) continue;
-            const std::uint32_t k = co_rank(g, r.rf);
-            if (k > from && !(r.rf == e) && sc_fence_after({t, i})) return true;
-        }
     return false;
 }
 
