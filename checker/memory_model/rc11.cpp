@@ -9,8 +9,6 @@
 //         SC (psc_base ∪ psc_F acyclic), no-thin-air (po ∪ tc ∪ rf acyclic).
 //   psc_base = ([E_sc] ∪ [F_sc];hb?); scb; ([E_sc] ∪ hb?;[F_sc]),  psc_F = [F_sc];(hb ∪ hb;eco;hb);[F_sc]
 #include <algorithm>
-#include <bit>
-#include <climits>
 #include <cstdint>
 #include <tuple>
 
@@ -32,15 +30,16 @@ bool is_sc_event(const Event& e) {
     return e.order == Order::sc && (e.is_access() || e.kind == Kind::fence);
 }
 
-/// Whether changing e (the last event of its thread, nothing hb- or rf-after it) can have
-/// closed a psc cycle. Every new psc edge leaves e itself (if SC) or an SC fence hb-before e,
-/// and enters an event eco-after e (if SC) or an SC fence hb-after one: without an SC event
-/// at both ends there is no new edge, so no new cycle.
+/// Scratch of may_close_sc_cycle: the index of each thread's last SC fence.
 std::vector<std::uint32_t>& last_sc_fence() {
     thread_local std::vector<std::uint32_t> v;
     return v;
 }
 
+/// Whether changing e (the last event of its thread, nothing hb- or rf-after it) can have
+/// closed a psc cycle. Every new psc edge leaves e itself (if SC) or an SC fence hb-before e,
+/// and enters an event eco-after e (if SC) or an SC fence hb-after one: without an SC event
+/// at both ends there is no new edge, so no new cycle.
 bool may_close_sc_cycle(const ExecutionGraph& g, EventId e) {
     const Event& x = g[e];
     if (!x.is_access()) return true;
@@ -451,7 +450,7 @@ private:
     bool paper_ = false;
     std::vector<std::uint64_t> adjacency_;
     std::vector<std::uint32_t> indegree_, ready_;
-    std::vector<std::uint32_t> offset_, rank_, succ_, locs_, fences_;
+    std::vector<std::uint32_t> offset_, rank_, succ_, fences_;
     std::vector<Access> accesses_, writes_;
 
     std::vector<EventId> sc_;
