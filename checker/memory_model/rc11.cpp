@@ -155,8 +155,9 @@ private:
 
 // --- the SC axiom over cached views -----------------------------------------------------------
 // psc is decided on the SC events alone (k of them): each candidate edge a → b is a question
-// about views and coherence ranks, answered in O(threads · log n), then one O(k²) cycle test,
-// once per execution. The cases, with hbsucc(f) the events hb-after a fence f (a suffix of
+// about views and coherence ranks, answered in O(threads · log n) (fence pairs all at once, by
+// bitsets: fence_edges), then one O(k²) cycle test, once per explorer alternative that may
+// close a cycle (consistent_after) or per execution of a driver that does not decide. The cases, with hbsucc(f) the events hb-after a fence f (a suffix of
 // each thread) and hbpred(f) those hb-before it (a prefix):
 //  - access → access: scb itself;
 //  - fence → access b: some x in {f} ∪ hbsucc(f) with x scb b;
