@@ -22,10 +22,17 @@ inline void assume(bool cond, detail::SourceLoc where = detail::SourceLoc::curre
 
 /// A spin-wait `while (!pred()) ;` without unrolling: an execution in which `pred` reads false
 /// is blocked, and a later write that makes it true is explored as a revisit of those reads.
+/// `pred` may only read: a store, RMW or compare_exchange inside it is a model error
+/// (`invalid_await`), because a revisit changes what its reads see instead of re-running it, so
+/// what it wrote (a failed CAS refreshing `expected`) would be lost. Await the value instead,
+/// then write: `await([&] { return x.load() == 0; }); x.compare_exchange_strong(...)`.
 template <std::predicate P>
 void await(P&& pred, detail::SourceLoc where = detail::SourceLoc::current()) {
     detail::await_begin();
-    if (!pred()) detail::block(detail::BlockReason::Await, where);
+    detail::await_predicate(true);
+    const bool ok = pred();
+    detail::await_predicate(false);
+    if (!ok) detail::block(detail::BlockReason::Await, where);
 }
 
 /// A condition that must hold after every event of the execution, from now on until the

@@ -113,6 +113,9 @@ void block_on(BlockReason why, const char* what, SourceLoc where);
 /// Marks where a spin-wait's condition starts, so that a blocked wait can be judged by every
 /// read its condition made (all of them reading the latest writes: it can never succeed).
 void await_begin();
+/// Brackets the evaluation of an await's predicate: writes and RMWs inside are refused (a
+/// model error), since a blocked await is revisited, not re-run, and they would be lost.
+void await_predicate(bool running);
 /// Registers a condition checked after every event of this execution (see hotcheck::invariant).
 void add_invariant(std::function<bool()> condition, const char* message, SourceLoc where);
 /// A value in [0, n), every one of them explored.
