@@ -22,6 +22,7 @@ using graph::Order;
 
 namespace {
 thread_local Execution* g_current = nullptr;
+thread_local Execution::RunObserver g_observer = nullptr;
 
 using graph::normalize;
 using report::base_name;
@@ -42,6 +43,7 @@ bool valid_order(memory_order m) {
 }  // namespace
 
 Execution* Execution::current() { return g_current; }
+void Execution::set_run_observer(RunObserver observer) { g_observer = observer; }
 
 Execution::Execution(exploration::Driver& driver, const Options& options, StackPool& stacks)
     : driver_(driver), options_(options), stacks_(stacks) {
@@ -85,6 +87,7 @@ const RunResult& Execution::run(const std::function<void()>& body) {
     if (!stopping_) classify_end();
     finish_run();
     g_current = outer;
+    if (g_observer) g_observer(*g_, result_);
     return result_;
 }
 
@@ -658,9 +661,18 @@ Value Execution::rmw(LocId loc, detail::RmwOp op, Value operand, memory_order or
 }
 
 bool Execution::compare_exchange(LocId loc, Value& expected, Value desired, memory_order success,
-                                 memory_order failure, bool weak, SourceLoc where) {
+                                 memory_order failure, bool weak, SourceLoc where, const void* expected_object) {
     if (unwinding_) return false;
-    refuse_in_await("compare_exchange", where);
+    if (threads_[cur_].in_await_predicate) [[unlikely]] {
+        // The predicate's own locals lie between this frame and the await's.
+        const char here = 0;
+        const auto object = reinterpret_cast<std::uintptr_t>(expected_object);
+        if (!(object > reinterpret_cast<std::uintptr_t>(&here) &&
+              object < reinterpret_cast<std::uintptr_t>(threads_[cur_].await_frame)))
+            refuse_write_in_await("compare_exchange whose `expected` outlives the predicate (a failed CAS "
+                                  "refreshes it)",
+                                  where);
+    }
     if (!valid_order(success))
         stop(RunEnd::error, "invalid_order", order_error("compare_exchange", success), where);
     auto fail_order = load_order(failure);

@@ -58,6 +58,9 @@ public:
 
     /// The execution running on this OS thread (null outside of a run).
     static Execution* current();
+    /// Called after every run on this OS thread (null: none), with the run's graph and result.
+    using RunObserver = void (*)(const graph::ExecutionGraph&, const RunResult&);
+    static void set_run_observer(RunObserver observer);
 
     // --- faults (fault.hpp); called from signal, terminate and exit handlers ---
     /// Whether a model thread of this execution runs now and can be left for good.
@@ -81,7 +84,8 @@ public:
     void na_store(LocId loc, Value v, SourceLoc where);
     Value rmw(LocId loc, detail::RmwOp op, Value operand, memory_order order, SourceLoc where);
     bool compare_exchange(LocId loc, Value& expected, Value desired, memory_order success,
-                          memory_order failure, bool weak, SourceLoc where);
+                          memory_order failure, bool weak, SourceLoc where,
+                          const void* expected_object = nullptr);
     void fence(memory_order order, SourceLoc where);
     LocId alloc_block(std::uint32_t n, Value init, bool initialized, detail::ValueShape shape,
                       const char* name, SourceLoc where, std::uint32_t per_cpu_stride = 0);
@@ -97,7 +101,11 @@ public:
     }
     /// While an await's predicate runs, writes and RMWs are refused (they would be lost:
     /// a blocked await is revisited by changing what its reads read, not by re-running it).
-    void await_predicate(bool running) { in_await_predicate_ = running && !unwinding_; }
+    void await_predicate(bool running, const void* frame) {
+        if (unwinding_) return;
+        threads_[cur_].in_await_predicate = running;
+        threads_[cur_].await_frame = frame;
+    }
     void model_error(const char* message, SourceLoc where);
     void block(detail::BlockReason why, SourceLoc where, const char* what = nullptr);
     std::uint32_t choose(std::uint32_t n, SourceLoc where);
@@ -115,6 +123,8 @@ private:
         bool started = false;
         bool rmw_write_next = false;      ///< its next event is the write half of an RMW
         bool joined = false;              ///< some thread joined it
+        bool in_await_predicate = false;  ///< evaluating an await's predicate: reads only
+        const void* await_frame = nullptr;  ///< just above the predicate's stack frame
         std::uint32_t join_target = ~0u;  ///< waiting to join this thread
         graph::EventId spawned_by{};      ///< the spawn event that created it
         std::uint32_t next_index = 0;     ///< position of its next event
@@ -152,7 +162,8 @@ private:
     const graph::LocationInfo& checked_location(LocId loc, SourceLoc where);
     /// Refuses an operation that writes while an await predicate runs.
     void refuse_in_await(const char* op, SourceLoc where) {
-        if (in_await_predicate_) refuse_write_in_await(op, where);
+        if (threads_[cur_].in_await_predicate) [[unlikely]]
+            refuse_write_in_await(op, where);
     }
     void refuse_write_in_await(const char* op, SourceLoc where);
     /// Waits until the current thread may add or replay its next event; returns its position.
@@ -186,7 +197,6 @@ private:
     std::vector<sanitizer::Fiber> fibers_;  ///< per thread id, kept across runs
     fault::Record fault_;  ///< what escape() recorded
     bool escaped_ = false;
-    bool in_await_predicate_ = false;
     struct Invariant {
         std::function<bool()> condition;
         const char* message;

@@ -46,8 +46,8 @@ Value rmw(LocId loc, RmwOp op, Value operand, memory_order order, SourceLoc wher
     return ex(where).rmw(loc, op, operand, order, where);
 }
 bool compare_exchange(LocId loc, Value& expected, Value desired, memory_order success,
-                      memory_order failure, bool weak, SourceLoc where) {
-    return ex(where).compare_exchange(loc, expected, desired, success, failure, weak, where);
+                      memory_order failure, bool weak, SourceLoc where, const void* expected_object) {
+    return ex(where).compare_exchange(loc, expected, desired, success, failure, weak, where, expected_object);
 }
 Value na_load(LocId loc, SourceLoc where) { return ex(where).na_load(loc, where); }
 void na_store(LocId loc, Value v, SourceLoc where) { ex(where).na_store(loc, v, where); }
@@ -68,7 +68,7 @@ void violation(const char* kind, const char* message, SourceLoc where) {
 void model_error(const char* message, SourceLoc where) { ex(where).model_error(message, where); }
 ThreadId self() { return ex().self(); }
 void await_begin() { ex().await_begin(); }
-void await_predicate(bool running) { ex().await_predicate(running); }
+void await_predicate(bool running, const void* frame) { ex().await_predicate(running, frame); }
 void add_invariant(std::function<bool()> condition, const char* message, SourceLoc where) {
     ex(where).add_invariant(std::move(condition), message, where);
 }
