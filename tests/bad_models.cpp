@@ -69,7 +69,7 @@ HOTCHECK_MODEL("bad/crash-recursion") {
 }
 
 HOTCHECK_MODEL("bad/crash-big-frame") {
-    atomic<int> x{0};
+    atomic<int> x{0};  // in the frame too: the first access to it faults
     volatile char big[1 << 20];  // 1 MB on a 256 KB fiber stack
     big[0] = static_cast<char>(x.load());
     big[sizeof big - 1] = big[0];
