@@ -202,3 +202,19 @@ HOTCHECK_MODEL("bad/await-predicate-writes") {
     lock.store(0);
     t.join();
 }
+
+// --- not bad: a model that races on purpose and counts its races (ModelSpec) --------------------
+
+HOTCHECK_MODEL("test/racy-counter-counted", .races_are_violations = false,
+               .description = "a racy statistics counter: its races are counted, not violations") {
+    var<int> hits{0, "hits"};
+    atomic<int> done{0};
+    auto t = spawn([&] {
+        hits.store(hits.load() + 1);
+        done.fetch_add(1);
+    });
+    hits.store(hits.load() + 1);
+    done.fetch_add(1);
+    t.join();
+    check(done.load() == 2, "both finished");
+}
