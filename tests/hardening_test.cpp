@@ -39,6 +39,15 @@ std::string bad_line(const std::string& marker) {
 
 const char* const kJobs[] = {"", " --jobs 2"};
 
+// Under ASan/UBSan the sanitizers report a wild store or an out-of-bounds index themselves, before
+// any fault, and the optimisation level moves a stack overflow's first access: the crash cases
+// are checked in the ordinary build.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
 void expect(const Command& c, int code, const std::string& text) {
     INFO(c.output);
     CHECK(c.exit_code == code);
@@ -55,7 +64,8 @@ std::string read_file(const std::string& path) {
 }  // namespace
 
 TEST_SUITE("cli") {
-    TEST_CASE("crashes in a model: a model error naming the signal and the line, the trace and a replay token") {
+    TEST_CASE("crashes in a model: a model error naming the signal and the line, the trace and a replay token" *
+              doctest::skip(kSanitized)) {
         struct Case {
             const char* model;
             const char* what;

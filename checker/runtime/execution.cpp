@@ -324,6 +324,7 @@ void Execution::on_interrupt(const void* pc) {
 void Execution::end_escaped(std::uint32_t tid) {
     escaped_ = false;
     abandon(std::move(threads_[tid].context));
+    sanitizer::abandon(fibers_[tid]);
     threads_[tid].status = Status::finished;
     const fault::Record& r = fault_;
     const std::string at = fault::model_location(r);

@@ -13,6 +13,7 @@
 #if defined(__SANITIZE_ADDRESS__)
 #define HOTCHECK_ASAN_FIBERS 1
 #include <sanitizer/common_interface_defs.h>
+#include <sanitizer/lsan_interface.h>
 #endif
 #if defined(__SANITIZE_THREAD__)
 #define HOTCHECK_TSAN_FIBERS 1
@@ -76,7 +77,14 @@ inline void leave([[maybe_unused]] Scheduler& s, [[maybe_unused]] Fiber& f, [[ma
 #endif
 }
 
-/// After the fiber finished (from the scheduler): its sanitizer state can go.
+/// A fiber left for good after a fault keeps its stack: what the stack points to is not a leak.
+inline void abandon([[maybe_unused]] const Fiber& f) {
+#if HOTCHECK_ASAN_FIBERS
+    __lsan_register_root_region(f.bottom, f.size);
+#endif
+}
+
+/// When the execution goes (from the scheduler): the fiber's sanitizer state can go.
 inline void destroy([[maybe_unused]] Fiber& f) {
 #if HOTCHECK_TSAN_FIBERS
     if (f.tsan) __tsan_destroy_fiber(f.tsan);
