@@ -67,6 +67,7 @@ inline std::uint32_t choose(std::uint32_t n,
 }
 
 /// Records a named value; the distinct tuples over all complete executions are the outcome set.
+/// `name` must outlive the execution (a string literal).
 inline void outcome(const char* name, std::int64_t value) { detail::outcome(name, value); }
 
 }  // namespace hotcheck
