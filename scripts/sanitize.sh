@@ -10,7 +10,11 @@ cd "$(dirname "$0")/.."
 build=${1:-build-asan}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
   -DHOTCHECK_SANITIZE=ON >/dev/null
-cmake --build "$build" -j"$(nproc)" --target hotcheck_tests hotcheck_test_cli hotcheck_cli hotcheck_kernel_tests
+if [ "${SANITIZE_TESTS:-subset}" = all ]; then
+  cmake --build "$build" -j"$(nproc)"
+else
+  cmake --build "$build" -j"$(nproc)" --target hotcheck_tests hotcheck_test_cli hotcheck_cli
+fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
