@@ -11,6 +11,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using namespace hotcheck;
 
@@ -205,5 +206,96 @@ TEST_SUITE("cli") {
         CHECK(text.find("\"verdict\": \"violation\"") != std::string::npos);
         CHECK(text.find("\"executions\": 4") != std::string::npos);
         CHECK(text.find("\"kind\": \"assertion\"") != std::string::npos);
+    }
+}
+
+TEST_SUITE("api") {
+    TEST_CASE("join() returns a thread's value") {
+        Result r = explore({}, [] {
+            atomic<int> x{0};
+            auto t = spawn([&] { return x.load() + 10; });
+            x.store(1);
+            const int seen = t.join();
+            check(seen == 10 || seen == 11);
+            outcome("seen", seen);
+        });
+        CHECK(r.verdict == Verdict::verified);
+        CHECK(r.outcomes == std::vector<std::string>{"seen=10", "seen=11"});
+        // A move-only value, and a void body (a join_handle, as before).
+        Result moved = explore({}, [] {
+            auto t = spawn([] { return std::make_unique<int>(7); });
+            check(*t.join() == 7);
+            join_handle plain = spawn([] {});
+            plain.join();
+        });
+        CHECK(moved.verdict == Verdict::verified);
+    }
+
+    TEST_CASE("condition_variable: the predicate form never loses a wakeup; a wait without one can") {
+        auto model = [](bool with_predicate) {
+            return [with_predicate] {
+                mutex m;
+                condition_variable cv;
+                int ready = 0;  // plain state under the mutex
+                auto consumer = spawn([&] {
+                    std::unique_lock<mutex> lock(m);
+                    if (with_predicate) cv.wait(lock, [&] { return ready == 1; });
+                    else cv.wait(lock);  // the notify may have come before: waits forever
+                    check(ready == 1, "woken after the data is ready");
+                });
+                {
+                    std::unique_lock<mutex> lock(m);
+                    ready = 1;
+                }
+                cv.notify_one();
+                consumer.join();
+            };
+        };
+        Result good = explore({}, model(true));
+        CHECK(good.verdict == Verdict::verified);
+        CHECK(good.executions >= 2);
+        Result lost = explore({}, model(false));
+        CHECK(lost.verdict == Verdict::violation);
+        REQUIRE(lost.violation);
+        CHECK(lost.violation->kind == "deadlock");
+        CHECK(lost.violation->message.find("condition_variable") != std::string::npos);
+    }
+
+    TEST_CASE("barrier: every write before the barrier is seen after it, in every phase") {
+        auto model = [](bool with_barrier) {
+            return [with_barrier] {
+                barrier b(3);
+                var<int> slot[3] = {var<int>{0}, var<int>{0}, var<int>{0}};
+                std::vector<join_handle> ts;
+                for (int i = 0; i < 3; ++i)
+                    ts.push_back(spawn([&, i] {
+                        slot[i].store(i + 1);
+                        if (with_barrier) b.arrive_and_wait();
+                        check(slot[(i + 1) % 3].load() == (i + 1) % 3 + 1, "the neighbour's slot is written");
+                        if (with_barrier) b.arrive_and_wait();  // a second phase
+                    }));
+                for (auto& t : ts) t.join();
+            };
+        };
+        Result good = explore({}, model(true));
+        CHECK(good.verdict == Verdict::verified);
+        CHECK(good.executions >= 1);
+        Result bad = explore({}, model(false));
+        CHECK(bad.verdict == Verdict::violation);
+    }
+}
+
+TEST_SUITE("cli") {
+    TEST_CASE("ModelSpec::races_are_violations = false counts races instead of failing") {
+        for (const char* jobs : {"", " --jobs 2"}) {
+            CAPTURE(jobs);
+            Command c = run_cli(std::string("run test/racy-counter-counted") + jobs);
+            INFO(c.output);
+            CHECK(c.exit_code == 0);
+            CHECK(c.output.find("verified (") != std::string::npos);
+            CHECK(c.output.find(" racy") != std::string::npos);
+            c = run_cli(std::string("run test/racy-counter-counted --json -") + jobs);
+            CHECK(c.output.find("\"racy_executions\"") != std::string::npos);
+        }
     }
 }

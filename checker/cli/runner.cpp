@@ -124,6 +124,7 @@ int run_models(const std::vector<const RegisteredModel*>& models, const RunSetti
         o.memory_model = settings.forced_model ? *settings.forced_model
                                                : spec.memory_model.value_or(MemoryModel::rc11);
         o.leaks_are_violations |= spec.leaks_are_violations;
+        o.races_are_violations &= spec.races_are_violations;
         o.checkpoint_key = m->name;
         if (settings.verbose)
             err << fmt::format("hotcheck: running {} under {}\n", m->name, to_string(o.memory_model));
@@ -134,6 +135,7 @@ int run_models(const std::vector<const RegisteredModel*>& models, const RunSetti
         std::string detail = fmt::format("{} ({} executions, {} blocked) {} {:.2f}s", to_string(r.verdict),
                                          r.executions, r.blocked, to_string(o.memory_model), r.elapsed_s);
         if (r.shard_count > 1) detail += fmt::format(" shard {}/{}", r.shard_index + 1, r.shard_count);
+        if (r.racy_executions) detail += fmt::format(", {} racy", r.racy_executions);
         if (r.violation) detail += fmt::format(" — {}: {}", r.violation->kind, r.violation->message);
         else if ((r.verdict == Verdict::error || r.verdict == Verdict::inconclusive) && !r.error.empty())
             detail += fmt::format(" — {}", r.error);

@@ -11,6 +11,7 @@
 #include <hotcheck/model.hpp>
 
 #include "check/lifetime.hpp"
+#include "explore/determinism.hpp"
 #include "explore/parallel.hpp"
 #include "explore/record.hpp"
 #include "explore/reference.hpp"
@@ -53,6 +54,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 }  // namespace
 
+namespace {
+Result explore_all(const Options& options, const std::function<void()>& body);
+}  // namespace
+
 Result explore(const Options& options, const std::function<void()>& body) {
     if (auto problem = exploration::invalid_scale_options(options)) {
         Result r;
@@ -61,6 +66,25 @@ Result explore(const Options& options, const std::function<void()>& body) {
         r.error = *problem;
         return r;
     }
+    if (!options.replay.empty()) return explore_all(options, body);
+    // A violation is reported only once the model is seen to be deterministic (determinism.hpp).
+    std::optional<exploration::RunPrint> first;
+    Result r;
+    {
+        exploration::FirstRunPrinter printer(first);
+        r = explore_all(options, body);
+    }
+    if (first && r.verdict == Verdict::violation)
+        if (auto why = exploration::nondeterminism(options, body, *first, r)) {
+            r.verdict = Verdict::error;
+            r.error = *why;
+            r.violation.reset();  // its trace is not one of the program's executions
+        }
+    return r;
+}
+
+namespace {
+Result explore_all(const Options& options, const std::function<void()>& body) {
     if (exploration::needs_parallel(options)) return exploration::explore_parallel(options, body);
 
     const auto started = Clock::now();
@@ -132,6 +156,7 @@ Result explore(const Options& options, const std::function<void()>& body) {
     result.elapsed_s = elapsed();
     return std::move(result);
 }
+}  // namespace
 
 // --- registration -------------------------------------------------------------------------------
 

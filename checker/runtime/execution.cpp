@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <signal.h>
+
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <mutex>
 
 #include "report/trace.hpp"
 #include "runtime/orders.hpp"
@@ -18,17 +22,45 @@ using graph::Order;
 
 namespace {
 thread_local Execution* g_current = nullptr;
+thread_local Execution::RunObserver g_observer = nullptr;
 
 using graph::normalize;
 using report::base_name;
+
+/// Fibers left after a fault: their stacks may be corrupt, so they are never unwound or
+/// resumed, only kept (a few stacks' worth of address space per fault, once per exploration).
+void abandon(boost::context::fiber&& f) {
+    static std::mutex m;
+    static auto* graveyard = new std::vector<boost::context::fiber>;  // never destroyed
+    std::lock_guard lk(m);
+    graveyard->push_back(std::move(f));
+}
+
+/// The lowest valid memory_order (relaxed) through seq_cst; anything else is a cast gone wrong.
+bool valid_order(memory_order m) {
+    return static_cast<unsigned>(m) <= static_cast<unsigned>(memory_order::seq_cst);
+}
 }  // namespace
 
 Execution* Execution::current() { return g_current; }
+void Execution::set_run_observer(RunObserver observer) { g_observer = observer; }
 
 Execution::Execution(exploration::Driver& driver, const Options& options, StackPool& stacks)
-    : driver_(driver), options_(options), stacks_(stacks) {}
+    : driver_(driver), options_(options), stacks_(stacks) {
+    fault::arm_this_thread();
+    watch_.stop_request = options.stop_request;
+    if (options.timeout_s > 0 && options.timeout_s < 1e9)
+        watch_.deadline = std::chrono::steady_clock::now() +
+                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(options.timeout_s));
+    watch(watch_);
+}
 
-Execution::~Execution() { finish_run(); }
+Execution::~Execution() {
+    finish_run();
+    unwatch(watch_);
+    for (auto& f : fibers_) sanitizer::destroy(f);
+}
 
 const RunResult& Execution::run(const std::function<void()>& body) {
     result_ = RunResult{};
@@ -55,19 +87,35 @@ const RunResult& Execution::run(const std::function<void()>& body) {
     if (!stopping_) classify_end();
     finish_run();
     g_current = outer;
+    if (g_observer) g_observer(*g_, result_);
     return result_;
 }
 
 void Execution::finish_run() {
-    // Destroying a suspended fiber unwinds its stack; instrumented calls made by destructors
-    // on the way out must neither record events nor switch.
+    // Unwind the stack of every suspended thread (its destructors run); instrumented calls made
+    // by destructors on the way out neither record events nor switch. The unwinding thread
+    // keeps its way back to the scheduler, so that a fault on the way out (a destructor that
+    // throws: std::terminate) is reported like any other.
     unwinding_ = true;
     Execution* outer = g_current;
     g_current = this;
-    for (auto& t : threads_) {
-        t.context = {};
-        t.scheduler = {};
+    for (std::uint32_t tid = 0; tid < threads_.size(); ++tid) {
+        if (!threads_[tid].context) continue;
+        cur_ = tid;
+        watch_.in_model.store(true, std::memory_order_relaxed);
+        sanitizer::enter(sched_san_, fibers_[tid]);
+        threads_[tid].context =
+            std::move(threads_[tid].context).resume_with([this, tid](boost::context::fiber&& sched) {
+                sanitizer::resumed(fibers_[tid]);
+                threads_[tid].scheduler = std::move(sched);
+                throw Unwind{};
+                return boost::context::fiber{};
+            });
+        sanitizer::returned(sched_san_);
+        watch_.in_model.store(false, std::memory_order_relaxed);
+        if (escaped_) end_escaped(tid);
     }
+    for (auto& t : threads_) t.scheduler = {};
     g_current = outer;
     threads_.clear();
 }
@@ -216,16 +264,106 @@ std::uint32_t Execution::pick() {
 void Execution::resume(std::uint32_t tid) {
     cur_ = tid;
     Thread& t = threads_[tid];
+    if (fibers_.size() <= tid) fibers_.resize(tid + 1);
     if (!t.started) {
         t.started = true;
         t.context = boost::context::fiber(std::allocator_arg, PooledStack(stacks_),
                                           [this, tid](boost::context::fiber&& sched) {
+                                              sanitizer::started(sched_san_);
                                               threads_[tid].scheduler = std::move(sched);
-                                              thread_main(tid);
+                                              try {
+                                                  thread_main(tid);
+                                              } catch (const Unwind&) {
+                                              }
+                                              sanitizer::leave(sched_san_, fibers_[tid], true);
                                               return std::move(threads_[tid].scheduler);
                                           });
+        fibers_[tid].bottom = stacks_.last_bottom();
+        fibers_[tid].size = stacks_.stack_size();
     }
+    watch_.thread.store(tid, std::memory_order_relaxed);
+    watch_.in_model.store(true, std::memory_order_relaxed);
+    sanitizer::enter(sched_san_, fibers_[tid]);
     threads_[tid].context = std::move(threads_[tid].context).resume();
+    sanitizer::returned(sched_san_);
+    watch_.in_model.store(false, std::memory_order_relaxed);
+    if (escaped_) end_escaped(tid);
+}
+
+void Execution::yield_to_scheduler() {
+    const std::uint32_t me = cur_;
+    sanitizer::leave(sched_san_, fibers_[me], false);
+    threads_[me].scheduler = std::move(threads_[me].scheduler).resume();
+    sanitizer::resumed(fibers_[me]);
+}
+
+void Execution::escape(const fault::Record& what) {
+    fault_ = what;
+    escaped_ = true;
+    const std::uint32_t me = cur_;
+    sanitizer::leave(sched_san_, fibers_[me], true);
+    boost::context::fiber never = std::move(threads_[me].scheduler).resume();
+    __builtin_unreachable();  // the scheduler abandons this fiber
+}
+
+void Execution::on_interrupt(const void* pc) {
+    const int request = watch_.request.exchange(Watch::none);
+    if (request == Watch::none || !can_escape()) return;
+    fault::Record r;
+    r.pc = pc;
+    fault::capture_stack(r);
+    if (request == Watch::sample) {
+        watch_.where = r;
+        watch_.sampled.store(true, std::memory_order_release);
+    } else {
+        r.cause = fault::Cause::interrupt;
+        escape(r);
+    }
+}
+
+void Execution::end_escaped(std::uint32_t tid) {
+    escaped_ = false;
+    abandon(std::move(threads_[tid].context));
+    sanitizer::abandon(fibers_[tid]);
+    threads_[tid].status = Status::finished;
+    const fault::Record& r = fault_;
+    const std::string at = fault::model_location(r);
+    // Where the thread was, by its last event, when the stack says nothing (no debug info).
+    std::string after;
+    if (at.empty() && tid < g_->thread_count() && g_->thread_size(tid) > 0) {
+        const SourceLoc w = (*g_)[{tid, g_->thread_size(tid) - 1}].where;
+        if (w.line()) after = fmt::format(" after its event at {}:{}", base_name(w.file_name()), w.line());
+    }
+    const std::string place = at.empty() ? after : " at " + at;
+    RunEnd end = RunEnd::error;
+    std::string kind = "crash", message;
+    if (r.cause == fault::Cause::interrupt) {
+        end = RunEnd::bound;
+        const bool asked = options_.stop_request && options_.stop_request->load();
+        kind = asked ? "interrupted" : "timeout";
+        message = fmt::format("{}: T{} made no progress{} (a loop on a plain variable, a std::mutex, a "
+                              "blocking call?)",
+                              asked ? "stopped by a signal (SIGINT/SIGTERM)" : fmt::format("stopped after {:.1f} s (--timeout)", options_.timeout_s),
+                              tid, place);
+    } else {
+        const bool overflow = r.cause == fault::Cause::signal && (r.signo == SIGSEGV || r.signo == SIGBUS) &&
+                              StackPool::in_guard(fibers_[tid].bottom, r.address);
+        std::string what = fault::describe(r, overflow);
+        // "SIGSEGV (address 0x0: ...)" -> "SIGSEGV at model.cpp:12 in T0 (address 0x0: ...)"
+        const auto paren = what.find(" (");
+        const std::string head = what.substr(0, paren), tail = paren == std::string::npos ? "" : what.substr(paren);
+        message = fmt::format("{}{} in T{}{}", head, place, tid, tail);
+        if (overflow)
+            message += fmt::format("; model threads have {} KiB stacks", stacks_.stack_size() / 1024);
+    }
+    // The first error stands (a fault while unwinding after another error adds nothing).
+    if (stopping_ && result_.end == RunEnd::error) return;
+    stopping_ = true;
+    result_.end = end;
+    result_.kind = std::move(kind);
+    result_.message = std::move(message);
+    result_.where = {};
+    result_.thread = tid;
 }
 
 void Execution::thread_main(std::uint32_t tid) {
@@ -249,15 +387,19 @@ void Execution::thread_main(std::uint32_t tid) {
         body();
     } catch (const boost::context::detail::forced_unwind&) {
         throw;
+    } catch (const Unwind&) {
+        throw;
     } catch (const std::exception& ex) {
         stop(RunEnd::error, "model_threw",
              fmt::format("thread T{} threw an exception: {}", tid, ex.what()), {});
     } catch (...) {
         stop(RunEnd::error, "model_threw", fmt::format("thread T{} threw a non-standard exception", tid), {});
     }
-    EventId id = begin_event({}, false);  // checks the invariants a last time; ending is free
-    // The thread's frame is about to go: its invariants (which may refer to it) go with it.
+    // The thread's frame is gone: its invariants (which may refer to it) went with it. The
+    // others are checked a last time by begin_event; ending is free.
     std::erase_if(invariants_, [tid](const Invariant& inv) { return inv.owner == tid; });
+    if (tid == 0) check_threads_joined();
+    EventId id = begin_event({}, false);
     if (is_replay(tid)) {
         replayed(id, Kind::end, {}, {});
         ++threads_[tid].next_index;
@@ -268,6 +410,22 @@ void Execution::thread_main(std::uint32_t tid) {
         if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", {});
     }
     threads_[tid].status = Status::finished;
+}
+
+void Execution::check_threads_joined() {
+    // The body's locals are gone: a thread still running may use them (its captures by
+    // reference). Joining implicitly here would be too late, so it is a model error, named by
+    // the spawn's line.
+    for (std::uint32_t t = 1; t < threads_.size(); ++t) {
+        const Thread& th = threads_[t];
+        if (!th.spawned || th.joined || th.status == Status::finished) continue;
+        const SourceLoc at = (*g_)[th.spawned_by].where;
+        stop(RunEnd::error, "unjoined_thread",
+             fmt::format("the model body returned while T{} (spawned at {}:{}) still runs: join every "
+                         "thread before the body returns (its locals die with it)",
+                         t, base_name(at.file_name()), at.line()),
+             at);
+    }
 }
 
 void Execution::add_invariant(std::function<bool()> condition, const char* message, SourceLoc where) {
@@ -311,10 +469,11 @@ EventId Execution::begin_event(SourceLoc where, bool bounded) {
                          options_.max_events_per_thread, where.file_name(), where.line()),
              where);
     if (std::uint32_t next; !keeps_turn() && (next = pick()) != cur_) {
-        // Someone else goes first: back to the scheduler, which resumes us on our turn.
+        // Someone else goes first: back to the scheduler, which resumes us on our turn. The
+        // others' events may have broken an invariant of ours while our frame is alive.
         handoff_ = next;
-        std::uint32_t me = cur_;
-        threads_[me].scheduler = std::move(threads_[me].scheduler).resume();
+        yield_to_scheduler();
+        check_invariants();
     }
     return {cur_, threads_[cur_].next_index};
 }
@@ -322,7 +481,7 @@ EventId Execution::begin_event(SourceLoc where, bool bounded) {
 const Event& Execution::replayed(EventId id, Kind kind, LocId loc, SourceLoc where) {
     const Event& e = (*g_)[id];
     if (replay_remaining_ > 0) --replay_remaining_;
-    ++events_;
+    watch_.progress();
     if (e.kind != kind || (e.is_access() && !(e.loc == loc)))
         stop(RunEnd::error, "nondeterministic",
              fmt::format("the model is not deterministic: T{} event {} was a {} and is now a {} "
@@ -334,7 +493,7 @@ const Event& Execution::replayed(EventId id, Kind kind, LocId loc, SourceLoc whe
 }
 
 EventId Execution::append(Event e) {
-    ++events_;
+    watch_.progress();
     EventId id = g_->append(cur_, e);
     threads_[cur_].next_index = id.index + 1;
     return id;
@@ -350,8 +509,7 @@ void Execution::stop(RunEnd end, std::string kind, std::string message, SourceLo
         result_.where = where;
         result_.thread = cur_;
     }
-    std::uint32_t me = cur_;
-    threads_[me].scheduler = std::move(threads_[me].scheduler).resume();
+    yield_to_scheduler();
 }
 
 LocId Execution::new_location(Value init, detail::ValueShape shape, bool atomic, SourceLoc where,
@@ -380,6 +538,7 @@ Value Execution::read_event(LocId loc, Order order, bool rmw, const Event* cas_p
         check_initialized(e, where);
         return e.value;
     }
+    checked_location(loc, where);
     Event e = cas_proto ? *cas_proto : Event{};
     e.kind = Kind::read;
     e.order = order;
@@ -431,8 +590,34 @@ void Execution::write_event(LocId loc, Value v, Order order, bool rmw, detail::R
 
 static std::string order_error(const char* op, memory_order m) {
     static const char* names[] = {"relaxed", "consume", "acquire", "release", "acq_rel", "seq_cst"};
+    if (!valid_order(m))
+        return fmt::format("{} with an invalid memory_order value ({})", op, static_cast<int>(m));
     return fmt::format("{} with memory_order_{} is not allowed by C++", op,
                        names[static_cast<int>(m)]);
+}
+
+const graph::LocationInfo& Execution::checked_location(LocId loc, SourceLoc where) {
+    if (!g_->has_location(loc)) [[unlikely]] {
+        stop(RunEnd::error, "invalid_location",
+             fmt::format("T{} uses a hotcheck object that does not exist in this execution (at {}:{}): "
+                         "used after its lifetime ended (a thread still running when the body that "
+                         "created it returned?), or never constructed",
+                         cur_, base_name(where.file_name()), where.line()),
+             where);
+        static const graph::LocationInfo none{};  // only while unwinding
+        return none;
+    }
+    return g_->location(loc);
+}
+
+void Execution::refuse_write_in_await(const char* op, SourceLoc where) {
+    stop(RunEnd::error, "invalid_await",
+         fmt::format("an await predicate may only read, but it does a {} at {}:{}: a blocked await is "
+                     "revisited by letting its reads see later writes, not re-run, so its writes "
+                     "would be lost. Write the retry loop outside the predicate (e.g. await the "
+                     "value, then compare_exchange)",
+                     op, base_name(where.file_name()), where.line()),
+         where);
 }
 
 Value Execution::load(LocId loc, memory_order order, SourceLoc where) {
@@ -444,9 +629,10 @@ Value Execution::load(LocId loc, memory_order order, SourceLoc where) {
 
 void Execution::store(LocId loc, Value v, memory_order order, SourceLoc where) {
     if (unwinding_) return;
+    refuse_in_await("store", where);
     auto o = store_order(order);
     if (!o) stop(RunEnd::error, "invalid_order", order_error("store", order), where);
-    write_event(loc, normalize(v, g_->location(loc).shape), o.value_or(Order::rlx), false, {}, where);
+    write_event(loc, normalize(v, checked_location(loc, where).shape), o.value_or(Order::rlx), false, {}, where);
 }
 
 Value Execution::na_load(LocId loc, SourceLoc where) {
@@ -456,12 +642,15 @@ Value Execution::na_load(LocId loc, SourceLoc where) {
 
 void Execution::na_store(LocId loc, Value v, SourceLoc where) {
     if (unwinding_) return;
-    write_event(loc, normalize(v, g_->location(loc).shape), Order::na, false, {}, where);
+    refuse_in_await("store", where);
+    write_event(loc, normalize(v, checked_location(loc, where).shape), Order::na, false, {}, where);
 }
 
 Value Execution::rmw(LocId loc, detail::RmwOp op, Value operand, memory_order order,
                      SourceLoc where) {
     if (unwinding_) return 0;
+    refuse_in_await("read-modify-write", where);
+    if (!valid_order(order)) stop(RunEnd::error, "invalid_order", order_error("read-modify-write", order), where);
     Event proto;  // what the write half will be (TrustExplorer::next adds it to doomed runs)
     proto.write_known = true;
     proto.write_order = rmw_write_order(order);
@@ -473,11 +662,23 @@ Value Execution::rmw(LocId loc, detail::RmwOp op, Value operand, memory_order or
 }
 
 bool Execution::compare_exchange(LocId loc, Value& expected, Value desired, memory_order success,
-                                 memory_order failure, bool weak, SourceLoc where) {
+                                 memory_order failure, bool weak, SourceLoc where, const void* expected_object) {
     if (unwinding_) return false;
+    if (threads_[cur_].in_await_predicate) [[unlikely]] {
+        // The predicate's own locals lie between this frame and the await's.
+        const char here = 0;
+        const auto object = reinterpret_cast<std::uintptr_t>(expected_object);
+        if (!(object > reinterpret_cast<std::uintptr_t>(&here) &&
+              object < reinterpret_cast<std::uintptr_t>(threads_[cur_].await_frame)))
+            refuse_write_in_await("compare_exchange whose `expected` outlives the predicate (a failed CAS "
+                                  "refreshes it)",
+                                  where);
+    }
+    if (!valid_order(success))
+        stop(RunEnd::error, "invalid_order", order_error("compare_exchange", success), where);
     auto fail_order = load_order(failure);
     if (!fail_order) stop(RunEnd::error, "invalid_order", order_error("compare_exchange failure", failure), where);
-    const auto shape = g_->location(loc).shape;
+    const auto shape = checked_location(loc, where).shape;
     Value want = normalize(expected, shape);
     Event proto;
     proto.is_cas = true;
@@ -503,6 +704,7 @@ bool Execution::compare_exchange(LocId loc, Value& expected, Value desired, memo
 
 void Execution::fence(memory_order order, SourceLoc where) {
     if (unwinding_) return;
+    if (!valid_order(order)) stop(RunEnd::error, "invalid_order", order_error("fence", order), where);
     auto o = fence_order(order);
     if (!o) return;  // a relaxed fence orders nothing
     EventId id = begin_event(where);
@@ -607,6 +809,7 @@ void Execution::join(std::uint32_t thread, SourceLoc where) {
     if (thread >= threads_.size() || thread == cur_ || !threads_[thread].spawned)
         stop(RunEnd::error, "invalid_join", fmt::format("T{} joins T{}, which it cannot", cur_, thread), where);
     threads_[cur_].join_target = thread;
+    threads_[thread].joined = true;
     EventId id = begin_event(where);
     threads_[cur_].join_target = kNone;
     if (is_replay(cur_)) {
@@ -654,8 +857,7 @@ void Execution::block(detail::BlockReason why, SourceLoc where, const char* what
         if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", where);
     }
     threads_[cur_].status = Status::blocked;
-    std::uint32_t me = cur_;
-    threads_[me].scheduler = std::move(threads_[me].scheduler).resume();
+    yield_to_scheduler();
 }
 
 std::uint32_t Execution::choose(std::uint32_t n, SourceLoc where) {

@@ -13,7 +13,10 @@
 #include <hotcheck/model.hpp>
 
 #include "explore/driver.hpp"
+#include "runtime/fault.hpp"
+#include "runtime/fiber_sanitizer.hpp"
 #include "runtime/stack_pool.hpp"
+#include "runtime/watchdog.hpp"
 
 namespace hotcheck::runtime {
 
@@ -51,10 +54,25 @@ public:
     const RunResult& run(const std::function<void()>& body);
 
     /// Events run so far (added or replayed), over every run of this Execution.
-    std::uint64_t events() const { return events_; }
+    std::uint64_t events() const { return watch_.events.load(std::memory_order_relaxed); }
 
     /// The execution running on this OS thread (null outside of a run).
     static Execution* current();
+    /// Called after every run on this OS thread (null: none), with the run's graph and result.
+    using RunObserver = void (*)(const graph::ExecutionGraph&, const RunResult&);
+    static void set_run_observer(RunObserver observer);
+
+    // --- faults (fault.hpp); called from signal, terminate and exit handlers ---
+    /// Whether a model thread of this execution runs now and can be left for good.
+    bool can_escape() const {
+        return watch_.in_model.load(std::memory_order_relaxed) && cur_ < threads_.size() &&
+               static_cast<bool>(threads_[cur_].scheduler);
+    }
+    /// Leaves the running model thread for good (it is abandoned, never unwound) and ends the
+    /// run as a model error (an interrupt: inconclusive). Only when can_escape().
+    [[noreturn]] void escape(const fault::Record& what);
+    /// The watchdog's signal arrived on this thread (see Watch::Request).
+    void on_interrupt(const void* pc);
 
     // --- handlers (see include/hotcheck/detail/handlers.hpp) ---
     LocId new_location(Value init, detail::ValueShape shape, bool atomic, SourceLoc where,
@@ -66,7 +84,8 @@ public:
     void na_store(LocId loc, Value v, SourceLoc where);
     Value rmw(LocId loc, detail::RmwOp op, Value operand, memory_order order, SourceLoc where);
     bool compare_exchange(LocId loc, Value& expected, Value desired, memory_order success,
-                          memory_order failure, bool weak, SourceLoc where);
+                          memory_order failure, bool weak, SourceLoc where,
+                          const void* expected_object = nullptr);
     void fence(memory_order order, SourceLoc where);
     LocId alloc_block(std::uint32_t n, Value init, bool initialized, detail::ValueShape shape,
                       const char* name, SourceLoc where, std::uint32_t per_cpu_stride = 0);
@@ -79,6 +98,13 @@ public:
     void add_invariant(std::function<bool()> condition, const char* message, SourceLoc where);
     void await_begin() {
         if (!unwinding_) threads_[cur_].await_start = threads_[cur_].next_index;
+    }
+    /// While an await's predicate runs, writes and RMWs are refused (they would be lost:
+    /// a blocked await is revisited by changing what its reads read, not by re-running it).
+    void await_predicate(bool running, const void* frame) {
+        if (unwinding_) return;
+        threads_[cur_].in_await_predicate = running;
+        threads_[cur_].await_frame = frame;
     }
     void model_error(const char* message, SourceLoc where);
     void block(detail::BlockReason why, SourceLoc where, const char* what = nullptr);
@@ -96,6 +122,9 @@ private:
         bool spawned = false;             ///< created in this run (by spawn, or thread 0)
         bool started = false;
         bool rmw_write_next = false;      ///< its next event is the write half of an RMW
+        bool joined = false;              ///< some thread joined it
+        bool in_await_predicate = false;  ///< evaluating an await's predicate: reads only
+        const void* await_frame = nullptr;  ///< just above the predicate's stack frame
         std::uint32_t join_target = ~0u;  ///< waiting to join this thread
         graph::EventId spawned_by{};      ///< the spawn event that created it
         std::uint32_t next_index = 0;     ///< position of its next event
@@ -117,8 +146,26 @@ private:
         rmw_pending_ += static_cast<int>(on) - static_cast<int>(t.rmw_write_next);
         t.rmw_write_next = on;
     }
+    /// Scheduler -> model thread `tid` (started on first use), until it yields, ends or faults.
     void resume(std::uint32_t tid);
+    /// The running model thread -> the scheduler; returns when the scheduler resumes it.
+    void yield_to_scheduler();
     void thread_main(std::uint32_t tid);
+    /// At the end of the model body: every thread it left running is a model error.
+    void check_threads_joined();
+    /// Thrown into a suspended model thread to unwind its stack at the end of a run.
+    struct Unwind {};
+    /// After escape(): abandons thread `tid` and turns the fault into the run's result.
+    void end_escaped(std::uint32_t tid);
+    /// The location `loc`, or the run stops with a model error (a hotcheck object used after
+    /// its lifetime has a garbage id).
+    const graph::LocationInfo& checked_location(LocId loc, SourceLoc where);
+    /// Refuses an operation that writes while an await predicate runs.
+    void refuse_in_await(const char* op, SourceLoc where) {
+        if (threads_[cur_].in_await_predicate) [[unlikely]]
+            refuse_write_in_await(op, where);
+    }
+    void refuse_write_in_await(const char* op, SourceLoc where);
     /// Waits until the current thread may add or replay its next event; returns its position.
     /// `bounded`: the event counts against Options::max_events_per_thread (all but a thread's end).
     graph::EventId begin_event(SourceLoc where, bool bounded = true);
@@ -145,6 +192,11 @@ private:
     StackPool& stacks_;
     std::vector<Thread> threads_;
     std::vector<std::uint32_t> enabled_scratch_;
+    Watch watch_;  ///< progress, for the watchdog (and events())
+    sanitizer::Scheduler sched_san_;
+    std::vector<sanitizer::Fiber> fibers_;  ///< per thread id, kept across runs
+    fault::Record fault_;  ///< what escape() recorded
+    bool escaped_ = false;
     struct Invariant {
         std::function<bool()> condition;
         const char* message;
@@ -164,7 +216,6 @@ private:
     // What pick() may skip: kept events not replayed yet (the graph's events at the start of
     // the run), and threads whose next event is an RMW's write half.
     std::uint64_t replay_remaining_ = 0;
-    std::uint64_t events_ = 0;
     int rmw_pending_ = 0;
     // The last pick and which rule made it (1: the earliest ready replay; 3: the lowest enabled
     // thread; 0: another rule): while only that thread runs, the others change little enough

@@ -7,15 +7,8 @@
 
 namespace hotcheck::runtime {
 
-namespace {
-std::size_t page_size() {
-    static const std::size_t size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));  // once
-    return size;
-}
-}  // namespace
-
 StackPool::~StackPool() {
-    for (void* base : free_) ::munmap(base, size_ + page_size());
+    for (void* base : free_) ::munmap(base, size_ + kGuardSize);
 }
 
 boost::context::stack_context StackPool::allocate() {
@@ -24,20 +17,24 @@ boost::context::stack_context StackPool::allocate() {
         base = free_.back();
         free_.pop_back();
     } else {
-        // One guard page below the stack turns an overflow into a fault, not silent corruption.
-        base = ::mmap(nullptr, size_ + page_size(), PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        // The guard region is reserved inaccessible, then the stack is made usable above it.
+        base = ::mmap(nullptr, size_ + kGuardSize, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                      -1, 0);
         if (base == MAP_FAILED) throw std::bad_alloc();
-        ::mprotect(base, page_size(), PROT_NONE);
+        if (::mprotect(static_cast<char*>(base) + kGuardSize, size_, PROT_READ | PROT_WRITE) != 0) {
+            ::munmap(base, size_ + kGuardSize);
+            throw std::bad_alloc();
+        }
     }
     boost::context::stack_context sc;
     sc.size = size_;
-    sc.sp = static_cast<char*>(base) + page_size() + size_;
+    sc.sp = static_cast<char*>(base) + kGuardSize + size_;
+    last_bottom_ = static_cast<char*>(base) + kGuardSize;
     return sc;
 }
 
 void StackPool::deallocate(boost::context::stack_context& sc) {
-    free_.push_back(static_cast<char*>(sc.sp) - sc.size - page_size());
+    free_.push_back(static_cast<char*>(sc.sp) - sc.size - kGuardSize);
 }
 
 }  // namespace hotcheck::runtime

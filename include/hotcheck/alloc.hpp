@@ -42,7 +42,8 @@ public:
     bool compare_exchange_strong(T& expected, T desired, memory_order success, memory_order failure,
                                  detail::SourceLoc where = detail::SourceLoc::current()) {
         detail::Value seen = detail::to_value(expected);
-        bool ok = detail::compare_exchange(loc_, seen, detail::to_value(desired), success, failure, false, where);
+        bool ok = detail::compare_exchange(loc_, seen, detail::to_value(desired), success, failure, false, where,
+                                           &expected);
         if (!ok) expected = detail::from_value<T>(seen);
         return ok;
     }

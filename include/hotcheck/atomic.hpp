@@ -102,7 +102,7 @@ private:
              detail::SourceLoc where) {
         detail::Value seen = detail::to_value(expected);
         bool ok = detail::compare_exchange(loc_, seen, detail::to_value(desired), success, failure,
-                                           weak, where);
+                                           weak, where, &expected);
         if (!ok) expected = detail::from_value<T>(seen);
         return ok;
     }

@@ -22,10 +22,32 @@ inline void assume(bool cond, detail::SourceLoc where = detail::SourceLoc::curre
 
 /// A spin-wait `while (!pred()) ;` without unrolling: an execution in which `pred` reads false
 /// is blocked, and a later write that makes it true is explored as a revisit of those reads.
+/// `pred` must give the same answer whenever its reads see the same values, because a blocked
+/// await is revisited (its reads see later writes), not re-run. So it may not store or do an
+/// RMW, and a compare_exchange in it (a test-and-set lock) must declare its `expected` inside
+/// the predicate: a failed CAS that refreshes an `expected` outliving the predicate (a CAS retry
+/// loop) would make the next evaluation differ, and that refresh would be lost. Either is a
+/// model error (`invalid_await`) naming the line.
 template <std::predicate P>
-void await(P&& pred, detail::SourceLoc where = detail::SourceLoc::current()) {
+void await(P&& pred, detail::SourceLoc where = detail::SourceLoc::current());
+
+namespace detail {
+/// Evaluates an await's predicate in a frame of its own, so that the predicate's locals are
+/// exactly those below this frame's address (a compare_exchange's `expected` among them is
+/// fresh at every evaluation).
+template <class P>
+[[gnu::noinline]] bool evaluate_await_predicate(P& pred) {
+    await_predicate(true, __builtin_frame_address(0));
+    const bool ok = pred();
+    await_predicate(false);
+    return ok;
+}
+}  // namespace detail
+
+template <std::predicate P>
+void await(P&& pred, detail::SourceLoc where) {
     detail::await_begin();
-    if (!pred()) detail::block(detail::BlockReason::Await, where);
+    if (!detail::evaluate_await_predicate(pred)) detail::block(detail::BlockReason::Await, where);
 }
 
 /// A condition that must hold after every event of the execution, from now on until the
@@ -45,6 +67,7 @@ inline std::uint32_t choose(std::uint32_t n,
 }
 
 /// Records a named value; the distinct tuples over all complete executions are the outcome set.
+/// `name` must outlive the execution (a string literal).
 inline void outcome(const char* name, std::int64_t value) { detail::outcome(name, value); }
 
 }  // namespace hotcheck

@@ -4,6 +4,7 @@
 #include <hotcheck/alloc.hpp>
 #include <hotcheck/atomic.hpp>
 #include <hotcheck/check.hpp>
+#include <hotcheck/condition_variable.hpp>
 #include <hotcheck/memory_order.hpp>
 #include <hotcheck/model.hpp>
 #include <hotcheck/mutex.hpp>

@@ -140,6 +140,10 @@ struct ModelSpec {
     const char* violation_kind = nullptr;   ///< with expect == violation: the kind, if fixed
     std::optional<MemoryModel> memory_model;  ///< overrides the command line's default
     bool leaks_are_violations = false;        ///< Options::leaks_are_violations for this model
+    /// false: a data race is counted (Result::racy_executions, "N racy" in the verdict line)
+    /// instead of being a violation, for a model that races on purpose (a benign racy counter)
+    /// and checks something else. Options::races_are_violations for this model.
+    bool races_are_violations = true;
     const char* description = "";
 };
 

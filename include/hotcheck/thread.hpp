@@ -1,6 +1,11 @@
 // Model threads. spawn() starts a thread running `body`; the model body itself is thread 0.
+// Every thread must be joined before the body returns (the body's locals die with it): a thread
+// still running then is a model error naming its spawn.
 #pragma once
 #include <functional>
+#include <memory>
+#include <optional>
+#include <type_traits>
 #include <utility>
 
 #include <hotcheck/detail/handlers.hpp>
@@ -20,9 +25,34 @@ private:
     detail::ThreadId id_;
 };
 
+/// The handle of a thread whose body returns an R: join() returns it (once: it is moved out).
+template <class R>
+class thread_handle : public join_handle {
+public:
+    thread_handle(detail::ThreadId id, std::shared_ptr<std::optional<R>> result)
+        : join_handle(id), result_(std::move(result)) {}
+    R join(detail::SourceLoc where = detail::SourceLoc::current()) const {
+        join_handle::join(where);
+        return std::move(result_->value());  // set: the thread returned before the join did
+    }
+
+private:
+    std::shared_ptr<std::optional<R>> result_;
+};
+
+/// Starts a model thread. A body returning void gives a join_handle; one returning a value
+/// gives a thread_handle whose join() returns that value (std::thread has no such thing; this
+/// is the join of a Rust or loom thread).
 template <class F>
-join_handle spawn(F&& body, detail::SourceLoc where = detail::SourceLoc::current()) {
-    return join_handle(detail::spawn(std::function<void()>(std::forward<F>(body)), where));
+auto spawn(F&& body, detail::SourceLoc where = detail::SourceLoc::current()) {
+    using R = std::invoke_result_t<std::decay_t<F>&>;
+    if constexpr (std::is_void_v<R>) {
+        return join_handle(detail::spawn(std::function<void()>(std::forward<F>(body)), where));
+    } else {
+        auto result = std::make_shared<std::optional<R>>();
+        auto run = [f = std::forward<F>(body), result]() mutable { result->emplace(f()); };
+        return thread_handle<R>(detail::spawn(std::function<void()>(std::move(run)), where), std::move(result));
+    }
 }
 
 }  // namespace hotcheck

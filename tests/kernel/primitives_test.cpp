@@ -338,7 +338,8 @@ TEST_CASE("for_each_online_cpu reads bit by bit and can see a change half-way") 
 }
 
 TEST_CASE("cpu_down runs the teardown callbacks in the kernel's order, with the CPU offline from TEARDOWN_CPU on") {
-    Result r = run([] {
+    std::string all;  // the outcome's name: it must outlive the run (found by ASan)
+    Result r = run([&all] {
         machine mach({.possible_cpus = 2});
         std::vector<std::string> log;
         auto step = [&](const char* name) {
@@ -355,7 +356,7 @@ TEST_CASE("cpu_down runs the teardown callbacks in the kernel's order, with the 
         CHECK(cpu_down(1) == 0);
         CHECK(cpu_down(0) == -16);  // the last online CPU
         CHECK(cpu_up(1) == 0);
-        std::string all;
+        all.clear();
         for (auto& s : log) all += s + " ";
         outcome(all.c_str(), 0);
         check(all == "dyn2_down+online dyn1_down+online page_alloc_dead+offline slub_dead+offline "

@@ -73,9 +73,11 @@ void mark_machinery(LocId loc);
 Value load(LocId loc, memory_order order, SourceLoc where);
 void store(LocId loc, Value v, memory_order order, SourceLoc where);
 Value rmw(LocId loc, RmwOp op, Value operand, memory_order order, SourceLoc where);
-/// Strong or weak compare-exchange. On failure `expected` receives the value read.
+/// Strong or weak compare-exchange. On failure `expected` receives the value read;
+/// `expected_object` is the caller's own `expected` (where the refresh lands).
 bool compare_exchange(LocId loc, Value& expected, Value desired, memory_order success,
-                      memory_order failure, bool weak, SourceLoc where);
+                      memory_order failure, bool weak, SourceLoc where,
+                      const void* expected_object = nullptr);
 Value na_load(LocId loc, SourceLoc where);
 void na_store(LocId loc, Value v, SourceLoc where);
 void fence(memory_order order, SourceLoc where);
@@ -113,6 +115,10 @@ void block_on(BlockReason why, const char* what, SourceLoc where);
 /// Marks where a spin-wait's condition starts, so that a blocked wait can be judged by every
 /// read its condition made (all of them reading the latest writes: it can never succeed).
 void await_begin();
+/// Brackets the evaluation of an await's predicate: writes and RMWs inside are refused (a
+/// model error), since a blocked await is revisited, not re-run, and they would be lost.
+/// `frame` (set when `running`): an address just above the predicate's own stack frame.
+void await_predicate(bool running, const void* frame = nullptr);
 /// Registers a condition checked after every event of this execution (see hotcheck::invariant).
 void add_invariant(std::function<bool()> condition, const char* message, SourceLoc where);
 /// A value in [0, n), every one of them explored.
