@@ -40,7 +40,7 @@ RunPrint run_once(Driver& driver, const Options& options, const memory_model::Co
     runtime::StackPool stacks;
     runtime::Execution execution(driver, options, stacks);
     const runtime::RunResult& run = execution.run(body);
-    record_run(driver.graph(), run, options, model, recorded);
+    record_run(driver.graph(), run, options, model, recorded, driver.decides_axioms());
     return print(driver.graph(), run);
 }
 
