@@ -26,6 +26,10 @@
 //                   device_hotplug_lock: `stale_percpu`, the nolock race unchanged. (v5.3's other
 //                   bypasses: arch/x86/mm/mmio-mod.c's enter_uniprocessor, powerpc rtas.c's
 //                   rtas_cpu_state_change_mask, sparc ds.c's dr_cpu_unconfigure.)
+//   locked-faithful-rwsem, nolock-faithful-rwsem
+//                   locked and nolock with the faithful v5.3 percpu_rw_semaphore
+//                   (percpu_rwsem_faithful.hpp) for cpu_hotplug_lock and mem_hotplug_lock:
+//                   the abstract twins' verdicts (verified, `stale_percpu`).
 //   online-fails-locked, online-fails-nolock
 //                   the error path of online_pages (mm/memory_hotplug.c, v5.3): a zone that was
 //                   not populated gets setup_zone_pageset(), then walk_system_ram_range fails
@@ -149,10 +153,10 @@ bool torture_offline(unsigned cpu) {
 
 enum class s4_config { locked, nolock, nolock_sysfs, nolock_bypass, online_fails_locked, online_fails_nolock };
 
-void s4(s4_config c) {
+void s4(s4_config c, bool faithful = false) {
     const bool v53_locking = c == s4_config::locked || c == s4_config::online_fails_locked;
     const bool online_fails = c == s4_config::online_fails_locked || c == s4_config::online_fails_nolock;
-    machine m({.possible_cpus = 3, .mem_hotplug_takes_cpus_lock = v53_locking});
+    machine m({.possible_cpus = 3, .mem_hotplug_takes_cpus_lock = v53_locking, .faithful_percpu_rwsem = faithful});
     per_cpu_var<long> boot_pageset("boot_pageset", NR_PAGESET_FIELDS);
     zone z;
     if (online_fails) {
@@ -218,4 +222,15 @@ HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/online-fails-nolock", .expect = hotche
                .description = "S4 error path with the patch: page_alloc_cpu_dead skips the unpopulated zone, "
                               "so the zone_pcp_reset of the failed online is not raced") {
     s4(s4_config::online_fails_nolock);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-faithful-rwsem", .expect = hotcheck::Verdict::verified,
+               .description = "S4 v5.3 on the faithful v5.3 percpu_rw_semaphore: verified, as the abstract lock") {
+    s4(s4_config::locked, true);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-faithful-rwsem", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 with the patch on the faithful v5.3 percpu_rw_semaphore: stale_percpu, as the abstract lock") {
+    s4(s4_config::nolock, true);
 }
