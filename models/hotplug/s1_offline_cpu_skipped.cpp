@@ -267,8 +267,8 @@ void free_pagesets(mm& m) {
     }
 }
 
-void s1_numa_mem(bool v53_locking, bool dead_callbacks = true) {
-    machine mach({.possible_cpus = 2, .mem_hotplug_takes_cpus_lock = v53_locking});
+void s1_numa_mem(bool v53_locking, bool dead_callbacks = true, bool faithful = false) {
+    machine mach({.possible_cpus = 2, .mem_hotplug_takes_cpus_lock = v53_locking, .faithful_percpu_rwsem = faithful});
     mm m(0, kBlockPages);  // node 0 memoryless, node 1 one block
     // Boot: node 1's zone has a pageset with a page on X's list; zonelists built.
     auto node1_pageset = alloc_percpu<long>("NODE_DATA(1) zone pageset", NR_PAGESET_FIELDS);
@@ -290,8 +290,8 @@ void s1_numa_mem(bool v53_locking, bool dead_callbacks = true) {
     free_pagesets(m);
 }
 
-void s1_stat_thresholds(bool v53_locking) {
-    machine mach({.possible_cpus = 2, .mem_hotplug_takes_cpus_lock = v53_locking});
+void s1_stat_thresholds(bool v53_locking, bool faithful = false) {
+    machine mach({.possible_cpus = 2, .mem_hotplug_takes_cpus_lock = v53_locking, .faithful_percpu_rwsem = faithful});
     mm m(0, kBlockPages / 2);  // node 0 memoryless, node 1 one block (mem = 1 in 128 MB units)
     auto node1_pageset = alloc_percpu<long>("NODE_DATA(1) zone pageset", NR_PAGESET_FIELDS);
     WRITE_ONCE(m.zones[1].pageset, node1_pageset.handle());
@@ -341,4 +341,22 @@ HOTCHECK_MODEL("hotplug/s1-stat-thresholds/nolock", .expect = hotcheck::Verdict:
                .violation_kind = "assertion",
                .description = "S1 with the patch: memory-safe, but a threshold computed for the old CPU count survives (S6b)") {
     s1_stat_thresholds(false);
+}
+
+// The faithful v5.3 percpu_rw_semaphore (percpu_rwsem_faithful.hpp) for both hotplug locks: the
+// abstract twins' verdicts.
+HOTCHECK_MODEL("hotplug/s1-numa-mem/locked-faithful-rwsem", .expect = hotcheck::Verdict::verified,
+               .description = "S1 v5.3 on the faithful v5.3 percpu_rw_semaphore: verified, as the abstract lock") {
+    s1_numa_mem(true, true, true);
+}
+
+HOTCHECK_MODEL("hotplug/s1-numa-mem/nolock-faithful-rwsem", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "data_race",
+               .description = "S1 with the patch on the faithful v5.3 percpu_rw_semaphore: data_race, as the abstract lock") {
+    s1_numa_mem(false, true, true);
+}
+
+HOTCHECK_MODEL("hotplug/s1-stat-thresholds/locked-faithful-rwsem", .expect = hotcheck::Verdict::verified,
+               .description = "S1 stat thresholds, v5.3, on the faithful v5.3 percpu_rw_semaphore: verified, as the abstract lock") {
+    s1_stat_thresholds(true, true);
 }

@@ -278,6 +278,7 @@ struct s3_config {
     bool v53_locking;
     bool check_p4;
     bool free_before;  ///< T_X's free happens before the memory offline starts
+    bool faithful = false;  ///< the faithful v5.3 percpu_rw_semaphore for both hotplug locks
 };
 
 percpu_ptr<long> setup_zone_pageset(mm& m) {
@@ -291,7 +292,8 @@ percpu_ptr<long> setup_zone_pageset(mm& m) {
 }
 
 void s3(s3_config c) {
-    machine mach({.possible_cpus = 2, .mem_hotplug_takes_cpus_lock = c.v53_locking});
+    machine mach({.possible_cpus = 2, .mem_hotplug_takes_cpus_lock = c.v53_locking,
+                  .faithful_percpu_rwsem = c.faithful});
     mm m(false);
     auto pageset = setup_zone_pageset(m);
     cpuhp_setup_state_nocalls(CPUHP_PAGE_ALLOC_DEAD, "mm/page_alloc:dead", nullptr,
@@ -364,4 +366,17 @@ HOTCHECK_MODEL("hotplug/s3-page-stuck-on-pcp/v5.3", .expect = hotcheck::Verdict:
 HOTCHECK_MODEL("hotplug/s3-page-stuck-on-pcp/v5.11", .expect = hotcheck::Verdict::verified,
                .description = "S3 racy pcp count, v5.11 fix: zone_pcp_disable (high 0) + __drain_all_pages(zone, force_all_cpus)") {
     s3_page_stuck(true);
+}
+
+// The faithful v5.3 percpu_rw_semaphore (percpu_rwsem_faithful.hpp) for both hotplug locks: the
+// abstract twins' verdicts.
+HOTCHECK_MODEL("hotplug/s3-drain-all-pages/locked-faithful-rwsem", .expect = hotcheck::Verdict::verified,
+               .description = "S3 v5.3 on the faithful v5.3 percpu_rw_semaphore: verified, as the abstract lock") {
+    s3({.v53_locking = true, .check_p4 = false, .free_before = false, .faithful = true});
+}
+
+HOTCHECK_MODEL("hotplug/s3-drain-strong/nolock-faithful-rwsem", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S3 P4 with the patch on the faithful v5.3 percpu_rw_semaphore: a violation, as the abstract lock") {
+    s3({.v53_locking = false, .check_p4 = true, .free_before = true, .faithful = true});
 }

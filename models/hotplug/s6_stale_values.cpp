@@ -12,6 +12,10 @@
 // page_writeback_cpu_online both compute ratelimit_pages from num_online_cpus() and store it;
 // the last writer wins, possibly with a stale count. Property: at the end ratelimit_pages is
 // f(the final number of online CPUs).
+//
+// `locked-faithful-rwsem` / `nolock-faithful-rwsem`: the same on the faithful v5.3
+// percpu_rw_semaphore (percpu_rwsem_faithful.hpp) for both hotplug locks; the abstract twins'
+// verdicts.
 #include <hotcheck/kernel/kernel.hpp>
 
 namespace {
@@ -56,8 +60,9 @@ void online_pages_s6a(zonelists& z, per_cpu_var<int>& numa_mem) {
 // but the CPU read the zonelist before it was rebuilt and writes its stale value afterwards:
 // a lost update (two writers of numa_mem[Y]) that no barrier can prevent — only mutual
 // exclusion (cpu_hotplug_lock) does.
-void s6a(bool v53_locking, bool online_first = false) {
-    machine mach({.possible_cpus = 2, .online_mask = 0b01, .mem_hotplug_takes_cpus_lock = v53_locking});
+void s6a(bool v53_locking, bool online_first = false, bool faithful = false) {
+    machine mach({.possible_cpus = 2, .online_mask = 0b01, .mem_hotplug_takes_cpus_lock = v53_locking,
+                  .faithful_percpu_rwsem = faithful});
     zonelists z;
     per_cpu_var<int> numa_mem("_numa_mem_");
     if (online_first)
@@ -98,8 +103,9 @@ void online_pages_s6b(atomic<long>& ratelimit_pages) {
     mem_hotplug_done();
 }
 
-void s6b(bool v53_locking) {
-    machine mach({.possible_cpus = 2, .online_mask = 0b01, .mem_hotplug_takes_cpus_lock = v53_locking});
+void s6b(bool v53_locking, bool faithful = false) {
+    machine mach({.possible_cpus = 2, .online_mask = 0b01, .mem_hotplug_takes_cpus_lock = v53_locking,
+                  .faithful_percpu_rwsem = faithful});
     atomic<long> ratelimit_pages{ratelimit_for(1), "ratelimit_pages"};
     cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "mm/writeback:online",
                               [&](unsigned) { return page_writeback_cpu_online(ratelimit_pages); }, nullptr);
@@ -141,4 +147,22 @@ HOTCHECK_MODEL("hotplug/s6b-ratelimit/nolock", .expect = hotcheck::Verdict::viol
                .violation_kind = "assertion",
                .description = "S6b with the patch: the last writer stores a ratelimit for a stale CPU count") {
     s6b(false);
+}
+HOTCHECK_MODEL("hotplug/s6a-numa-mem/locked-faithful-rwsem", .expect = hotcheck::Verdict::verified,
+               .description = "S6a v5.3 on the faithful v5.3 percpu_rw_semaphore: verified, as the abstract lock") {
+    s6a(true, false, true);
+}
+HOTCHECK_MODEL("hotplug/s6a-numa-mem/nolock-faithful-rwsem", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S6a with the patch on the faithful v5.3 percpu_rw_semaphore: stale numa_mem, as the abstract lock") {
+    s6a(false, false, true);
+}
+HOTCHECK_MODEL("hotplug/s6b-ratelimit/locked-faithful-rwsem", .expect = hotcheck::Verdict::verified,
+               .description = "S6b v5.3 on the faithful v5.3 percpu_rw_semaphore: verified, as the abstract lock") {
+    s6b(true, true);
+}
+HOTCHECK_MODEL("hotplug/s6b-ratelimit/nolock-faithful-rwsem", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S6b with the patch on the faithful v5.3 percpu_rw_semaphore: stale ratelimit, as the abstract lock") {
+    s6b(false, true);
 }

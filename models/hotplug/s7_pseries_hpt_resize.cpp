@@ -62,6 +62,24 @@
 //   v5.4-rendezvous-cpu-up
 //                   the control for the way up: with v5.4 locking, verified.
 //
+//   <configuration>-sysfs
+//                   the same with T_cpuhp from sysfs (/sys/devices/system/cpu/cpu1/online:
+//                   online_store → lock_device_hotplug_sysfs → device_offline/device_online →
+//                   cpu_subsys_offline/online → cpu_down/cpu_up) instead of the rtas.c bypass.
+//                   add_memory holds device_hotplug_lock (lock_device_hotplug, as pseries'
+//                   dlpar_memory does around dlpar_add_lmb → __add_memory) for the whole
+//                   mem_hotplug_begin section, so cpu_down/cpu_up never overlaps it:
+//                   v5.3-sysfs, v5.4-nolock-rendezvous-sysfs and
+//                   v5.4-nolock-rendezvous-cpu-up-sysfs are verified. v5.4-nolock-sysfs still
+//                   fails lockdep_assert_cpus_held() (`lockdep_assert`): device_hotplug_lock
+//                   makes the patch safe for these callers but does not satisfy
+//                   stop_machine_cpuslocked's contract, so with the patch the resize would have
+//                   to go back to stop_machine() (which takes cpus_read_lock itself — v5.3's
+//                   recursion, now under mem_hotplug_lock instead of cpu_hotplug_lock).
+//                   The configurations without -sysfs are the bypass: T_cpuhp stands for
+//                   arch/powerpc/kernel/rtas.c's rtas_cpu_state_change_mask (partition
+//                   migration / suspend: cpu_down and cpu_up with no device_hotplug_lock).
+//
 // CPUs: 2 possible; T_mem and T_cpuhp run on CPU 0, CPU 1 is taken down. The T_cpuhp side is
 // the kernel layer's cpu_down() (cpuhp.hpp), whose own stop_machine_cpuslocked(take_cpu_down) is
 // the checker-native one (it runs while no CPU is in a preempt-off region — a busy stopper on
@@ -361,7 +379,20 @@ int add_memory(s7_world& w) {
     return rc;
 }
 
-void s7(s7_config c) {
+// drivers/base/core.c: online_store on /sys/devices/system/cpu/cpuN/online →
+// lock_device_hotplug_sysfs → device_online/device_offline → cpu_subsys_online/offline
+// (drivers/base/cpu.c) → cpu_up/cpu_down
+int online_store(unsigned cpu, bool online) {
+    return sysfs_store([&] { return online ? cpu_up(cpu) : cpu_down(cpu); });
+}
+
+// arch/powerpc/kernel/rtas.c: rtas_cpu_state_change_mask(UP/DOWN, cpus): cpu_up/cpu_down on
+// each CPU of the mask, no device_hotplug_lock (the bypass)
+int rtas_cpu_state_change_mask(unsigned cpu, bool online) {
+    return online ? cpu_up(cpu) : cpu_down(cpu);
+}
+
+void s7(s7_config c, bool sysfs = false) {
     // CPU 1 comes up instead of going down
     const bool up = c == s7_config::v54_nolock_rendezvous_up || c == s7_config::v54_nolock_rendezvous_up_late ||
                     c == s7_config::v54_rendezvous_up;
@@ -410,8 +441,8 @@ void s7(s7_config c) {
 
     auto t_mem = start_task({.comm = "T_mem", .cpu = 0}, [&] { add_memory(w); });
     auto t_cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] {
-        if (up) cpu_up(1);
-        else cpu_down(1);
+        if (sysfs) online_store(1, up);
+        else rtas_cpu_state_change_mask(1, up);
     });
     t_mem.join();
     t_cpuhp.join();
@@ -472,4 +503,29 @@ HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous-cpu-up", .expect = hotchec
                .description = "S7 v5.4 locking, multi_cpu_stop step by step, cpu_up: the read lock keeps "
                               "CPU 1 from coming up between the snapshot and the rendezvous") {
     s7(s7_config::v54_rendezvous_up);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.3-sysfs", .expect = hotcheck::Verdict::verified,
+               .description = "S7 v5.3 with cpu_down from sysfs: device_hotplug_lock (add_memory's and "
+                              "online_store's) keeps the cpu_down writer out of the nested cpus_read_lock") {
+    s7(s7_config::v53, true);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-sysfs", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "lockdep_assert",
+               .description = "S7 v5.4 + the patch with cpu_down from sysfs: device_hotplug_lock does not "
+                              "satisfy lockdep_assert_cpus_held() in stop_machine_cpuslocked") {
+    s7(s7_config::v54_nolock, true);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-sysfs", .expect = hotcheck::Verdict::verified,
+               .description = "S7 v5.4 + the patch, no lockdep, cpu_down from sysfs: device_hotplug_lock keeps "
+                              "cpu_down out of the num_online_cpus()..stop_cpus() window") {
+    s7(s7_config::v54_nolock_rendezvous, true);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-cpu-up-sysfs", .expect = hotcheck::Verdict::verified,
+               .description = "S7 v5.4 + the patch, no lockdep, cpu_up from sysfs: device_hotplug_lock keeps "
+                              "cpu_up out of the window") {
+    s7(s7_config::v54_nolock_rendezvous_up, true);
 }

@@ -17,7 +17,8 @@
 //  * the deadlock and race verdicts with two readers and the whole lock (they stop at the
 //    first violation).
 // The whole lock with two readers and a writer is the test at the end: 349 564 executions,
-// the abstract lock's outcome set.
+// the abstract lock's outcome set. Issue #13 adds a nested reader with no writer (both locks:
+// no deadlock), three readers and a writer, and two writers with two readers (slow path).
 #include <doctest/doctest.h>
 
 #include <hotcheck/kernel/kernel.hpp>
@@ -40,6 +41,7 @@ enum class variant {
     queued,         ///< R1 holds the read lock until R2 got it: R2 queued behind a pending writer
     readers_write,  ///< both readers write the same datum under the read lock: must race
     two_writers,    ///< two writers and one reader (rcu_sync's gp_count, GP_ENTER waits, GP_REPLAY)
+    nested_no_writer,  ///< R1 takes the read lock twice (nested) and no writer runs: must not deadlock
 };
 
 std::set<std::string> as_set(const Result& r);
@@ -98,7 +100,8 @@ struct lock_under_test {
     }
 };
 
-// `readers` readers (R1 on CPU 0, R2 on CPU 1) and one writer W (two with two_writers), each
+// `readers` readers (R1 on CPU 0, R2 on CPU 1, R3 on CPU 0) and one writer W (two with
+// two_writers, none with nested_no_writer), each
 // once through its critical section. Shared data are plain var<int>s: `data` is written by the
 // writer(s), `doneN` by reader N, so a reader and a writer inside together race.
 Result run(bool faithful, variant v, int readers, mode md, double timeout_s = 120) {
@@ -120,15 +123,15 @@ Result run(bool faithful, variant v, int readers, mode md, double timeout_s = 12
             sem.abstract = a.get();
         }
         var<int> data{0, "data (the writer's)"};
-        var<int> done1{0, "done1 (R1's)"}, done2{0, "done2 (R2's)"};
+        var<int> done1{0, "done1 (R1's)"}, done2{0, "done2 (R2's)"}, done3{0, "done3 (R3's)"};
         atomic<int> inside1{0, "inside1"}, inside2{0, "inside2"};
         atomic<int> r2_in{0, "r2_in"};
 
         auto reader = [&](int me) {
-            var<int>& done = me == 1 ? done1 : done2;
-            atomic<int>& in_me = me == 1 ? inside1 : inside2;
+            var<int>& done = me == 1 ? done1 : me == 2 ? done2 : done3;
+            atomic<int>& in_me = me == 1 ? inside1 : inside2;  // (overlap: two readers only)
             atomic<int>& in_other = me == 1 ? inside2 : inside1;
-            const char* saw = me == 1 ? "r1_saw_w" : "r2_saw_w";
+            const char* saw = me == 1 ? "r1_saw_w" : me == 2 ? "r2_saw_w" : "r3_saw_w";
             if (v == variant::trylock && me == readers) {
                 if (!sem.down_read_trylock()) {
                     outcome(saw, -1);
@@ -137,7 +140,8 @@ Result run(bool faithful, variant v, int readers, mode md, double timeout_s = 12
             } else {
                 sem.down_read();
             }
-            if (v == variant::recursion && me == 1) sem.down_read();
+            const bool nested = (v == variant::recursion || v == variant::nested_no_writer) && me == 1;
+            if (nested) sem.down_read();
             if (v == variant::overlap) {
                 in_me.store(1, seq_cst);
                 if (in_other.load(seq_cst)) outcome(me == 1 ? "r1_saw_r2_inside" : "r2_saw_r1_inside", 1);
@@ -150,14 +154,15 @@ Result run(bool faithful, variant v, int readers, mode md, double timeout_s = 12
                 else r2_in.store(1, release);
             }
             if (v == variant::overlap) in_me.store(0, seq_cst);
-            if (v == variant::recursion && me == 1) sem.up_read();
+            if (nested) sem.up_read();
             if (v == variant::migrate && me == 1) set_current_task("R1", 1);  // preempted, moved
             sem.up_read();
         };
         auto writer = [&](int id) {
             sem.down_write();
             if (readers >= 1) outcome(id == 1 ? "w_saw_r1" : "w2_saw_r1", done1.load());
-            if (id == 1 && readers == 2) outcome("w_saw_r2", done2.load());
+            if (id == 1 && readers >= 2) outcome("w_saw_r2", done2.load());
+            if (id == 1 && readers >= 3) outcome("w_saw_r3", done3.load());
             const int d = data.load();
             if (readers == 0) outcome(id == 1 ? "w_saw_w2" : "w2_saw_w", d);
             data.store(d + 1);
@@ -166,8 +171,9 @@ Result run(bool faithful, variant v, int readers, mode md, double timeout_s = 12
 
         std::vector<join_handle> tasks;
         if (readers >= 1) tasks.push_back(start_task({.comm = "R1", .cpu = 0}, [&] { reader(1); }));
-        if (readers == 2) tasks.push_back(start_task({.comm = "R2", .cpu = 1}, [&] { reader(2); }));
-        tasks.push_back(start_task({.comm = "W", .cpu = 0}, [&] { writer(1); }));
+        if (readers >= 2) tasks.push_back(start_task({.comm = "R2", .cpu = 1}, [&] { reader(2); }));
+        if (readers >= 3) tasks.push_back(start_task({.comm = "R3", .cpu = 0}, [&] { reader(3); }));
+        if (v != variant::nested_no_writer) tasks.push_back(start_task({.comm = "W", .cpu = 0}, [&] { writer(1); }));
         if (v == variant::two_writers) tasks.push_back(start_task({.comm = "W2", .cpu = 1}, [&] { writer(2); }));
         for (auto& t : tasks) t.join();
     });
@@ -211,6 +217,18 @@ Result same_both_ways(variant v, int readers, mode md, double timeout_s = 120) {
 // or follows it (it sees the write, the writer does not see its mark): nothing in between.
 const std::set<std::string> kSerial1 = {"r1_saw_w=0,w_saw_r1=1", "r1_saw_w=1,w_saw_r1=0"};
 // The same for each of two readers.
+// Each of three readers before or after the writer.
+std::set<std::string> serial3() {
+    std::set<std::string> out;
+    for (int b = 0; b < 8; ++b) {
+        std::string o;
+        for (int r = 1; r <= 3; ++r) o += "r" + std::to_string(r) + "_saw_w=" + std::to_string(b >> (r - 1) & 1) + ",";
+        for (int r = 1; r <= 3; ++r)
+            o += "w_saw_r" + std::to_string(r) + "=" + std::to_string(1 - (b >> (r - 1) & 1)) + (r < 3 ? "," : "");
+        out.insert(o);
+    }
+    return out;
+}
 const std::set<std::string> kSerial2 = {
     "r1_saw_w=0,r2_saw_w=0,w_saw_r1=1,w_saw_r2=1",
     "r1_saw_w=0,r2_saw_w=1,w_saw_r1=1,w_saw_r2=0",
@@ -351,5 +369,45 @@ TEST_SUITE("kernel") {
         CHECK(fa.verdict == Verdict::verified);
         CHECK(as_set(fa) == std::set<std::string>{"r1_saw_w=0,w2_saw_r1=1,w_saw_r1=1", "r1_saw_w=1,w2_saw_r1=0,w_saw_r1=1",
                                                   "r1_saw_w=1,w2_saw_r1=1,w_saw_r1=0", "r1_saw_w=2,w2_saw_r1=0,w_saw_r1=0"});
+    }
+
+    // --- issue #13: a nested reader with no writer, three readers, two writers with readers -----
+
+    TEST_CASE("percpu_rwsem: faithful == abstract, a nested reader without a writer never blocks") {
+        // Read recursion is only a deadlock once a writer is pending: with none, both locks let
+        // R1 nest (and R2 share), in both modes (the faithful fast path: no slow path at all).
+        for (mode md : {mode::slow_path, mode::full})
+            for (int readers : {1, 2}) {
+                Result fa = same_both_ways(variant::nested_no_writer, readers, md);
+                CHECK(fa.verdict == Verdict::verified);
+                CHECK(as_set(fa) == (readers == 1 ? std::set<std::string>{"r1_saw_w=0"}
+                                                  : std::set<std::string>{"r1_saw_w=0,r2_saw_w=0"}));
+            }
+    }
+
+    // Slow path, every execution (measured on 2 shared cores, another checker run beside it):
+    // 3 readers + 1 writer, faithful 55 160 executions in about 44 s (abstract: 1 476);
+    // 2 writers + 2 readers, faithful 13 158 executions in about 17 s (abstract: 812). (Three
+    // readers with R1 nesting behind a pending writer also agree — deadlock in both, the faithful
+    // lock's first after 75 225 executions, about 67 s — and is left out for time.)
+    TEST_CASE("percpu_rwsem: faithful == abstract, 3 readers (CPUs 0, 1, 0) + 1 writer, slow path") {
+        Result fa = same_both_ways(variant::basic, 3, mode::slow_path, 600);
+        CHECK(fa.verdict == Verdict::verified);
+        CHECK(as_set(fa) == serial3());
+    }
+
+    TEST_CASE("percpu_rwsem: faithful == abstract, two writers and two readers, slow path") {
+        Result fa = same_both_ways(variant::two_writers, 2, mode::slow_path, 600);
+        CHECK(fa.verdict == Verdict::verified);
+    }
+
+    // The whole lock (fast path, rcu_sync, the RCU callback) with three readers: not run to
+    // completion here (two readers already take 349 564 executions; a third multiplies them
+    // well past a CI budget). Skipped; run it by hand with --no-skip.
+    TEST_CASE("percpu_rwsem: faithful == abstract, fast path + rcu_sync, 3 readers + 1 writer"
+              * doctest::skip(true)) {
+        Result fa = same_both_ways(variant::basic, 3, mode::full, 7200);
+        CHECK(fa.verdict == Verdict::verified);
+        CHECK(as_set(fa) == serial3());
     }
 }

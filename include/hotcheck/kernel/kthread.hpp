@@ -20,15 +20,31 @@ enum task_field : unsigned { TASK_STATE, TASK_CPUS_ALLOWED, TASK_SHOULD_STOP, TA
 class task_struct {
 public:
     task_struct() = default;
-    explicit operator bool() const { return static_cast<bool>(obj_); }
-    /// The pointer as a number, to store it in an atomic<std::uint64_t>; 0 is NULL.
-    std::uint64_t handle() const { return obj_.handle(); }
-    static task_struct from_handle(std::uint64_t h) { return task_struct(ptr<long>::from_handle(h)); }
+    explicit operator bool() const { return err_ != 0 || static_cast<bool>(obj_); }
+    /// The pointer as a number, to store it in an atomic<std::uint64_t>; 0 is NULL, the top 4095
+    /// values are ERR_PTR(-errno) as in the kernel.
+    std::uint64_t handle() const { return err_ ? err_ : obj_.handle(); }
+    static task_struct from_handle(std::uint64_t h) {
+        if (h >= kMaxErrnoHandle) return err_ptr(static_cast<long>(h));  // two's complement: -errno
+        return task_struct(ptr<long>::from_handle(h));
+    }
+    /// ERR_PTR(err) (err < 0): what kthread_run returns when it fails.
+    static task_struct err_ptr(long err) {
+        task_struct t;
+        t.err_ = static_cast<std::uint64_t>(err);
+        return t;
+    }
+    /// IS_ERR(p)
+    bool is_err() const { return err_ != 0; }
+    /// PTR_ERR(p)
+    long ptr_err() const { return static_cast<long>(err_); }
     cell_ref<long> operator[](task_field f) const { return obj_[f]; }
     const ptr<long>& object() const { return obj_; }
     explicit task_struct(ptr<long> obj) : obj_(obj) {}
 
 private:
+    static constexpr std::uint64_t kMaxErrnoHandle = std::uint64_t{0} - 4095;  // (unsigned long)-MAX_ERRNO
+    std::uint64_t err_ = 0;
     // No thread id in here: ids follow the order threads happened to be created in, and a value
     // that depends on it would make one execution look like several.
     ptr<long> obj_;
@@ -58,6 +74,8 @@ inline bool kthread_should_stop(const task_struct& self, SourceLoc where = Sourc
 /// grace period.
 inline void kthread_stop(task_struct t, SourceLoc where = SourceLoc::current()) {
     might_sleep(where);
+    if (!t) detail::violation("invalid_access", "kthread_stop() on a NULL task_struct", where);
+    if (t.is_err()) detail::violation("invalid_access", "kthread_stop() on an ERR_PTR task_struct", where);
     t[TASK_SHOULD_STOP].store(1, release, where);
     wait_event([&] { return t[TASK_EXITED].load(acquire, where) != 0; }, "kthread_stop (the thread to exit)", where);
     ptr<long> obj = t.object();
@@ -67,6 +85,7 @@ inline void kthread_stop(task_struct t, SourceLoc where = SourceLoc::current()) 
 /// set_cpus_allowed_ptr(p, mask): dereferences the task (takes p->pi_lock and its runqueue).
 inline void set_cpus_allowed_ptr(task_struct p, long mask, SourceLoc where = SourceLoc::current()) {
     if (!p) detail::violation("invalid_access", "set_cpus_allowed_ptr() on a NULL task_struct", where);
+    if (p.is_err()) detail::violation("invalid_access", "set_cpus_allowed_ptr() on an ERR_PTR task_struct (a failed kthread_run)", where);
     p[TASK_STATE].load(acquire, where);
     p[TASK_CPUS_ALLOWED].store(mask, release, where);
 }

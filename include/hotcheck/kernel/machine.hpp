@@ -6,6 +6,7 @@
 //
 #pragma once
 #include <functional>
+#include <type_traits>
 #include <vector>
 
 #include <hotcheck/kernel/core.hpp>
@@ -140,6 +141,35 @@ inline void unlock_device_hotplug(SourceLoc where = SourceLoc::current()) { mute
 /// lock_device_hotplug_sysfs: a trylock; on failure the syscall restarts (here: false).
 inline bool lock_device_hotplug_sysfs(SourceLoc where = SourceLoc::current()) {
     return mutex_trylock(this_machine(where).device_hotplug_lock, where);
+}
+/// lock_device_hotplug_sysfs() as a sysfs store sees it over its restarts (drivers/base/core.c,
+/// v5.3: mutex_trylock(&device_hotplug_lock), else msleep(5) and restart_syscall(), so the
+/// store runs again from the top): the store proceeds once the trylock succeeds. The restart
+/// exists for the kernfs active reference the store holds (device removal under
+/// device_hotplug_lock waits for it); the models have no kernfs, so the store holds nothing
+/// while it retries, and retrying until the trylock succeeds has the outcomes of sleeping on
+/// the mutex: it is modelled as mutex_lock (no unbounded retry loop to explore).
+inline void lock_device_hotplug_sysfs_restarting(SourceLoc where = SourceLoc::current()) {
+    mutex_lock(this_machine(where).device_hotplug_lock, where);
+}
+
+// --- the sysfs stores of the hotplug paths (drivers/base/core.c, drivers/base/cpu.c,
+// drivers/base/memory.c, v5.3) ------------------------------------------------------------------
+/// online_store(dev) → device_online/device_offline → cpu_subsys_online/offline → cpu_up/cpu_down
+/// (/sys/devices/system/cpu/cpuN/online), and memory's state_store / online_store →
+/// device_online/device_offline → memory_subsys_online/offline → memory_block_change_state →
+/// online_pages/offline_pages: `body` runs under device_hotplug_lock.
+template <class F>
+auto sysfs_store(F&& body, SourceLoc where = SourceLoc::current()) {
+    lock_device_hotplug_sysfs_restarting(where);
+    if constexpr (std::is_void_v<decltype(body())>) {
+        body();
+        unlock_device_hotplug(where);
+    } else {
+        auto ret = body();
+        unlock_device_hotplug(where);
+        return ret;
+    }
 }
 
 }  // namespace hotcheck::kernel
