@@ -27,8 +27,9 @@ public:
     virtual bool on_choice(graph::EventId e) = 0;
     /// Any other new event (fence, spawn, join, start, end, block). False: drop this execution.
     virtual bool on_other(graph::EventId e) = 0;
-    /// True if every graph it runs already satisfies every axiom of the memory model, so that
-    /// the run needs no whole-execution check (memory_model::Consistency::execution_consistent).
+    /// True if every graph it runs already satisfies every axiom of the memory model and has
+    /// every event's views computed, so that the run needs no whole-execution check
+    /// (memory_model::Consistency::execution_consistent) and no view pass.
     virtual bool decides_axioms() const { return false; }
     /// Sets up the next execution to run; false when the exploration is complete.
     virtual bool next() = 0;

@@ -24,11 +24,19 @@ std::string outcome_tuple(const std::vector<std::pair<const char*, std::int64_t>
     return s;
 }
 
-bool has_plain_access(const graph::ExecutionGraph& g) {
+/// What the whole-execution checks need to look at, in one pass over the events.
+struct Needs {
+    bool plain = false;      ///< a plain access: races
+    bool allocates = false;  ///< an allocation: lifetimes
+};
+Needs needs(const graph::ExecutionGraph& g) {
+    Needs n;
     for (std::uint32_t t = 0; t < g.thread_count(); ++t)
-        for (const auto& e : g.thread(t))
-            if (e.is_access() && !e.is_atomic()) return true;
-    return false;
+        for (const auto& e : g.thread(t)) {
+            n.plain |= e.is_access() && !e.is_atomic();
+            n.allocates |= e.kind == graph::Kind::alloc;
+        }
+    return n;
 }
 
 Violation make_violation(const graph::ExecutionGraph& g, const runtime::RunResult& run) {
@@ -52,7 +60,7 @@ Violation make_violation(const graph::ExecutionGraph& g, const runtime::RunResul
 /// violation to stop on, if any; counts races and collects warnings in `result`.
 std::optional<Violation> after_execution(const graph::ExecutionGraph& g, const runtime::RunResult& run,
                                          const Options& options, Result& result) {
-    const bool plain = has_plain_access(g), allocates = check::allocates(g);
+    const auto [plain, allocates] = needs(g);
     if (!plain && !allocates) return std::nullopt;
     auto violation_at = [&](std::string kind, std::string message, graph::EventId e,
                             std::source_location where) {
@@ -103,7 +111,7 @@ bool record_run(graph::ExecutionGraph& g, const runtime::RunResult& run, const O
     // driver decided them: a run the model rejects is no execution, whatever it ran into; it
     // is dropped unseen. The checks below read the views.
     thread_local memory_model::Scratch scratch;
-    memory_model::ensure_views(g, model);
+    if (!axioms_decided) memory_model::ensure_views(g, model);  // a deciding driver keeps them
     if (!axioms_decided && !model.execution_consistent(g, scratch)) return false;
     switch (run.end) {
         case runtime::RunEnd::complete:
