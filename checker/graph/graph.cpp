@@ -180,30 +180,4 @@ void ExecutionGraph::clear() {
     sc_candidates_ = 0;
 }
 
-View ExecutionGraph::porf_prefix(EventId e) const {
-    View v;
-    std::vector<EventId> todo;
-    porf_prefix(e, v, todo);
-    return v;
-}
-
-void ExecutionGraph::porf_prefix(EventId e, View& v, std::vector<EventId>& todo) const {
-    v.assign(threads_.size(), 0);
-    todo.clear();
-    todo.push_back(e);
-    while (!todo.empty()) {
-        EventId x = todo.back();
-        todo.pop_back();
-        if (x.is_init() || v[x.thread] > x.index) continue;
-        for (std::uint32_t i = v[x.thread]; i <= x.index; ++i) {
-            const Event& ev = threads_[x.thread][i];
-            // rf doubles as "synchronises from" for start (its spawn) and join (child's end).
-            if ((ev.is_read() || ev.kind == Kind::start || ev.kind == Kind::join) &&
-                !ev.rf.is_init())
-                todo.push_back(ev.rf);
-        }
-        v[x.thread] = x.index + 1;
-    }
-}
-
 }  // namespace hotcheck::graph

@@ -101,10 +101,6 @@ public:
     void cut_to_view(const View& keep);
     void clear();
 
-    /// porf-prefix of e (e included): po, rf, spawn→start and end→join predecessors.
-    View porf_prefix(EventId e) const;
-    /// The same into `out`, with `todo` as scratch: no allocation once both are warm.
-    void porf_prefix(EventId e, View& out, std::vector<EventId>& todo) const;
     /// How many events are, or may become, seq_cst: 0 lets RC11 skip its SC axiom.
     std::uint32_t sc_candidates() const { return sc_candidates_; }
     static bool in_view(const View& v, EventId e) {
