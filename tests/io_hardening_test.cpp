@@ -102,21 +102,13 @@ TEST_SUITE("cli") {
 
     TEST_CASE("directories given as files get a message saying so") {
         Dir d;
-        Command resume = run_cli(fmt::format("run scale/fetch-add-7 --resume {}", d.path.string()));
-        CHECK(resume.exit_code == 2);
-        CHECK(contains(resume.output, "is a directory"));
-        Command merge = run_cli(fmt::format("merge {}", d.path.string()));
-        CHECK(merge.exit_code == 2);
-        CHECK(contains(merge.output, "is a directory"));
-        Command check = run_cli(fmt::format("check {}", d.path.string()));
-        CHECK(check.exit_code == 2);
-        CHECK(contains(check.output, "is a directory"));
-        Command litmus = run_cli(fmt::format("litmus {}", d.path.string()));
-        CHECK(litmus.exit_code == 2);
-        CHECK(contains(litmus.output, "is a directory"));
-        for (const char* flag : {"--json", "--junit", "--dot"}) {
-            Command c = run_cli(fmt::format("run {} {} {}", kBuggy, flag, d.path.string()));
-            INFO(flag, ": ", c.output);
+        const std::string dir = d.path.string();
+        for (const std::string& args :
+             {"run scale/fetch-add-7 --resume " + dir, "merge " + dir, "check " + dir, "litmus " + dir,
+              fmt::format("run {} --json {}", kBuggy, dir), fmt::format("run {} --junit {}", kBuggy, dir),
+              fmt::format("run {} --dot {}", kBuggy, dir)}) {
+            Command c = run_cli(args);
+            INFO(args, ": ", c.output);
             CHECK(c.exit_code == 2);
             CHECK(contains(c.output, "is a directory"));
         }

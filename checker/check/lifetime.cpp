@@ -30,13 +30,6 @@ std::string cell_name(const graph::ExecutionGraph& g, LocId l) {
 LocId block_of(const Event& e) { return LocId{static_cast<std::uint32_t>(e.value)}; }
 }  // namespace
 
-bool allocates(const graph::ExecutionGraph& g) {
-    for (std::uint32_t t = 0; t < g.thread_count(); ++t)
-        for (const auto& e : g.thread(t))
-            if (e.kind == Kind::alloc) return true;
-    return false;
-}
-
 std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g) {
     // Every event, thread by thread in program order (the order findings are reported in).
     std::vector<EventId> ids;

@@ -19,8 +19,6 @@ struct Finding {
     std::source_location where{};
 };
 
-/// Whether the graph allocates anything (the checks below only cost when it does).
-bool allocates(const graph::ExecutionGraph& g);
 
 /// The first lifetime bug of the execution (its hb views must be computed).
 std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g);

@@ -110,9 +110,11 @@ bool record_run(graph::ExecutionGraph& g, const runtime::RunResult& run, const O
     // The axioms a driver's per-event floor leaves to the end (RC11's SC axiom), unless the
     // driver decided them: a run the model rejects is no execution, whatever it ran into; it
     // is dropped unseen. The checks below read the views.
-    thread_local memory_model::Scratch scratch;
-    if (!axioms_decided) memory_model::ensure_views(g, model);  // a deciding driver keeps them
-    if (!axioms_decided && !model.execution_consistent(g, scratch)) return false;
+    if (!axioms_decided) {  // a deciding driver keeps every view and has checked every axiom
+        thread_local memory_model::Scratch scratch;
+        memory_model::ensure_views(g, model);
+        if (!model.execution_consistent(g, scratch)) return false;
+    }
     switch (run.end) {
         case runtime::RunEnd::complete:
         case runtime::RunEnd::blocked: {

@@ -21,7 +21,6 @@ namespace hotcheck::memory_model {
 struct Scratch {
     graph::View view;
     std::vector<std::uint64_t> keys;
-    std::vector<graph::EventId> events;
 };
 
 class Consistency {

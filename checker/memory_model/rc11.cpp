@@ -24,7 +24,8 @@ using graph::ExecutionGraph;
 using graph::Kind;
 using graph::Order;
 
-bool psc_acyclic(const ExecutionGraph& g, bool paper, Scratch& scratch);
+/// psc acyclic (the SC axiom), over cached views; see SCAxiom below.
+bool psc_acyclic(const ExecutionGraph& g, bool paper);
 
 bool is_sc_event(const Event& e) {
     return e.order == Order::sc && (e.is_access() || e.kind == Kind::fence);
@@ -104,12 +105,12 @@ public:
     std::uint32_t floor(const graph::ExecutionGraph& g, graph::EventId e, Scratch&) const override {
         return hb_coherence_floor(g, e);
     }
-    bool execution_consistent(const graph::ExecutionGraph& g, Scratch& s) const override {
-        return !sc_axiom_ || g.sc_candidates() == 0 || psc_acyclic(g, paper_, s);
+    bool execution_consistent(const graph::ExecutionGraph& g, Scratch&) const override {
+        return !sc_axiom_ || g.sc_candidates() == 0 || psc_acyclic(g, paper_);
     }
-    bool consistent_after(const graph::ExecutionGraph& g, graph::EventId e, Scratch& s) const override {
+    bool consistent_after(const graph::ExecutionGraph& g, graph::EventId e, Scratch&) const override {
         return !sc_axiom_ || g.sc_candidates() == 0 || !may_close_sc_cycle(g, e) ||
-               psc_acyclic(g, paper_, s);
+               psc_acyclic(g, paper_);
     }
 
 private:
@@ -464,7 +465,7 @@ private:
 
 };
 
-bool psc_acyclic(const ExecutionGraph& g, bool paper, Scratch&) {
+bool psc_acyclic(const ExecutionGraph& g, bool paper) {
     thread_local SCAxiom axiom;
     return axiom.acyclic(g, paper);
 }

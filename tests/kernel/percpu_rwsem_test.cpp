@@ -348,7 +348,7 @@ TEST_SUITE("kernel") {
     // The RCU callback that brings readers back to the fast path multiplies the executions:
     // 2 readers + 1 writer, faithful lock verified after 349 564 executions (218 598 blocked),
     // its outcome set exactly kSerial2, the abstract lock's (50 executions). 25 minutes until
-    // the incremental consistency check (issue #12); about 20 s since, so it runs in CI.
+    // the incremental consistency check (issue #12); about 12 s since, so it runs in CI.
 
     TEST_CASE("percpu_rwsem: faithful == abstract, fast path + rcu_sync, 2 readers + 1 writer") {
         Result fa = same_both_ways(variant::basic, 2, mode::full, 7200);
