@@ -32,6 +32,42 @@ enum class Kind : std::uint8_t {
 };
 const char* to_string(Kind k);
 
+/// What an event is in the Linux-kernel memory model (tools/memory-model: linux-kernel.bell,
+/// lock.cat) beyond its kind and order. Only the LKMM reads it; the C11 models ignore it.
+/// Access tags map onto Order: plain = na, ONCE = rlx, ACQUIRE = acq, RELEASE = rel, and the
+/// MB tag of a fully ordered RMW = sc on both halves.
+enum class KernelTag : std::uint8_t {
+    none,
+    // fences (Kind::fence)
+    mb,                      ///< smp_mb()
+    rmb,                     ///< smp_rmb()
+    wmb,                     ///< smp_wmb()
+    barrier,                 ///< barrier(): orders nothing between CPUs, bounds plain accesses
+    before_atomic,           ///< smp_mb__before_atomic()
+    after_atomic,            ///< smp_mb__after_atomic()
+    after_spinlock,          ///< smp_mb__after_spinlock()
+    after_unlock_lock,       ///< smp_mb__after_unlock_lock()
+    after_srcu_read_unlock,  ///< smp_mb__after_srcu_read_unlock()
+    rcu_lock,                ///< rcu_read_lock()
+    rcu_unlock,              ///< rcu_read_unlock()
+    sync_rcu,                ///< synchronize_rcu()
+    sync_srcu,               ///< synchronize_srcu(loc): loc is the srcu_struct
+    // accesses
+    noreturn,                ///< read half of a non-value-returning RMW (atomic_inc ...)
+    lock_read,               ///< LKR: spin_lock's read of the unlocked lock
+    lock_write,              ///< LKW: spin_lock's write taking it
+    unlock,                  ///< UL: spin_unlock's write
+    lock_fail,               ///< LF: a failed spin_trylock's read
+    is_locked,               ///< RL: spin_is_locked() reading a taken lock
+    is_unlocked,             ///< RU: spin_is_locked() reading a free lock
+    srcu_lock,               ///< srcu_read_lock(loc): a read of the srcu_struct
+    srcu_unlock,             ///< srcu_read_unlock(loc, idx): a write of it, data-dependent on idx
+};
+const char* to_string(KernelTag t);
+
+/// A syntactic dependency of an event on a po-earlier read of its thread (LKMM addr/data/ctrl).
+enum class DepKind : std::uint8_t { addr, data, ctrl };
+
 /// The value an RMW of `op` with `operand` writes over `old` (before the location's shape).
 inline Value apply_rmw(detail::RmwOp op, Value old, Value operand) {
     switch (op) {
@@ -73,6 +109,7 @@ struct Event {
     Order success_order = Order::na;  ///< compare-exchange read: its order when it succeeds
     Order failure_order = Order::na;  ///< compare-exchange read: its order when it fails
     bool is_cas = false;
+    KernelTag tag = KernelTag::none;  ///< the LKMM's view of the event (none elsewhere)
     LocId loc{};
     Value value = 0;             ///< written or read value; spawn/join: thread; choice: pick
     Value operand = 0;           ///< RMW read: expected value (CAS) or operand

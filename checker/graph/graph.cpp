@@ -34,6 +34,35 @@ const char* to_string(Kind k) {
     return "?";
 }
 
+const char* to_string(KernelTag t) {
+    switch (t) {
+        case KernelTag::none: return "";
+        case KernelTag::mb: return "mb";
+        case KernelTag::rmb: return "rmb";
+        case KernelTag::wmb: return "wmb";
+        case KernelTag::barrier: return "barrier";
+        case KernelTag::before_atomic: return "before-atomic";
+        case KernelTag::after_atomic: return "after-atomic";
+        case KernelTag::after_spinlock: return "after-spinlock";
+        case KernelTag::after_unlock_lock: return "after-unlock-lock";
+        case KernelTag::after_srcu_read_unlock: return "after-srcu-read-unlock";
+        case KernelTag::rcu_lock: return "rcu-lock";
+        case KernelTag::rcu_unlock: return "rcu-unlock";
+        case KernelTag::sync_rcu: return "sync-rcu";
+        case KernelTag::sync_srcu: return "sync-srcu";
+        case KernelTag::noreturn: return "noreturn";
+        case KernelTag::lock_read: return "LKR";
+        case KernelTag::lock_write: return "LKW";
+        case KernelTag::unlock: return "UL";
+        case KernelTag::lock_fail: return "LF";
+        case KernelTag::is_locked: return "RL";
+        case KernelTag::is_unlocked: return "RU";
+        case KernelTag::srcu_lock: return "srcu-lock";
+        case KernelTag::srcu_unlock: return "srcu-unlock";
+    }
+    return "?";
+}
+
 LocId ExecutionGraph::make_loc(std::uint32_t thread, std::uint32_t ordinal) {
     return LocId{(thread << kOrdinalBits) | ordinal};
 }
@@ -149,6 +178,7 @@ void ExecutionGraph::cut_to_stamp(std::uint32_t stamp) {
         }
     }
     trim_threads();
+    trim_dependencies();
     next_stamp_ = stamp + 1;
 }
 
@@ -164,12 +194,14 @@ void ExecutionGraph::cut_to_view(const View& keep) {
         threads_[t].resize(n);
     }
     trim_threads();
+    trim_dependencies();
 }
 
 void ExecutionGraph::clear() {
     for (auto& t : threads_) t.clear();
     threads_.clear();
     views_done_.clear();
+    deps_.clear();
     for (auto& per_thread : locs_)
         for (auto& s : per_thread) {
             s.co.clear();

@@ -94,6 +94,15 @@ public:
     /// The write immediately co-before w (init when w is co-first).
     EventId co_predecessor(EventId w) const;
 
+    // --- dependencies (the LKMM's addr, data, ctrl): `to` depends on the read `from`, an
+    // earlier event of the same thread. Empty unless a front end records them. ---
+    struct Dependency {
+        EventId from, to;
+        DepKind kind;
+    };
+    void add_dependency(EventId from, EventId to, DepKind kind) { deps_.push_back({from, to, kind}); }
+    std::span<const Dependency> dependencies() const { return deps_; }
+
     // --- restriction ---
     /// Drops every event with a stamp greater than `stamp`.
     void cut_to_stamp(std::uint32_t stamp);
@@ -151,12 +160,18 @@ private:
     /// Takes a dropped event out of its location's access list and coherence order.
     void forget(EventId id);
     void trim_threads();
+    /// Drops the dependencies of events no longer in the graph (a dependency's source is
+    /// po-before its target, so checking the target suffices).
+    void trim_dependencies() {
+        if (!deps_.empty()) std::erase_if(deps_, [&](const Dependency& d) { return !contains(d.to); });
+    }
     std::size_t view_offset(std::uint32_t index) const { return std::size_t{index} * 2 * view_width_; }
     void widen_views(std::uint32_t width);
     std::uint32_t* grow_views(EventId e);  ///< view_slot's slow path: widen or lengthen
 
     std::vector<std::vector<Event>> threads_;
     std::vector<std::vector<LocationSlot>> locs_;
+    std::vector<Dependency> deps_;
     std::uint32_t next_stamp_ = 0;
     std::uint32_t sc_candidates_ = 0;
     std::uint32_t view_width_ = 0;

@@ -59,7 +59,11 @@ Relations::Relations(const ExecutionGraph& graph) : g(graph) {
             ids.push_back({t, i});
         }
     n = static_cast<std::uint32_t>(ids.size());
-    po = tc = rf = co = fr = rmw = loc = BitMatrix(n);
+    po = tc = rf = co = fr = rmw = loc = addr = data = ctrl = BitMatrix(n);
+    for (const auto& d : g.dependencies()) {
+        BitMatrix& m = d.kind == DepKind::addr ? addr : d.kind == DepKind::data ? data : ctrl;
+        m.set(idx(d.from), idx(d.to));
+    }
 
     for (std::uint32_t a = 0; a < n; ++a) {
         const EventId ea = ids[a];

@@ -49,6 +49,9 @@ struct Relations {
     BitMatrix fr;    ///< read → writes co-after the one it read (all of them for init)
     BitMatrix rmw;   ///< RMW read half → its write half
     BitMatrix loc;   ///< same location (accesses)
+    BitMatrix addr;  ///< LKMM address dependency: read → later event of its thread
+    BitMatrix data;  ///< LKMM data dependency: read → write of a value computed from it
+    BitMatrix ctrl;  ///< LKMM control dependency: read → events after a branch on it
 
     const Event& ev(std::uint32_t i) const { return g[ids[i]]; }
     std::uint32_t idx(EventId e) const { return index[e.thread][e.index]; }

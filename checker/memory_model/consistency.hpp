@@ -80,6 +80,9 @@ std::unique_ptr<Consistency> make_ra();
 std::unique_ptr<Consistency> make_rc11(bool paper);
 /// RC11's hb and axioms, optionally without the SC axiom (which is what RA is).
 std::unique_ptr<Consistency> make_rc11_family(bool paper, bool sc_axiom);
+/// The Linux-kernel memory model (memory_model/lkmm/): its reference axioms only, for the
+/// litmus front end's candidate executions, which may have load buffering.
+std::unique_ptr<Consistency> make_lkmm();
 std::unique_ptr<Consistency> make(MemoryModel m);
 
 }  // namespace hotcheck::memory_model

@@ -15,6 +15,7 @@ std::unique_ptr<Consistency> make(MemoryModel m) {
         case MemoryModel::ra: return make_ra();
         case MemoryModel::rc11: return make_rc11(false);
         case MemoryModel::rc11_paper: return make_rc11(true);
+        case MemoryModel::lkmm: return make_lkmm();
     }
     return make_rc11(false);
 }

@@ -16,6 +16,7 @@ enum class MemoryModel {
     ra,          ///< release/acquire: every access treated as release/acquire
     rc11,        ///< RC11 with the C++20 rules (GenMC's semantics); the default
     rc11_paper,  ///< RC11 as in the PLDI 2017 paper (herd7's rc11.cat)
+    lkmm,        ///< the Linux-kernel memory model (tools/memory-model); litmus tests only so far
 };
 std::string_view to_string(MemoryModel m);
 std::optional<MemoryModel> parse_memory_model(std::string_view name);
