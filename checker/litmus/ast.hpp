@@ -58,6 +58,7 @@ enum class Op {
     SrcuReadLock,    // args: {srcu}; returns an index
     SrcuReadUnlock,  // args: {srcu, index}
     SynchronizeSrcu, // args: {srcu}
+    AddUnless,       // atomic_add_unless. args: {addr, operand, unless}; returns 1 if it added
 };
 
 enum class MemOrder { Relaxed, Consume, Acquire, Release, AcqRel, SeqCst };
@@ -77,7 +78,9 @@ enum class FenceKind {
     MbBeforeAtomic,   // smp_mb__before_atomic()
     MbAfterAtomic,    // smp_mb__after_atomic()
     MbAfterSpinlock,  // smp_mb__after_spinlock()
-    MbAfterUnlockLock // smp_mb__after_unlock_lock()
+    MbAfterUnlockLock, // smp_mb__after_unlock_lock()
+    MbAfterSrcuReadUnlock, // smp_mb__after_srcu_read_unlock()
+    Barrier           // barrier(): a compiler barrier
 };
 
 struct CallInfo {
@@ -266,6 +269,7 @@ constexpr std::string_view to_string(Op op) {
     case Op::SrcuReadLock: return "SrcuReadLock";
     case Op::SrcuReadUnlock: return "SrcuReadUnlock";
     case Op::SynchronizeSrcu: return "SynchronizeSrcu";
+    case Op::AddUnless: return "AddUnless";
     }
     return "?";
 }

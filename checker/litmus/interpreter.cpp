@@ -16,6 +16,8 @@
 #include <hotcheck/detail/handlers.hpp>
 #include <hotcheck/memory_order.hpp>
 
+#include "litmus/candidates.hpp"
+
 namespace hotcheck::litmus {
 
 namespace {
@@ -790,7 +792,8 @@ private:
 
 }  // namespace
 
-std::optional<ParseError> find_unsupported(const Test& test, std::string_view file_name) {
+std::optional<ParseError> find_unsupported(const Test& test, std::string_view file_name, MemoryModel model) {
+    if (model == MemoryModel::lkmm) return find_unsupported_lkmm(test, file_name);
     std::optional<ParseError> found;
     for (const Thread& th : test.threads)
         walk_stmts(
@@ -806,7 +809,7 @@ std::optional<ParseError> find_unsupported(const Test& test, std::string_view fi
 
 LitmusResult run_litmus(const Test& test, const Options& options) {
     LitmusResult r;
-    r.unsupported = find_unsupported(test);
+    r.unsupported = find_unsupported(test, "", options.memory_model);
     if (r.unsupported) {
         r.test = test.name;
         r.memory_model = options.memory_model;
@@ -816,6 +819,7 @@ LitmusResult run_litmus(const Test& test, const Options& options) {
         r.engine.error = r.unsupported->message;
         return r;
     }
+    if (options.memory_model == MemoryModel::lkmm) return run_litmus_lkmm(test, options);
     Interpreter interp(test);
     return interp.run(options);
 }

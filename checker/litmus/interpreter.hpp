@@ -54,11 +54,14 @@ struct LitmusResult {
     std::optional<ParseError> unsupported;
 };
 
-/// The first construct of `test` the interpreter cannot run, as an error naming its position.
-std::optional<ParseError> find_unsupported(const Test& test, std::string_view file_name = "");
+/// The first construct of `test` that `model` cannot run (RCU and SRCU outside the LKMM; C11
+/// atomics inside it), as an error naming its position.
+std::optional<ParseError> find_unsupported(const Test& test, std::string_view file_name = "",
+                                           MemoryModel model = MemoryModel::rc11);
 
 /// Explores `test` under `options` (its memory model, explorer, bounds). Races never stop the
-/// exploration (Options::races_are_violations is forced off): they set `undef`.
+/// exploration (Options::races_are_violations is forced off): they set `undef`. Under the LKMM
+/// the test's candidate executions are enumerated instead (candidates.hpp).
 LitmusResult run_litmus(const Test& test, const Options& options);
 
 /// "exists (0:r0=0 /\ 1:r0=0)", "~exists (...)", "forall (...)".

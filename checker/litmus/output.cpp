@@ -169,7 +169,7 @@ int litmus_command(const std::vector<std::string>& files, const Options& options
             continue;
         }
         const Test& test = std::get<Test>(parsed);
-        if (auto unsupported = find_unsupported(test, file)) {
+        if (auto unsupported = find_unsupported(test, file, options.memory_model)) {
             err << unsupported->format() << "\n";
             json_error(file, unsupported->format());
             fail(kExitError);

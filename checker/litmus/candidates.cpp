@@ -1,0 +1,674 @@
+// The LKMM litmus explorer: candidate executions from per-thread traces (see candidates.hpp).
+#include "litmus/candidates.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "graph/graph.hpp"
+#include "graph/relations.hpp"
+#include "litmus/layout.hpp"
+#include "memory_model/consistency.hpp"
+
+namespace hotcheck::litmus {
+
+namespace {
+
+using graph::DepKind;
+using graph::Event;
+using graph::EventId;
+using graph::KernelTag;
+using graph::Kind;
+using graph::Order;
+using Word = Layout::Word;
+
+// --- one thread's traces ---------------------------------------------------------------------
+
+/// The reads (indices into the thread's events) a value was computed from.
+using Taint = std::vector<std::uint32_t>;
+
+Taint join(Taint a, const Taint& b) {
+    Taint out;
+    out.reserve(a.size() + b.size());
+    std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+}
+
+struct Val {
+    Word v = 0;
+    Taint taint;
+};
+
+struct Dependency {
+    std::uint32_t from = 0, to = 0;
+    DepKind kind = DepKind::data;
+};
+
+/// One way a thread can run: its events (loc = the layout's location index, in `value`'s
+/// LocId form), their dependencies, its final registers, or the error it stopped at.
+struct Trace {
+    std::vector<Event> events;
+    std::vector<Dependency> deps;
+    std::vector<Word> regs;
+    std::string error;  ///< non-empty: the thread stopped here (its events are a prefix)
+};
+
+struct TraceError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+std::string at(SourcePos pos) {
+    return "line " + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": ";
+}
+
+/// Access orders of the LKMM's tags as graph::Order: ONCE rlx, ACQUIRE acq, RELEASE rel.
+Order once_order(MemOrder mo) {
+    switch (mo) {
+    case MemOrder::Acquire: return Order::acq;
+    case MemOrder::Release: return Order::rel;
+    default: return Order::rlx;
+    }
+}
+
+graph::LocId loc_id(int loc) { return graph::ExecutionGraph::make_loc(0, static_cast<std::uint32_t>(loc)); }
+
+/// Evaluates one thread for one sequence of read values; `next()` moves to the next sequence
+/// (an odometer over the reads' choices, deepest first), so that calling run() until next()
+/// is false yields every trace once.
+class ThreadEvaluator {
+public:
+    ThreadEvaluator(const Layout& layout, int thread, const std::vector<std::vector<Word>>& domain)
+        : layout_(layout), thread_(thread), domain_(domain) {}
+
+    Trace run() {
+        depth_ = 0;
+        out_ = Trace{};
+        regs_.assign(layout_.registers(thread_).size(), Val{});
+        for (std::size_t i = 0; i < regs_.size(); ++i) regs_[i].v = layout_.register_init(thread_, i);
+        ctrl_.clear();
+        try {
+            exec(layout_.test().threads[static_cast<std::size_t>(thread_)].body);
+        } catch (const TraceError& e) {
+            out_.error = e.what();
+        }
+        for (const Val& r : regs_) out_.regs.push_back(r.v);
+        return std::move(out_);
+    }
+
+    bool next() {
+        choices_.resize(depth_);
+        while (!choices_.empty() && choices_.back().first + 1 >= choices_.back().second) choices_.pop_back();
+        if (choices_.empty()) return false;
+        ++choices_.back().first;
+        return true;
+    }
+
+private:
+    std::uint32_t choose(std::uint32_t n) {
+        if (depth_ < choices_.size()) return choices_[depth_++].first;
+        choices_.emplace_back(0, n);
+        ++depth_;
+        return 0;
+    }
+
+    /// A value for a read of `loc`: one of its domain's.
+    Word guess(int loc) {
+        const auto& d = domain_[static_cast<std::size_t>(loc)];
+        return d[choose(static_cast<std::uint32_t>(d.size()))];
+    }
+
+    int loc_of(const Val& addr, SourcePos pos) const {
+        auto l = layout_.location_at(addr.v);
+        if (!l)
+            throw TraceError(at(pos) + "dereference of " + std::to_string(addr.v) +
+                             ", which is not the address of a location");
+        return *l;
+    }
+
+    /// Appends an event; `addr` / `data` are the taints of its address and stored value. Every
+    /// access also depends by control on every read a branch before it tested (herd7's ctrl:
+    /// from the branch to everything after it in program order, not only the branch's body).
+    std::uint32_t emit(Event e, const Taint* addr, const Taint* data) {
+        const auto me = static_cast<std::uint32_t>(out_.events.size());
+        out_.events.push_back(e);
+        if (addr)
+            for (auto r : *addr) out_.deps.push_back({r, me, DepKind::addr});
+        if (data)
+            for (auto r : *data) out_.deps.push_back({r, me, DepKind::data});
+        if (e.is_access())
+            for (auto r : ctrl_) out_.deps.push_back({r, me, DepKind::ctrl});
+        return me;
+    }
+
+    static Event access(Kind kind, int loc, Word value, Order order, KernelTag tag = KernelTag::none) {
+        Event e;
+        e.kind = kind;
+        e.loc = loc_id(loc);
+        e.value = value;
+        e.order = order;
+        e.tag = tag;
+        return e;
+    }
+
+    Val read(int loc, Order order, const Taint& addr, KernelTag tag = KernelTag::none) {
+        const Word v = guess(loc);
+        const auto me = emit(access(Kind::read, loc, v, order, tag), &addr, nullptr);
+        return {v, {me}};
+    }
+
+    void write(int loc, const Val& value, Order order, const Taint& addr, KernelTag tag = KernelTag::none) {
+        emit(access(Kind::write, loc, value.v, order, tag), &addr, &value.taint);
+    }
+
+    void fence(KernelTag tag, int loc = -1) {
+        Event e;
+        e.kind = Kind::fence;
+        e.order = Order::sc;
+        e.tag = tag;
+        if (loc >= 0) e.loc = loc_id(loc);
+        emit(e, nullptr, nullptr);
+    }
+
+    /// The read half of an RMW that succeeds (its write half is added by the caller).
+    std::uint32_t rmw_read(int loc, Word v, Order order, const Taint& addr, KernelTag tag = KernelTag::none) {
+        Event e = access(Kind::read, loc, v, order, tag);
+        e.rmw = true;
+        return emit(e, &addr, nullptr);
+    }
+    void rmw_write(int loc, const Val& value, Order order, const Taint& addr, KernelTag tag = KernelTag::none) {
+        Event e = access(Kind::write, loc, value.v, order, tag);
+        e.rmw = true;
+        emit(e, &addr, &value.taint);
+    }
+
+    Val& reg(const std::string& name, SourcePos pos) {
+        auto i = layout_.register_index(thread_, name);
+        if (!i) throw TraceError(at(pos) + "unknown register " + name);
+        return regs_[*i];
+    }
+
+    void exec(const std::vector<Stmt>& body) {
+        for (const Stmt& s : body) exec(s);
+    }
+
+    void exec(const Stmt& s) {
+        switch (s.kind) {
+        case StmtKind::Decl:
+            if (s.has_init) reg(s.name, s.pos) = eval(s.value);
+            break;
+        case StmtKind::Assign: {
+            Val v = eval(s.value);
+            reg(s.name, s.pos) = std::move(v);
+            break;
+        }
+        case StmtKind::Store: {
+            const Val a = eval(s.target);
+            const Val v = eval(s.value);
+            write(loc_of(a, s.pos), v, Order::na, a.taint);
+            break;
+        }
+        case StmtKind::Expr: eval(s.value); break;
+        case StmtKind::If: {
+            const Val c = eval(s.value);
+            ctrl_ = join(std::move(ctrl_), c.taint);
+            exec(c.v != 0 ? s.body : s.else_body);
+            break;
+        }
+        case StmtKind::Block: exec(s.body); break;
+        }
+    }
+
+    Val eval(const Expr& e) {
+        switch (e.kind) {
+        case ExprKind::Int: return {e.value, {}};
+        case ExprKind::Var:
+            if (e.var_kind == VarKind::Local) return reg(e.name, e.pos);
+            return {layout_.address_of(e.name, e.pos), {}};
+        case ExprKind::AddrOf:
+            if (e.var_kind == VarKind::Local)
+                throw TraceError(at(e.pos) + "the address of register " + e.name + " has no LKMM meaning");
+            return {layout_.address_of(e.name, e.pos), {}};
+        case ExprKind::Deref: {
+            const Val a = eval(e.args[0]);
+            return read(loc_of(a, e.pos), Order::na, a.taint);
+        }
+        case ExprKind::Unary: {
+            Val v = eval(e.args[0]);
+            v.v = Layout::unary(e.unary_op, v.v);
+            return v;
+        }
+        case ExprKind::Binary: {
+            // Both operands are evaluated (herd7's && and || are not short-circuit on events:
+            // a litmus test's operands have none that could differ).
+            Val a = eval(e.args[0]);
+            const Val b = eval(e.args[1]);
+            try {
+                a.v = Layout::binary(e.binary_op, a.v, b.v);
+            } catch (const std::domain_error& err) {
+                throw TraceError(at(e.pos) + err.what());
+            }
+            a.taint = join(std::move(a.taint), b.taint);
+            return a;
+        }
+        case ExprKind::Ternary: {
+            const Val c = eval(e.args[0]);
+            Val v = eval(c.v != 0 ? e.args[1] : e.args[2]);
+            v.taint = join(std::move(v.taint), c.taint);
+            return v;
+        }
+        case ExprKind::Call: return call(e);
+        }
+        return {};
+    }
+
+    Val call(const Expr& e) {
+        const CallInfo& c = e.call;
+        if (c.flavor == Flavor::C11)
+            throw TraceError(at(e.pos) + "'" + c.callee + "' is a C11 atomic, which the LKMM gives no meaning");
+        switch (c.op) {
+        case Op::Load: {
+            const Val a = eval(e.args[0]);
+            return read(loc_of(a, e.pos), once_order(c.order), a.taint);
+        }
+        case Op::Store: {
+            const Val a = eval(e.args[0]);
+            const Val v = eval(e.args[1]);
+            write(loc_of(a, e.pos), v, once_order(c.order), a.taint);
+            return {};
+        }
+        case Op::Xchg:
+        case Op::FetchAdd:
+        case Op::FetchSub:
+        case Op::FetchAnd:
+        case Op::FetchOr:
+        case Op::FetchXor: return fetch_op(e);
+        case Op::CmpXchg: return cmpxchg(e);
+        case Op::AddUnless: return add_unless(e);
+        case Op::Fence: {
+            fence(fence_tag(c, e.pos));
+            return {};
+        }
+        case Op::SpinLock: {
+            const Val a = eval(e.args[0]);
+            const int l = loc_of(a, e.pos);
+            // lock.cat: an LKR always reads the lock free (a spin that never ends is no
+            // execution), paired with the LKW that takes it.
+            rmw_read(l, 0, Order::acq, a.taint, KernelTag::lock_read);
+            rmw_write(l, {1, {}}, Order::rlx, a.taint, KernelTag::lock_write);
+            return {};
+        }
+        case Op::SpinUnlock: {
+            const Val a = eval(e.args[0]);
+            write(loc_of(a, e.pos), {0, {}}, Order::rel, a.taint, KernelTag::unlock);
+            return {};
+        }
+        case Op::SpinTrylock: {
+            const Val a = eval(e.args[0]);
+            const int l = loc_of(a, e.pos);
+            const Word v = guess(l);
+            if (v != 0) {
+                const auto me = emit(access(Kind::read, l, v, Order::rlx, KernelTag::lock_fail), &a.taint, nullptr);
+                return {0, {me}};
+            }
+            const auto me = rmw_read(l, 0, Order::acq, a.taint, KernelTag::lock_read);
+            rmw_write(l, {1, {}}, Order::rlx, a.taint, KernelTag::lock_write);
+            return {1, {me}};
+        }
+        case Op::SpinIsLocked: {
+            const Val a = eval(e.args[0]);
+            const int l = loc_of(a, e.pos);
+            const Word v = guess(l);
+            const auto me = emit(access(Kind::read, l, v, Order::rlx,
+                                        v != 0 ? KernelTag::is_locked : KernelTag::is_unlocked),
+                                 &a.taint, nullptr);
+            return {v != 0, {me}};
+        }
+        case Op::RcuReadLock: fence(KernelTag::rcu_lock); return {};
+        case Op::RcuReadUnlock: fence(KernelTag::rcu_unlock); return {};
+        case Op::SynchronizeRcu: fence(KernelTag::sync_rcu); return {};
+        case Op::SrcuReadLock: {
+            // linux-kernel.def: srcu_read_lock(s) reads the srcu_struct; the value it returns
+            // is what srcu_read_unlock(s, idx) writes back, which pairs the two (srcu-rscs).
+            const Val a = eval(e.args[0]);
+            return read(loc_of(a, e.pos), Order::rlx, a.taint, KernelTag::srcu_lock);
+        }
+        case Op::SrcuReadUnlock: {
+            const Val a = eval(e.args[0]);
+            const Val idx = eval(e.args[1]);
+            write(loc_of(a, e.pos), idx, Order::rlx, a.taint, KernelTag::srcu_unlock);
+            return {};
+        }
+        case Op::SynchronizeSrcu: {
+            const Val a = eval(e.args[0]);
+            fence(KernelTag::sync_srcu, loc_of(a, e.pos));
+            return {};
+        }
+        case Op::Cas: break;
+        }
+        throw TraceError(at(e.pos) + "unsupported construct '" + c.callee + "'");
+    }
+
+    static KernelTag fence_tag(const CallInfo& c, SourcePos pos) {
+        switch (c.fence) {
+        case FenceKind::Mb: return KernelTag::mb;
+        case FenceKind::Rmb: return KernelTag::rmb;
+        case FenceKind::Wmb: return KernelTag::wmb;
+        case FenceKind::MbBeforeAtomic: return KernelTag::before_atomic;
+        case FenceKind::MbAfterAtomic: return KernelTag::after_atomic;
+        case FenceKind::MbAfterSpinlock: return KernelTag::after_spinlock;
+        case FenceKind::MbAfterUnlockLock: return KernelTag::after_unlock_lock;
+        case FenceKind::Barrier: return KernelTag::barrier;
+        case FenceKind::MbAfterSrcuReadUnlock: return KernelTag::after_srcu_read_unlock;
+        case FenceKind::None:
+        case FenceKind::Thread:
+        case FenceKind::Signal: break;
+        }
+        throw TraceError(at(pos) + "unsupported fence '" + c.callee + "'");
+    }
+
+    /// The orders of an RMW's halves for its syntactic tag: MB on both; ACQUIRE only orders the
+    /// read, RELEASE only the write (linux-kernel.bell filters the other half out).
+    static std::pair<Order, Order> rmw_orders(const CallInfo& c) {
+        if (c.fully_ordered) return {Order::sc, Order::sc};
+        switch (c.order) {
+        case MemOrder::Acquire: return {Order::acq, Order::rlx};
+        case MemOrder::Release: return {Order::rlx, Order::rel};
+        case MemOrder::SeqCst: return {Order::sc, Order::sc};
+        default: return {Order::rlx, Order::rlx};
+        }
+    }
+
+    Val fetch_op(const Expr& e) {
+        const CallInfo& c = e.call;
+        const Val a = eval(e.args[0]);
+        const Val operand = eval(e.args[1]);
+        const int l = loc_of(a, e.pos);
+        const auto [ro, wo] = rmw_orders(c);
+        const Word old = guess(l);
+        // A non-value-returning RMW (atomic_inc ...) reads with the NORETURN tag: smp_rmb does
+        // not order it.
+        const auto me = rmw_read(l, old, ro, a.taint, c.returns_value ? KernelTag::none : KernelTag::noreturn);
+        const Word nv = graph::apply_rmw(Layout::rmw_op(c.op), old, operand.v);
+        rmw_write(l, {nv, operand.taint}, wo, a.taint);
+        return {c.returns_new ? nv : old, {me}};
+    }
+
+    /// A failed conditional RMW: a lone read, Marked but with none of its tag's ordering
+    /// (linux-kernel.bell's FailedRMW); is_cas marks it, success_order keeps the tag.
+    Val failed_rmw(int l, Word v, const CallInfo& c, const Taint& addr) {
+        Event ev = access(Kind::read, l, v, Order::rlx);
+        ev.is_cas = true;
+        ev.success_order = rmw_orders(c).first;
+        const auto me = emit(ev, &addr, nullptr);
+        return {v, {me}};
+    }
+
+    Val cmpxchg(const Expr& e) {
+        const CallInfo& c = e.call;
+        const Val a = eval(e.args[0]);
+        const Val expected = eval(e.args[1]);
+        const Val desired = eval(e.args[2]);
+        const int l = loc_of(a, e.pos);
+        const Word v = guess(l);
+        if (v != expected.v) return failed_rmw(l, v, c, a.taint);
+        const auto [ro, wo] = rmw_orders(c);
+        const auto me = rmw_read(l, v, ro, a.taint);
+        rmw_write(l, desired, wo, a.taint);
+        return {v, {me}};
+    }
+
+    // atomic_add_unless(x, a, u): adds a unless *x == u; returns whether it added.
+    Val add_unless(const Expr& e) {
+        const CallInfo& c = e.call;
+        const Val a = eval(e.args[0]);
+        const Val operand = eval(e.args[1]);
+        const Val unless = eval(e.args[2]);
+        const int l = loc_of(a, e.pos);
+        const Word v = guess(l);
+        if (v == unless.v) {
+            Val r = failed_rmw(l, v, c, a.taint);
+            return {0, std::move(r.taint)};
+        }
+        const auto [ro, wo] = rmw_orders(c);
+        const auto me = rmw_read(l, v, ro, a.taint);
+        rmw_write(l, {graph::apply_rmw(detail::RmwOp::Add, v, operand.v), operand.taint}, wo, a.taint);
+        return {1, {me}};
+    }
+
+    const Layout& layout_;
+    const int thread_;
+    const std::vector<std::vector<Word>>& domain_;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> choices_;  ///< (chosen, of how many)
+    std::size_t depth_ = 0;
+    Trace out_;
+    std::vector<Val> regs_;
+    Taint ctrl_;  ///< reads a branch so far tested: every later access depends on them
+};
+
+/// Every trace of every thread, once the value domains have reached their fixpoint.
+std::vector<std::vector<Trace>> all_traces(const Layout& layout, std::vector<std::vector<Word>>& domain) {
+    const auto threads = static_cast<int>(layout.test().threads.size());
+    std::vector<std::vector<Trace>> traces;
+    // A value of a consistent execution is computed from reads of values computed before it
+    // (a dependency cycle through rf is an hb cycle the LKMM forbids), so each round adds the
+    // values one more write can make; a candidate has at most `writes` writes.
+    for (std::size_t round = 0;; ++round) {
+        traces.assign(static_cast<std::size_t>(threads), {});
+        std::size_t writes = 0;
+        auto next_domain = domain;
+        for (int t = 0; t < threads; ++t) {
+            ThreadEvaluator ev(layout, t, domain);
+            std::size_t most = 0;
+            do {
+                Trace tr = ev.run();
+                std::size_t w = 0;
+                for (const Event& e : tr.events)
+                    if (e.is_write()) {
+                        ++w;
+                        auto& d = next_domain[graph::ExecutionGraph::loc_ordinal(e.loc)];
+                        if (std::find(d.begin(), d.end(), e.value) == d.end()) d.push_back(e.value);
+                    }
+                most = std::max(most, w);
+                traces[static_cast<std::size_t>(t)].push_back(std::move(tr));
+            } while (ev.next());
+            writes += most;
+        }
+        if (next_domain == domain || round > writes) return traces;
+        domain = std::move(next_domain);
+    }
+}
+
+// --- candidate executions ------------------------------------------------------------------
+
+class CandidateExplorer {
+public:
+    CandidateExplorer(const Layout& layout, const Options& options, const memory_model::Consistency& model,
+                      bool lkmm_races)
+        : layout_(layout), options_(options), model_(model), lkmm_races_(lkmm_races),
+          started_(std::chrono::steady_clock::now()) {}
+
+    LitmusResult run() {
+        LitmusResult r = layout_.empty_result(options_);
+        std::vector<std::vector<Word>> domain;
+        for (std::size_t l = 0; l < layout_.location_count(); ++l) domain.push_back({layout_.location_init(l)});
+        traces_ = all_traces(layout_, domain);
+        pick_.assign(traces_.size(), 0);
+        try {
+            combine(0);
+        } catch (const Stop&) {
+        }
+        r.engine.executions = executions_;
+        r.engine.racy_executions = racy_;
+        if (!error_.empty()) {
+            r.engine.verdict = Verdict::error;
+            r.engine.error = error_;
+        } else if (!stop_reason_.empty()) {
+            r.engine.verdict = Verdict::inconclusive;
+            r.engine.error = stop_reason_;
+        } else {
+            r.engine.verdict = Verdict::verified;
+        }
+        layout_.finish(r, states_);
+        return r;
+    }
+
+private:
+    struct Stop {};
+
+    /// Picks a trace per thread, then builds the graph of the combination.
+    void combine(std::size_t t) {
+        if (t == traces_.size()) return candidates();
+        for (std::size_t i = 0; i < traces_[t].size(); ++i) {
+            pick_[t] = i;
+            combine(t + 1);
+        }
+    }
+
+    void candidates() {
+        g_.clear();
+        for (std::size_t l = 0; l < layout_.location_count(); ++l) {
+            graph::LocationInfo info;
+            info.init = layout_.location_init(l);
+            info.shape = {64, true};
+            info.name = layout_.location_name(l).c_str();
+            g_.define_location(loc_id(static_cast<int>(l)), info);
+        }
+        reads_.clear();
+        writes_.assign(layout_.location_count(), {});
+        for (std::size_t t = 0; t < traces_.size(); ++t) {
+            const Trace& tr = traces_[t][pick_[t]];
+            const auto th = static_cast<std::uint32_t>(t);
+            for (const Event& e : tr.events) {
+                const EventId id = g_.append(th, e);
+                if (e.is_read()) reads_.push_back(id);
+                if (e.is_write()) writes_[graph::ExecutionGraph::loc_ordinal(e.loc)].push_back(id);
+            }
+            for (const Dependency& d : tr.deps) g_.add_dependency({th, d.from}, {th, d.to}, d.kind);
+        }
+        // The writes each read may read from: same location, same value, not po-after it.
+        sources_.assign(reads_.size(), {});
+        for (std::size_t i = 0; i < reads_.size(); ++i) {
+            const Event& r = g_[reads_[i]];
+            const auto l = graph::ExecutionGraph::loc_ordinal(r.loc);
+            if (layout_.location_init(l) == r.value) sources_[i].push_back(EventId::init());
+            for (EventId w : writes_[l])
+                if (g_[w].value == r.value && !(w.thread == reads_[i].thread && w.index > reads_[i].index))
+                    sources_[i].push_back(w);
+            if (sources_[i].empty()) return;  // no write gives this read its value
+        }
+        choose_rf(0);
+    }
+
+    void choose_rf(std::size_t i) {
+        if (i == reads_.size()) return choose_co(0);
+        for (EventId w : sources_[i]) {
+            g_.at(reads_[i]).rf = w;
+            choose_rf(i + 1);
+        }
+    }
+
+    /// Every coherence order of each location that keeps each thread's writes in program
+    /// order (a candidate breaking that fails coherence anyway).
+    void choose_co(std::size_t l) {
+        if (l == writes_.size()) return check();
+        std::vector<EventId> order = writes_[l];
+        auto by_id = [](EventId a, EventId b) {
+            return a.thread != b.thread ? a.thread < b.thread : a.index < b.index;
+        };
+        std::sort(order.begin(), order.end(), by_id);
+        const graph::LocId loc = loc_id(static_cast<int>(l));
+        do {
+            bool po_kept = true;
+            for (std::size_t i = 0; i < order.size() && po_kept; ++i)
+                for (std::size_t j = i + 1; j < order.size(); ++j)
+                    if (order[i].thread == order[j].thread && order[i].index > order[j].index) {
+                        po_kept = false;
+                        break;
+                    }
+            if (!po_kept) continue;
+            for (EventId w : order) g_.co_remove(w);
+            for (std::size_t i = 0; i < order.size(); ++i) g_.co_insert(loc, static_cast<std::uint32_t>(i), order[i]);
+            choose_co(l + 1);
+        } while (std::next_permutation(order.begin(), order.end(), by_id));
+    }
+
+    void check() {
+        if (++candidates_ % 1024 == 0 && options_.timeout_s > 0 &&
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count() > options_.timeout_s) {
+            stop_reason_ = "timeout after " + std::to_string(options_.timeout_s) + " s";
+            throw Stop{};
+        }
+        const graph::Relations rel(g_);
+        if (!model_.consistent(rel)) return;
+        for (std::size_t t = 0; t < traces_.size(); ++t) {
+            const Trace& tr = traces_[t][pick_[t]];
+            if (!tr.error.empty()) {
+                error_ = "P" + std::to_string(t) + ": " + tr.error;
+                throw Stop{};
+            }
+        }
+        ++executions_;
+        if (lkmm_races_ && memory_model::lkmm_data_race(rel)) ++racy_;
+        std::vector<Word> finals(layout_.location_count());
+        for (std::size_t l = 0; l < finals.size(); ++l) {
+            auto co = g_.co(loc_id(static_cast<int>(l)));
+            finals[l] = co.empty() ? layout_.location_init(l) : g_[co.back()].value;
+        }
+        std::vector<const std::vector<Word>*> regs;
+        for (std::size_t t = 0; t < traces_.size(); ++t) regs.push_back(&traces_[t][pick_[t]].regs);
+        layout_.record(states_, regs, finals);
+        if (options_.max_executions && executions_ >= options_.max_executions) {
+            stop_reason_ = "stopped after " + std::to_string(executions_) + " executions (the bound)";
+            throw Stop{};
+        }
+    }
+
+    const Layout& layout_;
+    const Options& options_;
+    const memory_model::Consistency& model_;
+    const bool lkmm_races_;  ///< flag herd7's DATARACE (the LKMM's own race definition)
+    std::chrono::steady_clock::time_point started_;
+    std::vector<std::vector<Trace>> traces_;
+    std::vector<std::size_t> pick_;
+    graph::ExecutionGraph g_;
+    std::vector<EventId> reads_;
+    std::vector<std::vector<EventId>> writes_;
+    std::vector<std::vector<EventId>> sources_;
+    Layout::States states_;
+    std::uint64_t candidates_ = 0, executions_ = 0, racy_ = 0;
+    std::string error_, stop_reason_;
+};
+
+}  // namespace
+
+std::optional<ParseError> find_unsupported_lkmm(const Test& test, std::string_view file_name) {
+    std::optional<ParseError> found;
+    for (const Thread& th : test.threads)
+        walk_stmts(
+            th.body, [](const Stmt&) {},
+            [&](const Expr& e) {
+                if (found || e.kind != ExprKind::Call) return;
+                if (e.call.flavor == Flavor::C11 || e.call.op == Op::Cas)
+                    found = ParseError{std::string(file_name), e.pos.line, e.pos.column,
+                                       "unsupported construct '" + e.call.callee +
+                                           "': C11 atomics have no meaning in the LKMM (linux-kernel.cat)"};
+            });
+    return found;
+}
+
+LitmusResult run_litmus_lkmm(const Test& test, const Options& options) {
+    const Layout layout(test);
+    const auto model = memory_model::make_lkmm();
+    return CandidateExplorer(layout, options, *model, true).run();
+}
+
+LitmusResult run_litmus_candidates(const Test& test, const Options& options, const memory_model::Consistency& model) {
+    const Layout layout(test);
+    return CandidateExplorer(layout, options, model, false).run();
+}
+
+}  // namespace hotcheck::litmus
