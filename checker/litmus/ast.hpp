@@ -58,6 +58,9 @@ enum class Op {
     SrcuReadLock,    // args: {srcu}; returns an index
     SrcuReadUnlock,  // args: {srcu, index}
     SynchronizeSrcu, // args: {srcu}
+    AddUnless,       // kernel atomic_add_unless. args: {addr, operand, unless}; when *addr != unless
+                     //   adds operand and returns 1, else writes nothing and returns 0.
+                     //   Fully ordered (order SeqCst, fully_ordered) like the other value-returning RMWs.
 };
 
 enum class MemOrder { Relaxed, Consume, Acquire, Release, AcqRel, SeqCst };
@@ -77,7 +80,9 @@ enum class FenceKind {
     MbBeforeAtomic,   // smp_mb__before_atomic()
     MbAfterAtomic,    // smp_mb__after_atomic()
     MbAfterSpinlock,  // smp_mb__after_spinlock()
-    MbAfterUnlockLock // smp_mb__after_unlock_lock()
+    MbAfterUnlockLock, // smp_mb__after_unlock_lock()
+    MbAfterSrcuReadUnlock, // smp_mb__after_srcu_read_unlock()
+    Barrier           // barrier(): a compiler barrier, orders nothing between CPUs
 };
 
 struct CallInfo {
@@ -107,7 +112,10 @@ struct CallInfo {
 enum class ExprKind {
     Int,     // value
     Var,     // name + var_kind (a parameter: the address of the shared location of that name;
-             //   a local register: its value)
+             //   a local register: its value; Global: the address of a shared location the
+             //   thread names without a parameter). As in herd, a register needs no
+             //   declaration: one assigned anywhere in its thread (or in the init block) is
+             //   Local and starts at its init-block value, else 0.
     AddrOf,  // &name; var_kind Local (address of a register, only as a CAS expected argument)
              //   or Global (the address of the shared location 'name')
     Deref,   // *args[0]: a plain (non-atomic) load, even through an atomic pointer
@@ -185,22 +193,26 @@ struct Thread {
 // ---------------------------------------------------------------------------
 // Init block, locations and the final condition.
 
-// A value in the init block or in a condition: an integer or the address of a
-// shared location (herd writes "p = x;" / "p = &x;" / "0:r1=x").
-struct Value {
-    enum class Kind { Int, Address };
-    Kind kind = Kind::Int;
-    std::int64_t number = 0;
-    std::string location; // Address
-    friend bool operator==(const Value&, const Value&) = default;
-};
-
 // A shared location "x" (thread empty) or a register "T:rN".
 struct LocRef {
     SourcePos pos;
     std::optional<int> thread;
     std::string name;
+    friend bool operator==(const LocRef&, const LocRef&) = default;
     std::string str() const { return thread ? std::to_string(*thread) + ":" + name : name; }
+};
+
+// A value in the init block or in a condition: an integer, the address of a
+// shared location (herd writes "p = x;" / "p = &x;" / "0:r1=x"), or, on the
+// right of a condition atom only, the final value of another register or
+// location ("0:r1=0:r4", "x=1:r0", "x=[y]").
+struct Value {
+    enum class Kind { Int, Address, Ref };
+    Kind kind = Kind::Int;
+    std::int64_t number = 0;
+    std::string location; // Address
+    LocRef ref;           // Ref: read in the final state, like the atom's left side
+    friend bool operator==(const Value&, const Value&) = default;
 };
 
 // One item of the init block. Locations not listed in the init block (and
@@ -266,6 +278,7 @@ constexpr std::string_view to_string(Op op) {
     case Op::SrcuReadLock: return "SrcuReadLock";
     case Op::SrcuReadUnlock: return "SrcuReadUnlock";
     case Op::SynchronizeSrcu: return "SynchronizeSrcu";
+    case Op::AddUnless: return "AddUnless";
     }
     return "?";
 }
