@@ -124,7 +124,12 @@ enum class ExprKind {
     Ternary, // args[0] ? args[1] : args[2]
     Call,    // call; args normalised as documented on Op (memory-order arguments removed,
              //   kernel argument order rearranged so the location comes first, the '*' of
-             //   READ_ONCE(*x) etc. stripped, and implicit operands such as atomic_inc's 1 added)
+             //   READ_ONCE(*x) etc. stripped, and implicit operands such as atomic_inc's 1 added).
+             //   Kernel calls defined in terms of others are desugared, keeping the written callee:
+             //   atomic_{sub,dec,inc}_and_test is Binary(Eq, <FetchSub/FetchAdd, returns_new>, Int 0),
+             //   atomic_add_negative* is Binary(Lt, <FetchAdd, returns_new>, Int 0), the operand of
+             //   *_andnot is Unary(BitNot, V) under FetchAnd, and the statement smp_store_mb(*x, v)
+             //   is a Block {Expr Store (Relaxed); Expr Fence (FenceKind::Mb)}.
 };
 
 enum class VarKind { Param, Local, Global };

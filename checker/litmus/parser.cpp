@@ -420,7 +420,7 @@ void add_kernel_fences(CallTable& t) {
     fence("barrier", FenceKind::Barrier, MemOrder::Relaxed);
 }
 
-// The value-returning kernel RMW `name` with ordering suffix `sfx`.
+// A value-returning kernel RMW with the ordering of suffix `sfx`.
 CallSpec kernel_rmw(Op op, std::string_view roles, const OrderSuffix& sfx, bool returns_new) {
     CallSpec s = kernel_spec(op, roles, sfx.order);
     s.fully_ordered = sfx.fully_ordered;
