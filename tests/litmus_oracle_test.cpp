@@ -520,6 +520,67 @@ exists (1:r0=1)
     CHECK(format_text(racy).find("Undef\n") != std::string::npos);
 }
 
+TEST_CASE("litmus interpreter: undeclared registers start at their init value or 0") {
+    const auto r = run_text(R"(C implicit
+{ x = 0; 0:r2 = 5; int 0:r3; }
+P0(int *x) {
+  if (r0 == 0) r1 = r2;
+  r0 = READ_ONCE(*x);
+  r3 = r3 + 1;
+}
+P1(int *x) { WRITE_ONCE(*x, 1); }
+exists (0:r0=1 /\ 0:r1=5 /\ 0:r3=1)
+)");
+    CHECK(r.engine.verdict == Verdict::verified);
+    CHECK(r.ok);
+    CHECK(states_of(r) == "0:r0=0,0:r1=5,0:r3=1;0:r0=1,0:r1=5,0:r3=1");
+}
+
+TEST_CASE("litmus interpreter: conditions compare registers and locations with each other") {
+    const auto r = run_text(R"(C refs
+{ x = 0; y = 0; }
+P0(int *x, int *y) { r0 = READ_ONCE(*x); r1 = READ_ONCE(*y); }
+P1(int *x, int *y) { WRITE_ONCE(*x, 1); WRITE_ONCE(*y, 1); r0 = 1; }
+exists (0:r0=0:r1 /\ x=1:r0 /\ y=[x])
+)");
+    CHECK(r.condition == "exists (0:r0=0:r1 /\\ x=1:r0 /\\ y=[x])");
+    CHECK(r.keys == std::vector<std::string>{"0:r0", "0:r1", "1:r0", "x", "y"});
+    CHECK(r.ok);
+    CHECK(r.positive == 2);  // r0 = r1 = 0 or 1 (rc11 also allows 0:r0=1, 0:r1=0)
+    CHECK(r.negative == 2);
+}
+
+TEST_CASE("litmus interpreter: atomic_add_unless, *_and_test, barrier and smp_store_mb") {
+    const auto r = run_text(R"(C unless
+{ atomic_t v = ATOMIC_INIT(1); x = 0; }
+P0(atomic_t *v, int *x) {
+  r0 = atomic_add_unless(v, 2, 1);
+  r1 = atomic_add_unless(v, 2, 0);
+  r2 = atomic_dec_and_test(v);
+  barrier();
+  smp_store_mb(*x, 3);
+  r3 = atomic_add_negative(-5, v);
+  atomic_andnot(1, v);
+  smp_mb__after_srcu_read_unlock();
+}
+exists (0:r0=0 /\ 0:r1=1 /\ 0:r2=0 /\ 0:r3=1 /\ v=-4 /\ x=3)
+)");
+    CHECK(r.engine.verdict == Verdict::verified);
+    CHECK(r.ok);
+    CHECK(r.states.size() == 1);
+
+    // Two racing add_unless(v, 1, 1) from 0: exactly one adds.
+    const auto race = run_text(R"(C unless2
+{ }
+P0(atomic_t *v) { r0 = atomic_add_unless(v, 1, 1); }
+P1(atomic_t *v) { r0 = atomic_add_unless(v, 1, 1); }
+exists (0:r0=1 /\ 1:r0=1)
+)");
+    CHECK(race.engine.verdict == Verdict::verified);
+    CHECK_FALSE(race.ok);
+    CHECK(states_of(race) == "0:r0=0,1:r0=1;0:r0=1,1:r0=0");
+}
+
 TEST_CASE("litmus interpreter: RCU is reported as unsupported, naming the line") {
     const Test t = parse_or_fail(R"(C rcu
 { x = 0; }

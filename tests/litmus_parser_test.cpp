@@ -22,6 +22,10 @@ std::filesystem::path oracle_litmus_dir() {
     return std::filesystem::path(HOTCHECK_ORACLE_DIR) / "litmus";
 }
 
+std::filesystem::path kernel_litmus_dir() {
+    return std::filesystem::path(HOTCHECK_ORACLE_DIR) / "lkmm-kernel";
+}
+
 std::string read_text(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
@@ -491,6 +495,324 @@ TEST_CASE("litmus parser: operator precedence") {
 }
 
 // ---------------------------------------------------------------------------
+// LKMM litmus constructs (the kernel's tools/memory-model and Documentation
+// litmus tests).
+
+TEST_CASE("litmus parser: every kernel LKMM litmus test parses") {
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(kernel_litmus_dir()))
+        if (entry.path().extension() == ".litmus") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    CHECK(files.size() == 54);
+    for (const auto& path : files) {
+        const auto result = parse(read_text(path), path.string());
+        const auto* err = std::get_if<ParseError>(&result);
+        CHECK_MESSAGE(err == nullptr, (err ? err->format() : std::string()));
+    }
+}
+
+TEST_CASE("litmus parser: registers need no declaration") {
+    const Test t = parse_ok(with_body("int *x, int *y", R"(  if (r1) WRITE_ONCE(*y, r0);
+  r0 = READ_ONCE(*x);
+  if (r0) { r1 = 2; }
+  r2 = r0 + r1;)", "exists (0:r0=1 /\\ 0:r2=3)"));
+    const auto& b = t.threads[0].body;
+    REQUIRE(b.size() == 4);
+    // A use before the assignment in the text resolves to the register.
+    REQUIRE(b[0].kind == StmtKind::If);
+    CHECK(b[0].value.kind == ExprKind::Var);
+    CHECK(b[0].value.var_kind == VarKind::Local);
+    CHECK(b[0].value.name == "r1");
+    CHECK(call_of(b[0].body[0]).args[1].var_kind == VarKind::Local);
+    CHECK(b[1].kind == StmtKind::Assign);
+    CHECK(b[1].name == "r0");
+    CHECK(call_of(b[1]).call.op == Op::Load);
+    CHECK(b[2].body[0].kind == StmtKind::Assign);
+    CHECK(b[3].kind == StmtKind::Assign);
+    CHECK(b[3].value.args[1].var_kind == VarKind::Local);
+
+    // A register known from the init block only; a declaration after an assignment.
+    const Test init = parse_ok("C t\n{ 0:r5 = 7; }\nP0(int *x) { r0 = r5; int r1 = r0; }\nexists (0:r1=7)\n");
+    CHECK(init.threads[0].body[0].value.var_kind == VarKind::Local);
+
+    // A shared location named without a parameter is the location's address.
+    const Test global = parse_ok("C t\n{ x = 0; y = 0; }\nP0(int *x) { WRITE_ONCE(*y, 1); }\nexists (y=1)\n");
+    const Expr& target = call_of(global.threads[0].body[0]).args[0];
+    CHECK(target.kind == ExprKind::Var);
+    CHECK(target.var_kind == VarKind::Global);
+    CHECK(target.name == "y");
+}
+
+TEST_CASE("litmus parser: typed and untyped registers in the init block") {
+    const Test t = parse_ok(R"(C t
+{ int 0:r1; 1:r2 = 3; int *0:r3 = x; int 1:r4 = 2; x = 0; }
+P0(int *x) { r0 = r1; }
+P1(int *x) { r0 = r2 + r4; }
+exists (0:r3=x /\ 1:r2=3)
+)");
+    REQUIRE(t.init.size() == 5);
+    const InitEntry* r1 = find_init(t, "r1", 0);
+    REQUIRE(r1);
+    CHECK(r1->type.text == "int");
+    CHECK_FALSE(r1->has_value);
+    const InitEntry* r2 = find_init(t, "r2", 1);
+    REQUIRE(r2);
+    CHECK(r2->type.text.empty());
+    CHECK(r2->value.number == 3);
+    const InitEntry* r3 = find_init(t, "r3", 0);
+    REQUIRE(r3);
+    CHECK(r3->type.text == "int *");
+    CHECK(r3->type.pointer_depth == 1);
+    CHECK(r3->value.kind == Value::Kind::Address);
+    CHECK(r3->value.location == "x");
+    CHECK(find_init(t, "r4", 1)->value.number == 2);
+    CHECK(find_init(t, "r4", 1)->type.text == "int");
+}
+
+TEST_CASE("litmus parser: register and location operands on the right of a condition") {
+    const Test t = parse_ok(R"(C t
+{ x = 0; y = 0; }
+P0(int *x) { r1 = 1; r4 = 1; }
+P1(int *y) { r0 = READ_ONCE(*y); }
+exists (0:r1=0:r4 /\ x=1:r0 /\ x!=[y] /\ 1:r0=y)
+)");
+    REQUIRE(t.condition.kids.size() == 4);
+    const Cond& regs = t.condition.kids[0];
+    CHECK(regs.lhs.str() == "0:r1");
+    REQUIRE(regs.rhs.kind == Value::Kind::Ref);
+    CHECK(regs.rhs.ref.thread == 0);
+    CHECK(regs.rhs.ref.name == "r4");
+    CHECK(regs.rhs.ref.pos == SourcePos{5, 14});
+    const Cond& loc = t.condition.kids[1];
+    CHECK_FALSE(loc.lhs.thread);
+    REQUIRE(loc.rhs.kind == Value::Kind::Ref);
+    CHECK(loc.rhs.ref.str() == "1:r0");
+    const Cond& bracket = t.condition.kids[2];
+    CHECK(bracket.cmp == CmpOp::Ne);
+    REQUIRE(bracket.rhs.kind == Value::Kind::Ref);
+    CHECK_FALSE(bracket.rhs.ref.thread);
+    CHECK(bracket.rhs.ref.name == "y");
+    CHECK(t.condition.kids[3].rhs.kind == Value::Kind::Address); // a bare name stays an address
+}
+
+TEST_CASE("litmus parser: LKMM primitives") {
+    const Test t = parse_ok(R"(C prims
+{ }
+P0(atomic_t *v, int *x, struct srcu_struct *s)
+{
+	r0 = atomic_add_unless(v, 2, 5);
+	r1 = atomic_sub_and_test(3, v);
+	r2 = atomic_dec_and_test(v);
+	r3 = atomic_inc_and_test(v);
+	r4 = atomic_add_negative_acquire(4, v);
+	atomic_andnot(6, v);
+	r5 = atomic_fetch_andnot_release(7, v);
+	atomic_or(1, v);
+	r6 = atomic_fetch_xor_relaxed(1, v);
+	barrier();
+	smp_mb__after_srcu_read_unlock();
+	smp_store_mb(*x, 8);
+	r7 = srcu_down_read(s);
+	srcu_up_read(s, r7);
+	synchronize_rcu_expedited();
+	synchronize_srcu_expedited(s);
+	r8 = atomic_add_negative(1, v);
+	r9 = atomic_fetch_and(1, v);
+}
+exists (0:r0=1)
+)");
+    const auto& b = t.threads[0].body;
+    REQUIRE(b.size() == 18);
+
+    const Expr& unless = call_of(b[0]);
+    CHECK(unless.call.op == Op::AddUnless);
+    CHECK(unless.call.order == MemOrder::SeqCst);
+    CHECK(unless.call.fully_ordered);
+    CHECK(unless.call.returns_value);
+    REQUIRE(unless.args.size() == 3);
+    CHECK(unless.args[0].name == "v");
+    CHECK(unless.args[1].value == 2);
+    CHECK(unless.args[2].value == 5);
+
+    // *_and_test: "new value == 0" over a returns_new RMW.
+    const auto check_test = [](const Expr& e, BinaryOp cmp, Op op, std::int64_t operand, MemOrder mo, bool full) {
+        REQUIRE(e.kind == ExprKind::Binary);
+        CHECK(e.binary_op == cmp);
+        REQUIRE(e.args.size() == 2);
+        CHECK(e.args[1].kind == ExprKind::Int);
+        CHECK(e.args[1].value == 0);
+        const Expr& c = e.args[0];
+        REQUIRE(c.kind == ExprKind::Call);
+        CHECK(c.call.op == op);
+        CHECK(c.call.returns_new);
+        CHECK(c.call.order == mo);
+        CHECK(c.call.fully_ordered == full);
+        REQUIRE(c.args.size() == 2);
+        CHECK(c.args[0].name == "v");
+        CHECK(c.args[1].value == operand);
+    };
+    check_test(b[1].value, BinaryOp::Eq, Op::FetchSub, 3, MemOrder::SeqCst, true);
+    check_test(b[2].value, BinaryOp::Eq, Op::FetchSub, 1, MemOrder::SeqCst, true);
+    check_test(b[3].value, BinaryOp::Eq, Op::FetchAdd, 1, MemOrder::SeqCst, true);
+    check_test(b[4].value, BinaryOp::Lt, Op::FetchAdd, 4, MemOrder::Acquire, false);
+    check_test(b[16].value, BinaryOp::Lt, Op::FetchAdd, 1, MemOrder::SeqCst, true);
+    CHECK(b[1].value.args[0].call.callee == "atomic_sub_and_test");
+
+    // andnot: And with ~V.
+    const Expr& andnot = call_of(b[5]);
+    CHECK(andnot.call.op == Op::FetchAnd);
+    CHECK(andnot.call.order == MemOrder::Relaxed);
+    CHECK_FALSE(andnot.call.returns_value);
+    REQUIRE(andnot.args[1].kind == ExprKind::Unary);
+    CHECK(andnot.args[1].unary_op == UnaryOp::BitNot);
+    CHECK(andnot.args[1].args[0].value == 6);
+    const Expr& fetch_andnot = call_of(b[6]);
+    CHECK(fetch_andnot.call.op == Op::FetchAnd);
+    CHECK(fetch_andnot.call.order == MemOrder::Release);
+    CHECK_FALSE(fetch_andnot.call.returns_new);
+    CHECK(fetch_andnot.args[1].unary_op == UnaryOp::BitNot);
+    CHECK(call_of(b[7]).call.op == Op::FetchOr);
+    CHECK(call_of(b[8]).call.order == MemOrder::Relaxed);
+    CHECK(call_of(b[8]).call.op == Op::FetchXor);
+    const Expr& fetch_and = call_of(b[17]); // kernel order (i, v), not C11's
+    CHECK(fetch_and.call.flavor == Flavor::Kernel);
+    CHECK(fetch_and.call.fully_ordered);
+    CHECK(fetch_and.args[0].name == "v");
+
+    CHECK(call_of(b[9]).call.fence == FenceKind::Barrier);
+    CHECK(call_of(b[10]).call.fence == FenceKind::MbAfterSrcuReadUnlock);
+
+    // smp_store_mb: a block of a once store and smp_mb.
+    REQUIRE(b[11].kind == StmtKind::Block);
+    REQUIRE(b[11].body.size() == 2);
+    const Expr& store = call_of(b[11].body[0]);
+    CHECK(store.call.op == Op::Store);
+    CHECK(store.call.order == MemOrder::Relaxed);
+    CHECK(store.args[0].name == "x");
+    CHECK(store.args[1].value == 8);
+    const Expr& mb = call_of(b[11].body[1]);
+    CHECK(mb.call.op == Op::Fence);
+    CHECK(mb.call.fence == FenceKind::Mb);
+    CHECK(mb.args.empty());
+
+    const Expr& down = call_of(b[12]);
+    CHECK(down.call.op == Op::SrcuReadLock);
+    CHECK(down.call.callee == "srcu_down_read");
+    CHECK(down.args[0].name == "s");
+    const Expr& up = call_of(b[13]);
+    CHECK(up.call.op == Op::SrcuReadUnlock);
+    CHECK(up.call.callee == "srcu_up_read");
+    CHECK(up.args[1].name == "r7");
+    CHECK(call_of(b[14]).call.op == Op::SynchronizeRcu);
+    CHECK(call_of(b[15]).call.op == Op::SynchronizeSrcu);
+    CHECK(t.threads[0].params[2].type.text == "struct srcu_struct *");
+}
+
+TEST_CASE("litmus parser: kernel ordering suffixes") {
+    struct Case {
+        std::string call;
+        Op op;
+        MemOrder order;
+        bool fully_ordered;
+        bool returns_new;
+    };
+    const Case cases[] = {
+        {"xchg(x, 1)", Op::Xchg, MemOrder::SeqCst, true, false},
+        {"xchg_relaxed(x, 1)", Op::Xchg, MemOrder::Relaxed, false, false},
+        {"xchg_acquire(x, 1)", Op::Xchg, MemOrder::Acquire, false, false},
+        {"xchg_release(x, 1)", Op::Xchg, MemOrder::Release, false, false},
+        {"cmpxchg_relaxed(x, 1, 2)", Op::CmpXchg, MemOrder::Relaxed, false, false},
+        {"cmpxchg_acquire(x, 1, 2)", Op::CmpXchg, MemOrder::Acquire, false, false},
+        {"cmpxchg_release(x, 1, 2)", Op::CmpXchg, MemOrder::Release, false, false},
+        {"atomic_xchg(v, 1)", Op::Xchg, MemOrder::SeqCst, true, false},
+        {"atomic_xchg_acquire(v, 1)", Op::Xchg, MemOrder::Acquire, false, false},
+        {"atomic_cmpxchg(v, 1, 2)", Op::CmpXchg, MemOrder::SeqCst, true, false},
+        {"atomic_cmpxchg_relaxed(v, 1, 2)", Op::CmpXchg, MemOrder::Relaxed, false, false},
+        {"atomic_add_return_relaxed(1, v)", Op::FetchAdd, MemOrder::Relaxed, false, true},
+        {"atomic_sub_return_release(1, v)", Op::FetchSub, MemOrder::Release, false, true},
+        {"atomic_inc_return(v)", Op::FetchAdd, MemOrder::SeqCst, true, true},
+        {"atomic_dec_return_acquire(v)", Op::FetchSub, MemOrder::Acquire, false, true},
+        {"atomic_fetch_inc_relaxed(v)", Op::FetchAdd, MemOrder::Relaxed, false, false},
+        {"atomic_fetch_dec_release(v)", Op::FetchSub, MemOrder::Release, false, false},
+        {"atomic_fetch_add_acquire(1, v)", Op::FetchAdd, MemOrder::Acquire, false, false},
+        {"atomic_fetch_sub(1, v)", Op::FetchSub, MemOrder::SeqCst, true, false},
+        {"atomic_fetch_or_release(1, v)", Op::FetchOr, MemOrder::Release, false, false},
+        {"atomic_fetch_and_acquire(1, v)", Op::FetchAnd, MemOrder::Acquire, false, false},
+        {"atomic_fetch_andnot(1, v)", Op::FetchAnd, MemOrder::SeqCst, true, false},
+        {"atomic_read(v)", Op::Load, MemOrder::Relaxed, false, false},
+        {"atomic_read_acquire(v)", Op::Load, MemOrder::Acquire, false, false},
+        {"smp_load_acquire(x)", Op::Load, MemOrder::Acquire, false, false},
+        {"rcu_dereference(*p)", Op::Load, MemOrder::Relaxed, false, false},
+        {"READ_ONCE(*x)", Op::Load, MemOrder::Relaxed, false, false},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.call);
+        const Test t = parse_ok(with_body("int *x, atomic_t *v, int **p", "  r0 = " + c.call + ";"));
+        const Expr& e = call_of(t.threads[0].body[0]);
+        CHECK(e.call.flavor == Flavor::Kernel);
+        CHECK(e.call.op == c.op);
+        CHECK(e.call.order == c.order);
+        CHECK(e.call.fully_ordered == c.fully_ordered);
+        CHECK(e.call.returns_new == c.returns_new);
+        CHECK(e.call.returns_value);
+        CHECK(e.args[0].kind == ExprKind::Var); // the location comes first
+        CHECK(e.args[0].var_kind == VarKind::Param);
+    }
+    const std::pair<std::string, MemOrder> stores[] = {
+        {"WRITE_ONCE(*x, 1)", MemOrder::Relaxed}, {"smp_store_release(x, 1)", MemOrder::Release},
+        {"rcu_assign_pointer(*p, x)", MemOrder::Release}, {"atomic_set(v, 1)", MemOrder::Relaxed},
+        {"atomic_set_release(v, 1)", MemOrder::Release}, {"atomic_inc(v)", MemOrder::Relaxed},
+        {"atomic_add(1, v)", MemOrder::Relaxed}, {"atomic_xor(1, v)", MemOrder::Relaxed},
+        {"atomic_and(1, v)", MemOrder::Relaxed},
+    };
+    for (const auto& [call, order] : stores) {
+        CAPTURE(call);
+        const Test t = parse_ok(with_body("int *x, atomic_t *v, int **p", "  " + call + ";"));
+        const Expr& e = call_of(t.threads[0].body[0]);
+        CHECK(e.call.order == order);
+        CHECK_FALSE(e.call.returns_value);
+        CHECK_FALSE(e.call.fully_ordered);
+    }
+}
+
+TEST_CASE("litmus parser: herd's kernel test layout") {
+    const Test t = parse_ok(R"(C layout
+(* A herd comment *)
+{
+}
+
+// A C comment
+P0(volatile int *x, atomic_t *v, spinlock_t *lo, struct srcu_struct *ss, int *y)
+{
+	int r0 = READ_ONCE(*x); // initialised declaration
+	spin_lock(lo);
+	r1 = spin_is_locked(lo);
+	spin_unlock(lo);
+}
+
+locations [x; 0:r1]
+filter (0:r1=1)
+exists (0:r0=0 /\ y=0)
+)");
+    const auto& params = t.threads[0].params;
+    REQUIRE(params.size() == 5);
+    CHECK(params[0].type.text == "volatile int *");
+    CHECK(params[1].type.text == "atomic_t *");
+    CHECK(params[1].atomic);
+    CHECK(params[2].type.text == "spinlock_t *");
+    CHECK(params[3].type.text == "struct srcu_struct *");
+    const auto& b = t.threads[0].body;
+    REQUIRE(b.size() == 4);
+    CHECK(b[0].kind == StmtKind::Decl);
+    CHECK(call_of(b[0]).call.callee == "READ_ONCE");
+    CHECK(call_of(b[2]).call.op == Op::SpinIsLocked);
+    CHECK(t.locations.size() == 2);
+    CHECK(t.filter.has_value());
+    for (const std::string_view q : {"exists", "~exists", "forall"})
+        CHECK(parse_ok(with_body("int *x", "  r0 = 1;", std::string(q) + " (0:r0=1)")).condition.kind == CondKind::Atom);
+}
+
+// ---------------------------------------------------------------------------
 // Final section.
 
 TEST_CASE("litmus parser: final conditions") {
@@ -555,7 +877,12 @@ TEST_CASE("litmus parser: errors carry exact positions") {
         {with_body("int *x", "  int r0 = atomic_load_explicit(x);"), 4, 34, "too few arguments to 'atomic_load_explicit' (expected 2)"},
         {with_body("int *x", "  int r0 = atomic_load_explicit(x, 3);"), 4, 36, "expected a memory order (memory_order_...)"},
         {with_body("int *x", "  int r0 = smp_mb();"), 4, 12, "'smp_mb' does not return a value"},
-        {with_body("int *x", "  r0 = 1;"), 4, 3, "undeclared identifier 'r0'"},
+        {with_body("int *x", "  int r1 = r0;"), 4, 12, "undeclared identifier 'r0'"},
+        {with_body("int *x", "  r1 = READ_ONCE(*x) + r0;"), 4, 24, "undeclared identifier 'r0'"},
+        {with_body("int *x", "  *r0 = 1;"), 4, 4, "undeclared identifier 'r0'"},
+        {with_body("int *x", "  int r0;", "exists (0:r0=0:r9)"), 6, 14, "thread 0 has no register 'r9'"},
+        {with_body("int *x", "  int r0;", "exists (0:r0=[q])"), 6, 14, "unknown location 'q'"},
+        {"C t\n{ int 3:r1; }\nP0(int *x) { }\nexists (x=0)\n", 2, 3, "register '3:r1' belongs to no thread"},
         {with_body("int *x", "  x = 1;"), 4, 3, "cannot assign to parameter 'x' (write '*x = ...')"},
         {with_body("int *x", "  int r0 = READ_ONCE(x);"), 4, 22, "expected '*location' as the first argument of 'READ_ONCE'"},
         {with_body("int *x", "  int r0 = 1 $ 2;"), 4, 14, "unexpected character '$'"},

@@ -58,7 +58,9 @@ enum class Op {
     SrcuReadLock,    // args: {srcu}; returns an index
     SrcuReadUnlock,  // args: {srcu, index}
     SynchronizeSrcu, // args: {srcu}
-    AddUnless,       // atomic_add_unless. args: {addr, operand, unless}; returns 1 if it added
+    AddUnless,       // kernel atomic_add_unless. args: {addr, operand, unless}; when *addr != unless
+                     //   adds operand and returns 1, else writes nothing and returns 0.
+                     //   Fully ordered (order SeqCst, fully_ordered) like the other value-returning RMWs.
 };
 
 enum class MemOrder { Relaxed, Consume, Acquire, Release, AcqRel, SeqCst };
@@ -80,7 +82,7 @@ enum class FenceKind {
     MbAfterSpinlock,  // smp_mb__after_spinlock()
     MbAfterUnlockLock, // smp_mb__after_unlock_lock()
     MbAfterSrcuReadUnlock, // smp_mb__after_srcu_read_unlock()
-    Barrier           // barrier(): a compiler barrier
+    Barrier           // barrier(): a compiler barrier, orders nothing between CPUs
 };
 
 struct CallInfo {
@@ -110,7 +112,10 @@ struct CallInfo {
 enum class ExprKind {
     Int,     // value
     Var,     // name + var_kind (a parameter: the address of the shared location of that name;
-             //   a local register: its value)
+             //   a local register: its value; Global: the address of a shared location the
+             //   thread names without a parameter). As in herd, a register needs no
+             //   declaration: one assigned anywhere in its thread (or in the init block) is
+             //   Local and starts at its init-block value, else 0.
     AddrOf,  // &name; var_kind Local (address of a register, only as a CAS expected argument)
              //   or Global (the address of the shared location 'name')
     Deref,   // *args[0]: a plain (non-atomic) load, even through an atomic pointer
@@ -119,7 +124,12 @@ enum class ExprKind {
     Ternary, // args[0] ? args[1] : args[2]
     Call,    // call; args normalised as documented on Op (memory-order arguments removed,
              //   kernel argument order rearranged so the location comes first, the '*' of
-             //   READ_ONCE(*x) etc. stripped, and implicit operands such as atomic_inc's 1 added)
+             //   READ_ONCE(*x) etc. stripped, and implicit operands such as atomic_inc's 1 added).
+             //   Kernel calls defined in terms of others are desugared, keeping the written callee:
+             //   atomic_{sub,dec,inc}_and_test is Binary(Eq, <FetchSub/FetchAdd, returns_new>, Int 0),
+             //   atomic_add_negative* is Binary(Lt, <FetchAdd, returns_new>, Int 0), the operand of
+             //   *_andnot is Unary(BitNot, V) under FetchAnd, and the statement smp_store_mb(*x, v)
+             //   is a Block {Expr Store (Relaxed); Expr Fence (FenceKind::Mb)}.
 };
 
 enum class VarKind { Param, Local, Global };
@@ -188,22 +198,26 @@ struct Thread {
 // ---------------------------------------------------------------------------
 // Init block, locations and the final condition.
 
-// A value in the init block or in a condition: an integer or the address of a
-// shared location (herd writes "p = x;" / "p = &x;" / "0:r1=x").
-struct Value {
-    enum class Kind { Int, Address };
-    Kind kind = Kind::Int;
-    std::int64_t number = 0;
-    std::string location; // Address
-    friend bool operator==(const Value&, const Value&) = default;
-};
-
 // A shared location "x" (thread empty) or a register "T:rN".
 struct LocRef {
     SourcePos pos;
     std::optional<int> thread;
     std::string name;
+    friend bool operator==(const LocRef&, const LocRef&) = default;
     std::string str() const { return thread ? std::to_string(*thread) + ":" + name : name; }
+};
+
+// A value in the init block or in a condition: an integer, the address of a
+// shared location (herd writes "p = x;" / "p = &x;" / "0:r1=x"), or, on the
+// right of a condition atom only, the final value of another register or
+// location ("0:r1=0:r4", "x=1:r0", "x=[y]").
+struct Value {
+    enum class Kind { Int, Address, Ref };
+    Kind kind = Kind::Int;
+    std::int64_t number = 0;
+    std::string location; // Address
+    LocRef ref;           // Ref: read in the final state, like the atom's left side
+    friend bool operator==(const Value&, const Value&) = default;
 };
 
 // One item of the init block. Locations not listed in the init block (and

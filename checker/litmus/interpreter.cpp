@@ -136,7 +136,13 @@ void walk_cond(const Cond& c, F&& f) {
 // --- condition text --------------------------------------------------------------------------
 
 std::string value_text(const Value& v) {
-    return v.kind == Value::Kind::Address ? v.location : std::to_string(v.number);
+    switch (v.kind) {
+    case Value::Kind::Int: return std::to_string(v.number);
+    case Value::Kind::Address: return v.location;
+    // A bare name on the right is an address; the value of a location is written "[x]".
+    case Value::Kind::Ref: return v.ref.thread ? v.ref.str() : "[" + v.ref.name + "]";
+    }
+    return "?";
 }
 
 int precedence(CondKind k) {
@@ -325,7 +331,8 @@ private:
                     if ((e.kind == ExprKind::Var || e.kind == ExprKind::AddrOf) &&
                         e.var_kind == VarKind::Local)
                         add_register(t, e.name);
-                    if (e.kind == ExprKind::AddrOf && e.var_kind == VarKind::Global) add_location(e.name);
+                    if ((e.kind == ExprKind::AddrOf || e.kind == ExprKind::Var) && e.var_kind == VarKind::Global)
+                        add_location(e.name);
                 });
         }
 
@@ -340,7 +347,9 @@ private:
         };
         for (const LocRef& ref : test_.locations) display(ref);
         walk_cond(test_.condition, [&](const Cond& c) {
-            if (c.kind == CondKind::Atom) display(c.lhs);
+            if (c.kind != CondKind::Atom) return;
+            display(c.lhs);
+            if (c.rhs.kind == Value::Kind::Ref) display(c.rhs.ref);
         });
         for (const auto& [thread, name] : regs) {
             const LocRef ref{{}, thread, name};
@@ -353,6 +362,7 @@ private:
             if (c.kind != CondKind::Atom) return;
             slot_of(c.lhs);
             if (c.rhs.kind == Value::Kind::Address) add_location(c.rhs.location);
+            if (c.rhs.kind == Value::Kind::Ref) slot_of(c.rhs.ref);
         };
         walk_cond(test_.condition, operand);
         if (test_.filter) walk_cond(*test_.filter, operand);
@@ -360,8 +370,10 @@ private:
         for (const Key& k : keys_)
             if (k.slot.thread < 0) needed[static_cast<std::size_t>(k.slot.index)] = true;
         auto need = [&](const Cond& c) {
-            if (c.kind == CondKind::Atom && !c.lhs.thread)
-                needed[static_cast<std::size_t>(loc_index_.at(c.lhs.name))] = true;
+            if (c.kind != CondKind::Atom) return;
+            if (!c.lhs.thread) needed[static_cast<std::size_t>(loc_index_.at(c.lhs.name))] = true;
+            if (c.rhs.kind == Value::Kind::Ref && !c.rhs.ref.thread)
+                needed[static_cast<std::size_t>(loc_index_.at(c.rhs.ref.name))] = true;
         };
         walk_cond(test_.condition, need);
         if (test_.filter) walk_cond(*test_.filter, need);
@@ -610,6 +622,7 @@ private:
             }
             return static_cast<Word>(seen);  // the old value, whether it matched or not
         }
+        case Op::AddUnless: return add_unless(e, t);
         case Op::Fence: fence(c); return 0;
         case Op::SpinLock: {
             const hd::LocId l = loc_arg(e.args[0], t);
@@ -673,16 +686,40 @@ private:
         return ok;
     }
 
+    // atomic_add_unless(x, v, u) as a compare-exchange loop: read x; if it is u, stop (0); else
+    // CAS it to x + v (1). An execution whose CAS fails is dropped, not retried: the retry that
+    // succeeds is the execution in which the read sees the value the CAS found. Fully ordered
+    // like cmpxchg: a full fence before, and after only when it adds.
+    Word add_unless(const Expr& e, int t) {
+        const hd::LocId l = loc_arg(e.args[0], t);
+        const Word operand = eval(e.args[1], t);
+        const Word unless = eval(e.args[2], t);
+        full_fence();
+        const Word old = static_cast<Word>(hd::load(l, std::memory_order_relaxed, SourceLoc::current()));
+        if (old == unless) return 0;
+        auto seen = static_cast<hd::Value>(old);
+        if (!hd::compare_exchange(l, seen, static_cast<hd::Value>(apply(hd::RmwOp::Add, old, operand)),
+                                  std::memory_order_relaxed, std::memory_order_relaxed, false,
+                                  SourceLoc::current())) {
+            hd::block(hd::BlockReason::Assume, SourceLoc::current());
+            throw StopThread{};
+        }
+        full_fence();
+        return 1;
+    }
+
     static void fence(const CallInfo& c) {
         switch (c.fence) {
         case FenceKind::None:
+        case FenceKind::Barrier:
         case FenceKind::Signal: return;  // a compiler barrier: no inter-thread ordering
         case FenceKind::Thread: hd::fence(to_std(c.order), SourceLoc::current()); return;
         case FenceKind::Mb:
         case FenceKind::MbBeforeAtomic:
         case FenceKind::MbAfterAtomic:
         case FenceKind::MbAfterSpinlock:
-        case FenceKind::MbAfterUnlockLock: full_fence(); return;
+        case FenceKind::MbAfterUnlockLock:
+        case FenceKind::MbAfterSrcuReadUnlock: full_fence(); return;
         // No C11 fence orders only R->R or only W->W: the closest ones are stronger.
         case FenceKind::Rmb: hd::fence(std::memory_order_acquire, SourceLoc::current()); return;
         case FenceKind::Wmb: hd::fence(std::memory_order_release, SourceLoc::current()); return;
@@ -710,8 +747,9 @@ private:
         case CondKind::False: return false;
         case CondKind::Atom: {
             const Word lhs = slot_value(c.lhs);
-            const Word rhs = c.rhs.kind == Value::Kind::Int ? c.rhs.number
-                                                            : address(loc_index_.at(c.rhs.location));
+            Word rhs = c.rhs.number;
+            if (c.rhs.kind == Value::Kind::Address) rhs = address(loc_index_.at(c.rhs.location));
+            if (c.rhs.kind == Value::Kind::Ref) rhs = slot_value(c.rhs.ref);
             return (lhs == rhs) == (c.cmp == CmpOp::Eq);
         }
         case CondKind::Not: return !holds(c.kids[0]);

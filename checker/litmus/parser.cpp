@@ -14,6 +14,7 @@
 #include <limits>
 #include <map>
 #include <new>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -152,8 +153,19 @@ public:
         }
     }
 
+    // A token that fails to lex leaves the cursor before it, so a look-ahead
+    // that gives up on it (Parser::collect_assigned_registers) and the later
+    // read that reports it agree.
     const Token& peek(std::size_t ahead = 0) {
-        while (buf_.size() <= ahead) buf_.push_back(lex_one());
+        while (buf_.size() <= ahead) {
+            const Cursor::State before = cur_.state();
+            try {
+                buf_.push_back(lex_one());
+            } catch (const Failure&) {
+                cur_.restore(before);
+                throw;
+            }
+        }
         return buf_[ahead];
     }
 
@@ -302,10 +314,17 @@ struct CallSpec {
     bool fully_ordered = false;
     bool weak = false;
     bool implicit_one = false;    // atomic_inc(v) etc.: the operand 1 is implied
+    bool invert_operand = false;  // *_andnot: the operand is ~V
+    // *_and_test / atomic_add_negative*: the call is "result OP 0".
+    std::optional<BinaryOp> compare_with_zero = std::nullopt;
     bool kernel_overload = false; // C11 atomic_fetch_add(obj, arg) vs kernel atomic_fetch_add(i, v)
 };
 
 using CallTable = std::map<std::string, CallSpec, std::less<>>;
+
+// smp_store_mb(X, V): parsed as a store, then desugared into a Block
+// {WRITE_ONCE-like store; smp_mb()} at statement level.
+constexpr std::string_view kStoreMb = "smp_store_mb";
 
 // Key under which the kernel reading of an overloaded C11 name is stored.
 std::string kernel_key(std::string_view name) { return std::string(name) + " kernel"; }
@@ -380,6 +399,8 @@ void add_kernel_access_calls(CallTable& t) {
     access("atomic_read_acquire", Op::Load, "a", MemOrder::Acquire);
     access("atomic_set", Op::Store, "av", MemOrder::Relaxed);
     access("atomic_set_release", Op::Store, "av", MemOrder::Release);
+    // A WRITE_ONCE followed by smp_mb(); the statement parser splits it in two.
+    access(std::string(kStoreMb), Op::Store, "lv", MemOrder::Relaxed);
 }
 
 void add_kernel_fences(CallTable& t) {
@@ -395,22 +416,33 @@ void add_kernel_fences(CallTable& t) {
     fence("smp_mb__after_atomic", FenceKind::MbAfterAtomic, MemOrder::SeqCst);
     fence("smp_mb__after_spinlock", FenceKind::MbAfterSpinlock, MemOrder::SeqCst);
     fence("smp_mb__after_unlock_lock", FenceKind::MbAfterUnlockLock, MemOrder::SeqCst);
+    fence("smp_mb__after_srcu_read_unlock", FenceKind::MbAfterSrcuReadUnlock, MemOrder::SeqCst);
+    fence("barrier", FenceKind::Barrier, MemOrder::Relaxed);
+}
+
+// A value-returning kernel RMW with the ordering of suffix `sfx`.
+CallSpec kernel_rmw(Op op, std::string_view roles, const OrderSuffix& sfx, bool returns_new) {
+    CallSpec s = kernel_spec(op, roles, sfx.order);
+    s.fully_ordered = sfx.fully_ordered;
+    s.returns_value = true;
+    s.returns_new = returns_new;
+    // A failed cmpxchg is only a read: no ordering.
+    if (op == Op::CmpXchg) s.failure_order = MemOrder::Relaxed;
+    return s;
 }
 
 void add_kernel_rmws(CallTable& t) {
+    const auto add = [&](std::string name, const CallSpec& s) {
+        t.emplace(t.contains(name) ? kernel_key(name) : std::move(name), s);
+    };
     // One entry per ordering suffix; value-returning forms only.
     const auto rmw = [&](const std::string& base, Op op, std::string_view roles, bool returns_new,
-                         bool implicit_one) {
+                         bool implicit_one, bool invert_operand = false) {
         for (const OrderSuffix& sfx : kKernelSuffixes) {
-            CallSpec s = kernel_spec(op, roles, sfx.order);
-            s.fully_ordered = sfx.fully_ordered;
-            s.returns_value = true;
-            s.returns_new = returns_new;
+            CallSpec s = kernel_rmw(op, roles, sfx, returns_new);
             s.implicit_one = implicit_one;
-            // A failed cmpxchg is only a read: no ordering.
-            if (op == Op::CmpXchg) s.failure_order = MemOrder::Relaxed;
-            const std::string name = base + std::string(sfx.text);
-            t.emplace(t.contains(name) ? kernel_key(name) : name, s);
+            s.invert_operand = invert_operand;
+            add(base + std::string(sfx.text), s);
         }
     };
     rmw("xchg", Op::Xchg, "av", false, false);
@@ -424,14 +456,34 @@ void add_kernel_rmws(CallTable& t) {
     rmw("atomic_fetch_inc", Op::FetchAdd, "a", false, true);
     rmw("atomic_fetch_dec", Op::FetchSub, "a", false, true);
     for (const RmwName& op : kFetchOps) rmw("atomic_fetch_" + std::string(op.name), op.op, "va", false, false);
+    rmw("atomic_fetch_andnot", Op::FetchAnd, "va", false, false, true);
+
+    // Tests of the new value: fully ordered, and only atomic_add_negative has
+    // ordering variants.
+    const auto test = [&](const std::string& name, Op op, std::string_view roles, BinaryOp cmp,
+                          const OrderSuffix& sfx) {
+        CallSpec s = kernel_rmw(op, roles, sfx, true);
+        s.implicit_one = roles == "a";
+        s.compare_with_zero = cmp;
+        add(name + std::string(sfx.text), s);
+    };
+    test("atomic_sub_and_test", Op::FetchSub, "va", BinaryOp::Eq, kKernelSuffixes[0]);
+    test("atomic_dec_and_test", Op::FetchSub, "a", BinaryOp::Eq, kKernelSuffixes[0]);
+    test("atomic_inc_and_test", Op::FetchAdd, "a", BinaryOp::Eq, kKernelSuffixes[0]);
+    for (const OrderSuffix& sfx : kKernelSuffixes)
+        test("atomic_add_negative", Op::FetchAdd, "va", BinaryOp::Lt, sfx);
+    add("atomic_add_unless", kernel_rmw(Op::AddUnless, "avv", kKernelSuffixes[0], false));
 
     // Void RMWs: unordered.
-    const auto void_rmw = [&](std::string name, Op op, std::string_view roles, bool implicit_one) {
+    const auto void_rmw = [&](std::string name, Op op, std::string_view roles, bool implicit_one,
+                              bool invert_operand = false) {
         CallSpec s = kernel_spec(op, roles, MemOrder::Relaxed);
         s.implicit_one = implicit_one;
+        s.invert_operand = invert_operand;
         t.emplace(std::move(name), s);
     };
     for (const RmwName& op : kFetchOps) void_rmw("atomic_" + std::string(op.name), op.op, "va", false);
+    void_rmw("atomic_andnot", Op::FetchAnd, "va", false, true);
     void_rmw("atomic_inc", Op::FetchAdd, "a", true);
     void_rmw("atomic_dec", Op::FetchSub, "a", true);
 }
@@ -455,7 +507,10 @@ void add_kernel_sync(CallTable& t) {
     sync("synchronize_rcu_expedited", Op::SynchronizeRcu, "", false, MemOrder::SeqCst);
     sync("srcu_read_lock", Op::SrcuReadLock, "a", true, MemOrder::SeqCst);
     sync("srcu_read_unlock", Op::SrcuReadUnlock, "av", false, MemOrder::SeqCst);
+    sync("srcu_down_read", Op::SrcuReadLock, "a", true, MemOrder::SeqCst);
+    sync("srcu_up_read", Op::SrcuReadUnlock, "av", false, MemOrder::SeqCst);
     sync("synchronize_srcu", Op::SynchronizeSrcu, "a", false, MemOrder::SeqCst);
+    sync("synchronize_srcu_expedited", Op::SynchronizeSrcu, "a", false, MemOrder::SeqCst);
 }
 
 const CallTable& call_table() {
@@ -719,7 +774,7 @@ private:
             e.loc = parse_location_name();
         } else if (peek().kind == TokKind::Ident) {
             e.type = parse_type("expected a type or a location in the init block");
-            e.loc = parse_location_name();
+            e.loc = peek().kind == TokKind::Int && peek(1).is(":") ? parse_register_ref() : parse_location_name();
         } else {
             fail(peek().pos, "expected an init item such as 'x = 0'");
         }
@@ -805,7 +860,8 @@ private:
                 continue;
             }
             const Token after = peek(1);
-            if (after.kind != TokKind::Ident && !after.is("*")) break;
+            const bool before_register = after.kind == TokKind::Int && peek(2).is(":"); // "int 0:r1"
+            if (after.kind != TokKind::Ident && !after.is("*") && !before_register) break;
             if (is_atomic_word(peek().text)) t.atomic = true;
             append_type_word(t, next().text);
         }
@@ -894,6 +950,7 @@ private:
 
         expect("{", "expected '{' to start the thread body");
         lex_.set_code_mode(true);
+        collect_assigned_registers(scope);
         parse_statements_until_brace(th.body);
         next();
         lex_.set_code_mode(false);
@@ -901,6 +958,30 @@ private:
         scope_ = nullptr;
         thread_registers_.push_back(std::move(scope.registers));
         return th;
+    }
+
+    // herd needs no declaration for a register: assigning one declares it for
+    // the whole thread, so a use earlier in the text (another branch) resolves
+    // too. Scans the body's tokens up to its closing brace; a token that does
+    // not lex ends the scan and is reported when the parser reaches it.
+    void collect_assigned_registers(Scope& scope) {
+        try {
+            int depth = 0;
+            for (std::size_t i = 0;; ++i) {
+                const Token& t = peek(i);
+                if (t.kind == TokKind::End || (t.is("}") && depth-- == 0)) return;
+                if (t.is("{")) ++depth;
+                if (t.kind != TokKind::Ident || !peek(i + 1).is("=")) continue;
+                const bool is_store = i > 0 && (peek(i - 1).is("*") || peek(i - 1).is(".") || peek(i - 1).is("->"));
+                if (!is_store && could_be_register(t.text)) scope.registers.insert(std::string(t.text));
+            }
+        } catch (const Failure&) {
+        }
+    }
+
+    bool could_be_register(std::string_view name) const {
+        return !find_param(name) && !memory_order_named(name) && !find_call(name) && !is_type_word(name) &&
+               !is_unsupported_keyword(name) && name != "if" && name != "else";
     }
 
     std::vector<Param> parse_params() {
@@ -1040,9 +1121,26 @@ private:
                 require_value(lhs);
             }
             s.value = std::move(lhs);
+            if (s.value.kind == ExprKind::Call && s.value.call.callee == kStoreMb) s = store_then_mb(std::move(s));
         }
         expect_statement_end();
         return s;
+    }
+
+    // smp_store_mb(*x, v) -> { WRITE_ONCE-like store; smp_mb(); }, both keeping the callee.
+    static Stmt store_then_mb(Stmt store) {
+        Stmt fence = store;
+        fence.value.args.clear();
+        CallInfo& c = fence.value.call;
+        c.op = Op::Fence;
+        c.order = c.failure_order = MemOrder::SeqCst;
+        c.fence = FenceKind::Mb;
+        Stmt block;
+        block.kind = StmtKind::Block;
+        block.pos = store.pos;
+        block.body.push_back(std::move(store));
+        block.body.push_back(std::move(fence));
+        return block;
     }
 
     void assign_target(Stmt& s, Expr lhs) {
@@ -1214,6 +1312,10 @@ private:
         } else if (t.text == "NULL" || t.text == "false" || t.text == "true") {
             e.kind = ExprKind::Int;
             e.value = t.text == "true" ? 1 : 0;
+        } else if (known_locations_.contains(t.text)) {
+            e.kind = ExprKind::Var;
+            e.var_kind = VarKind::Global;
+            e.name = std::string(t.text);
         } else if (memory_order_named(t.text)) {
             fail(t.pos, "memory order " + quoted(t.text) + " outside of an atomic call");
         } else {
@@ -1262,7 +1364,7 @@ private:
     // location is whichever argument names one.
     static bool is_kernel_argument_order(const std::vector<Expr>& args) {
         const auto names_location = [](const Expr& e) {
-            return (e.kind == ExprKind::Var && e.var_kind == VarKind::Param) ||
+            return (e.kind == ExprKind::Var && e.var_kind != VarKind::Local) ||
                    (e.kind == ExprKind::AddrOf && e.var_kind == VarKind::Global);
         };
         return args.size() == 2 && !names_location(args[0]) && names_location(args[1]);
@@ -1342,9 +1444,20 @@ private:
             one.value = 1;
             written.push_back(std::move(one));
         }
+        if (spec.invert_operand) {
+            const SourcePos pos = written[1].pos;
+            written[1] = make_node(ExprKind::Unary, pos, {std::move(written[1])});
+            written[1].unary_op = UnaryOp::BitNot;
+        }
         e.args = std::move(written);
         if (height(e) > kMaxTreeHeight) fail(e.pos, "expression too large");
-        return e;
+        if (!spec.compare_with_zero) return e;
+        Expr zero;
+        zero.kind = ExprKind::Int;
+        zero.pos = name.pos;
+        Expr test = make_node(ExprKind::Binary, name.pos, {std::move(e), std::move(zero)});
+        test.binary_op = *spec.compare_with_zero;
+        return test;
     }
 
     const Param* find_param(std::string_view name) const {
@@ -1484,8 +1597,13 @@ private:
         } else {
             fail(peek().pos, "expected '=' or '!=' after " + quoted(c.lhs.str()));
         }
+        if ((peek().kind == TokKind::Int && peek(1).is(":")) || peek().is("[")) {
+            c.rhs.kind = Value::Kind::Ref;
+            c.rhs.ref = parse_loc_ref(test);
+            return c;
+        }
         const SourcePos value_pos = peek().pos;
-        c.rhs = parse_value("expected a value (integer or location)");
+        c.rhs = parse_value("expected a value (integer, location or register)");
         if (c.rhs.kind == Value::Kind::Address) check_location(c.rhs.location, value_pos);
         return c;
     }
