@@ -83,6 +83,9 @@ std::unique_ptr<Consistency> make_rc11_family(bool paper, bool sc_axiom);
 /// The Linux-kernel memory model (memory_model/lkmm/): its reference axioms only, for the
 /// litmus front end's candidate executions, which may have load buffering.
 std::unique_ptr<Consistency> make_lkmm();
+/// The LKMM's data-race flag (herd's DATARACE): whether ww-race | wr-race | rw-race is
+/// non-empty in the execution, which is meant to be LKMM-consistent.
+bool lkmm_data_race(const graph::Relations& r);
 std::unique_ptr<Consistency> make(MemoryModel m);
 
 }  // namespace hotcheck::memory_model
