@@ -39,7 +39,7 @@ struct Base {
     BitMatrix po, same_thread, ext;  ///< po; herd's int (with id) and ext
     BitMatrix rf, rfe, rfi, co, coe, fr, fre, rmw;
     BitMatrix loc;                   ///< same location: accesses and synchronize_srcu()
-    BitMatrix po_loc;
+    BitMatrix po_loc;                ///< po & loc over accesses
     BitMatrix raw_data;              ///< the syntactic data dependency (bell, before carry-dep)
     BitMatrix addr, data, ctrl;      ///< carried through plain accesses (bell's carry-dep)
 

@@ -104,7 +104,7 @@ Base::Base(const graph::Relations& r) : n(r.n) {
     for (std::uint32_t a = 0; a < n; ++a)
         for (std::uint32_t b = 0; b < n; ++b)
             if (located.get(a, a) && located.get(b, b) && r.ev(a).loc == r.ev(b).loc) loc.set(a, b);
-    po_loc = po & loc;
+    po_loc = M.then(po & loc).then(M);
 
     // carry-dep = (data ; [~Srcu-unlock] ; rfi)*, and addr, ctrl, data redefined through it.
     raw_data = E.then(r.data).then(E);
