@@ -9,6 +9,31 @@ BitMatrix& BitMatrix::operator|=(const BitMatrix& o) {
     return *this;
 }
 
+BitMatrix& BitMatrix::operator&=(const BitMatrix& o) {
+    for (std::size_t i = 0; i < bits_.size(); ++i) bits_[i] &= o.bits_[i];
+    return *this;
+}
+
+BitMatrix BitMatrix::minus(const BitMatrix& o) const {
+    BitMatrix r = *this;
+    for (std::size_t i = 0; i < bits_.size(); ++i) r.bits_[i] &= ~o.bits_[i];
+    return r;
+}
+
+BitMatrix BitMatrix::inverse() const {
+    BitMatrix r(n_);
+    for (std::uint32_t a = 0; a < n_; ++a)
+        for (std::uint32_t b = 0; b < n_; ++b)
+            if (get(a, b)) r.set(b, a);
+    return r;
+}
+
+bool BitMatrix::empty() const {
+    for (std::uint64_t w : bits_)
+        if (w) return false;
+    return true;
+}
+
 BitMatrix BitMatrix::then(const BitMatrix& o) const {
     BitMatrix r(n_);
     for (std::uint32_t a = 0; a < n_; ++a) {

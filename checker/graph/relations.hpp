@@ -19,11 +19,22 @@ public:
     void set(std::uint32_t a, std::uint32_t b) { bits_[a * words_ + b / 64] |= std::uint64_t{1} << (b % 64); }
     BitMatrix& operator|=(const BitMatrix& o);
     BitMatrix operator|(const BitMatrix& o) const { BitMatrix r = *this; r |= o; return r; }
+    BitMatrix& operator&=(const BitMatrix& o);
+    BitMatrix operator&(const BitMatrix& o) const { BitMatrix r = *this; r &= o; return r; }
+    /// Difference: the pairs of this that are not in o.
+    BitMatrix minus(const BitMatrix& o) const;
+    /// Inverse: (b,a) for every (a,b).
+    BitMatrix inverse() const;
+    friend bool operator==(const BitMatrix&, const BitMatrix&) = default;
     /// Relational composition: (a,c) iff some b has (a,b) in this and (b,c) in o.
     BitMatrix then(const BitMatrix& o) const;
     /// Transitive closure (Warshall, a row at a time).
     BitMatrix plus() const;
+    /// This plus the identity (r? in cat).
     BitMatrix reflexive() const;
+    /// Reflexive-transitive closure (r* in cat).
+    BitMatrix star() const { return plus().reflexive(); }
+    bool empty() const;
     bool irreflexive() const;
     bool acyclic() const { return plus().irreflexive(); }
     bool any_row(std::uint32_t a) const;

@@ -1,0 +1,117 @@
+// The LKMM's event classes and base relations, read off the events' kind, order and tag
+// (linux-kernel.bell after "Distinguish between syntactic and semantic tags", and lock.cat).
+#include "memory_model/lkmm/model.hpp"
+
+namespace hotcheck::memory_model::lkmm {
+
+using graph::Event;
+using graph::KernelTag;
+using graph::Kind;
+using graph::Order;
+
+namespace {
+bool is_event(const Event& e) { return e.is_access() || e.kind == Kind::fence; }
+/// A compare-exchange (or add_unless) that failed: a lone read, syntactically an RMW.
+bool failed_rmw(const Event& e) { return e.is_read() && e.is_cas && !e.rmw; }
+}  // namespace
+
+BitMatrix Base::product(const BitMatrix& s, const BitMatrix& t) const {
+    BitMatrix r(n);
+    for (std::uint32_t a = 0; a < n; ++a)
+        if (s.get(a, a))
+            for (std::uint32_t b = 0; b < n; ++b)
+                if (t.get(b, b)) r.set(a, b);
+    return r;
+}
+
+BitMatrix Base::domain(const BitMatrix& r) const {
+    BitMatrix s(n);
+    for (std::uint32_t a = 0; a < n; ++a)
+        if (r.any_row(a)) s.set(a, a);
+    return s;
+}
+
+Base::Base(const graph::Relations& r) : n(r.n) {
+    auto set = [&](auto pred) {
+        BitMatrix s(n);
+        for (std::uint32_t i = 0; i < n; ++i)
+            if (is_event(r.ev(i)) && pred(r.ev(i))) s.set(i, i);
+        return s;
+    };
+    auto tagged = [&](KernelTag t) { return set([t](const Event& e) { return e.tag == t; }); };
+
+    E = set([](const Event&) { return true; });
+    M = set([](const Event& e) { return e.is_access(); });
+    R = set([](const Event& e) { return e.is_read(); });
+    W = set([](const Event& e) { return e.is_write(); });
+    F = set([](const Event& e) { return e.kind == Kind::fence; });
+    RMW = set([](const Event& e) { return e.is_access() && (e.rmw || e.is_cas); });
+    FailedRMW = set(failed_rmw);
+
+    Rmb = tagged(KernelTag::rmb);
+    Wmb = tagged(KernelTag::wmb);
+    Barrier = tagged(KernelTag::barrier);
+    BeforeAtomic = tagged(KernelTag::before_atomic);
+    AfterAtomic = tagged(KernelTag::after_atomic);
+    AfterSpinlock = tagged(KernelTag::after_spinlock);
+    AfterUnlockLock = tagged(KernelTag::after_unlock_lock);
+    AfterSrcuReadUnlock = tagged(KernelTag::after_srcu_read_unlock);
+    RcuLock = tagged(KernelTag::rcu_lock);
+    RcuUnlock = tagged(KernelTag::rcu_unlock);
+    SyncRcu = tagged(KernelTag::sync_rcu);
+    SyncSrcu = tagged(KernelTag::sync_srcu);
+    LKR = tagged(KernelTag::lock_read);
+    LKW = tagged(KernelTag::lock_write);
+    UL = tagged(KernelTag::unlock);
+    LF = tagged(KernelTag::lock_fail);
+    RL = tagged(KernelTag::is_locked);
+    RU = tagged(KernelTag::is_unlocked);
+    SrcuLock = tagged(KernelTag::srcu_lock);
+    SrcuUnlock = tagged(KernelTag::srcu_unlock);
+    Noreturn = set([](const Event& e) { return e.is_read() && e.tag == KernelTag::noreturn; });
+
+    // Acquire = ACQUIRE \ W \ FailedRMW, Release = RELEASE \ R \ FailedRMW, Mb = MB \ FailedRMW;
+    // lock.cat adds LKR to Acquire and UL to Release.
+    Acquire = set([](const Event& e) { return e.is_read() && e.order == Order::acq && !failed_rmw(e); }) | LKR;
+    Release = set([](const Event& e) { return e.is_write() && e.order == Order::rel && !failed_rmw(e); }) | UL;
+    Mb = set([](const Event& e) { return e.is_access() && e.order == Order::sc && !failed_rmw(e); }) |
+         tagged(KernelTag::mb);
+    // Marked = (~M) | IW | ONCE | RELEASE | ACQUIRE | MB | RMW | LKR | LKW | UL | LF | RL | RU |
+    //          Srcu-lock | Srcu-unlock: every access with a tag (order above na), every RMW.
+    Marked = F | set([](const Event& e) { return e.is_access() && e.order != Order::na; }) | RMW | LKR |
+             LKW | UL | LF | RL | RU | SrcuLock | SrcuUnlock;
+    Plain = M.minus(Marked);
+
+    po = E.then(r.po).then(E);
+    same_thread = BitMatrix(n);
+    for (std::uint32_t a = 0; a < n; ++a)
+        for (std::uint32_t b = 0; b < n; ++b)
+            if (E.get(a, a) && E.get(b, b) && r.ids[a].thread == r.ids[b].thread) same_thread.set(a, b);
+    ext = product(E, E).minus(same_thread);
+
+    rf = r.rf;
+    rfe = rf & ext;
+    rfi = rf & same_thread;
+    co = r.co;
+    coe = co & ext;
+    fr = r.fr;
+    fre = fr & ext;
+    rmw = r.rmw;  // lock.cat's lk-rmw is among them: LKR;rmw;LKW
+
+    // synchronize_srcu() takes part in `& loc` (rcu-order) through its srcu_struct.
+    const BitMatrix located = M | SyncSrcu;
+    loc = BitMatrix(n);
+    for (std::uint32_t a = 0; a < n; ++a)
+        for (std::uint32_t b = 0; b < n; ++b)
+            if (located.get(a, a) && located.get(b, b) && r.ev(a).loc == r.ev(b).loc) loc.set(a, b);
+    po_loc = M.then(po & loc).then(M);
+
+    // carry-dep = (data ; [~Srcu-unlock] ; rfi)*, and addr, ctrl, data redefined through it.
+    raw_data = E.then(r.data).then(E);
+    const BitMatrix carry_dep = raw_data.then(E.minus(SrcuUnlock)).then(rfi).star();
+    addr = carry_dep.then(E.then(r.addr).then(E));
+    ctrl = carry_dep.then(E.then(r.ctrl).then(E));
+    data = carry_dep.then(raw_data);
+}
+
+}  // namespace hotcheck::memory_model::lkmm
