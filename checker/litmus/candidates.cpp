@@ -148,7 +148,7 @@ private:
         Event e;
         e.kind = kind;
         e.loc = loc_id(loc);
-        e.value = value;
+        e.value = static_cast<graph::Value>(value);
         e.order = order;
         e.tag = tag;
         return e;
@@ -392,7 +392,8 @@ private:
         // A non-value-returning RMW (atomic_inc ...) reads with the NORETURN tag: smp_rmb does
         // not order it.
         const auto me = rmw_read(l, old, ro, a.taint, c.returns_value ? KernelTag::none : KernelTag::noreturn);
-        const Word nv = graph::apply_rmw(Layout::rmw_op(c.op), old, operand.v);
+        const auto nv = static_cast<Word>(graph::apply_rmw(Layout::rmw_op(c.op), static_cast<graph::Value>(old),
+                                                           static_cast<graph::Value>(operand.v)));
         rmw_write(l, {nv, operand.taint}, wo, a.taint);
         return {c.returns_new ? nv : old, {me}};
     }
@@ -435,7 +436,7 @@ private:
         }
         const auto [ro, wo] = rmw_orders(c);
         const auto me = rmw_read(l, v, ro, a.taint);
-        rmw_write(l, {graph::apply_rmw(detail::RmwOp::Add, v, operand.v), operand.taint}, wo, a.taint);
+        rmw_write(l, {static_cast<Word>(graph::apply_rmw(detail::RmwOp::Add, static_cast<graph::Value>(v), static_cast<graph::Value>(operand.v))), operand.taint}, wo, a.taint);
         return {1, {me}};
     }
 
@@ -470,7 +471,8 @@ std::vector<std::vector<Trace>> all_traces(const Layout& layout, std::vector<std
                     if (e.is_write()) {
                         ++w;
                         auto& d = next_domain[graph::ExecutionGraph::loc_ordinal(e.loc)];
-                        if (std::find(d.begin(), d.end(), e.value) == d.end()) d.push_back(e.value);
+                        const auto v = static_cast<Word>(e.value);
+                        if (std::find(d.begin(), d.end(), v) == d.end()) d.push_back(v);
                     }
                 most = std::max(most, w);
                 traces[static_cast<std::size_t>(t)].push_back(std::move(tr));
@@ -497,8 +499,10 @@ public:
         for (std::size_t l = 0; l < layout_.location_count(); ++l) domain.push_back({layout_.location_init(l)});
         traces_ = all_traces(layout_, domain);
         pick_.assign(traces_.size(), 0);
+        index_values();
         try {
-            combine(0);
+            const Pairs none(could_give_[0].size(), 0);
+            combine(0, none, none);
         } catch (const Stop&) {
         }
         r.engine.executions = executions_;
@@ -512,19 +516,72 @@ public:
         } else {
             r.engine.verdict = Verdict::verified;
         }
-        layout_.finish(r, states_);
+        layout_.finish(r, tally_);
         return r;
     }
 
 private:
     struct Stop {};
 
+    /// A set of (location, value) pairs, as bits over the pairs the traces mention.
+    using Pairs = std::vector<std::uint64_t>;
+
+    static bool subset(const Pairs& a, const Pairs& b) {
+        for (std::size_t i = 0; i < a.size(); ++i)
+            if (a[i] & ~b[i]) return false;
+        return true;
+    }
+    static void unite(Pairs& into, const Pairs& from) {
+        for (std::size_t i = 0; i < into.size(); ++i) into[i] |= from[i];
+    }
+
+    /// For every trace, the (location, value) pairs its reads need from some write (those the
+    /// initial value does not give) and the pairs its writes give; for every thread, what any
+    /// of its traces could give. A combination whose needs some pick cannot give is no
+    /// candidate, and the pairs tell so before any graph is built.
+    void index_values() {
+        std::map<std::pair<std::uint32_t, graph::Value>, std::size_t> bit;
+        for (const auto& per_thread : traces_)
+            for (const Trace& tr : per_thread)
+                for (const Event& e : tr.events)
+                    if (e.is_access()) bit.emplace(std::pair{graph::ExecutionGraph::loc_ordinal(e.loc), e.value}, bit.size());
+        const std::size_t words = (bit.size() + 63) / 64;
+        needs_.assign(traces_.size(), {});
+        gives_.assign(traces_.size(), {});
+        could_give_.assign(traces_.size() + 1, Pairs(words, 0));
+        for (std::size_t t = 0; t < traces_.size(); ++t)
+            for (const Trace& tr : traces_[t]) {
+                Pairs need(words, 0), give(words, 0);
+                for (const Event& e : tr.events) {
+                    if (!e.is_access()) continue;
+                    const auto l = graph::ExecutionGraph::loc_ordinal(e.loc);
+                    const std::size_t b = bit.at({l, e.value});
+                    if (e.is_write()) give[b / 64] |= std::uint64_t{1} << (b % 64);
+                    else if (static_cast<graph::Value>(layout_.location_init(l)) != e.value)
+                        need[b / 64] |= std::uint64_t{1} << (b % 64);
+                }
+                needs_[t].push_back(std::move(need));
+                unite(could_give_[t], give);
+                gives_[t].push_back(std::move(give));
+            }
+        for (std::size_t t = traces_.size(); t-- > 0;) unite(could_give_[t], could_give_[t + 1]);
+    }
+
     /// Picks a trace per thread, then builds the graph of the combination.
-    void combine(std::size_t t) {
-        if (t == traces_.size()) return candidates();
+    void combine(std::size_t t, const Pairs& needed, const Pairs& given) {
+        if (t == traces_.size()) {
+            if (subset(needed, given)) candidates();
+            return;
+        }
         for (std::size_t i = 0; i < traces_[t].size(); ++i) {
+            Pairs n = needed, g = given;
+            unite(n, needs_[t][i]);
+            unite(g, gives_[t][i]);
+            Pairs reachable = g;
+            unite(reachable, could_give_[t + 1]);
+            if (!subset(n, reachable)) continue;
             pick_[t] = i;
-            combine(t + 1);
+            combine(t + 1, n, g);
         }
     }
 
@@ -532,47 +589,57 @@ private:
         g_.clear();
         for (std::size_t l = 0; l < layout_.location_count(); ++l) {
             graph::LocationInfo info;
-            info.init = layout_.location_init(l);
+            info.init = static_cast<graph::Value>(layout_.location_init(l));
             info.shape = {64, true};
             info.name = layout_.location_name(l).c_str();
             g_.define_location(loc_id(static_cast<int>(l)), info);
         }
-        reads_.clear();
+        reads_.assign(layout_.location_count(), {});
         writes_.assign(layout_.location_count(), {});
         for (std::size_t t = 0; t < traces_.size(); ++t) {
             const Trace& tr = traces_[t][pick_[t]];
             const auto th = static_cast<std::uint32_t>(t);
             for (const Event& e : tr.events) {
                 const EventId id = g_.append(th, e);
-                if (e.is_read()) reads_.push_back(id);
-                if (e.is_write()) writes_[graph::ExecutionGraph::loc_ordinal(e.loc)].push_back(id);
+                const auto l = graph::ExecutionGraph::loc_ordinal(e.loc);
+                if (e.is_read()) reads_[l].push_back({id, {}});
+                if (e.is_write()) writes_[l].push_back(id);
             }
             for (const Dependency& d : tr.deps) g_.add_dependency({th, d.from}, {th, d.to}, d.kind);
         }
         // The writes each read may read from: same location, same value, not po-after it.
-        sources_.assign(reads_.size(), {});
-        for (std::size_t i = 0; i < reads_.size(); ++i) {
-            const Event& r = g_[reads_[i]];
-            const auto l = graph::ExecutionGraph::loc_ordinal(r.loc);
-            if (layout_.location_init(l) == r.value) sources_[i].push_back(EventId::init());
-            for (EventId w : writes_[l])
-                if (g_[w].value == r.value && !(w.thread == reads_[i].thread && w.index > reads_[i].index))
-                    sources_[i].push_back(w);
-            if (sources_[i].empty()) return;  // no write gives this read its value
-        }
-        choose_rf(0);
+        for (std::size_t l = 0; l < reads_.size(); ++l)
+            for (auto& [r, sources] : reads_[l]) {
+                const Event& e = g_[r];
+                if (static_cast<graph::Value>(layout_.location_init(l)) == e.value) sources.push_back(EventId::init());
+                for (EventId w : writes_[l])
+                    if (g_[w].value == e.value && !(w.thread == r.thread && w.index > r.index)) sources.push_back(w);
+                if (sources.empty()) return;  // no write gives this read its value
+            }
+        choose_co(0);
     }
 
-    void choose_rf(std::size_t i) {
-        if (i == reads_.size()) return choose_co(0);
-        for (EventId w : sources_[i]) {
-            g_.at(reads_[i]).rf = w;
-            choose_rf(i + 1);
+    /// Location by location: its coherence order, then the rf of each of its reads, then its
+    /// coherence check, so that a bad choice is dropped before the next location multiplies it.
+    void choose_rf(std::size_t l, std::size_t i) {
+        if (i == reads_[l].size()) {
+            if (coherent(loc_id(static_cast<int>(l)))) choose_co(l + 1);
+            return;
+        }
+        const EventId r = reads_[l][i].first;
+        const Event& e = g_[r];
+        // The read half of an RMW reads from the write right before its own write in co.
+        const bool pair = e.rmw && r.index + 1 < g_.thread_size(r.thread) && g_[EventId{r.thread, r.index + 1}].rmw;
+        const EventId forced = pair ? g_.co_predecessor({r.thread, r.index + 1}) : EventId{};
+        for (EventId w : reads_[l][i].second) {
+            if (pair && !(w == forced)) continue;
+            g_.at(r).rf = w;
+            choose_rf(l, i + 1);
         }
     }
 
-    /// Every coherence order of each location that keeps each thread's writes in program
-    /// order (a candidate breaking that fails coherence anyway).
+    /// Every coherence order of location l that keeps each thread's writes in program order
+    /// (a candidate breaking that fails coherence anyway).
     void choose_co(std::size_t l) {
         if (l == writes_.size()) return check();
         std::vector<EventId> order = writes_[l];
@@ -592,8 +659,67 @@ private:
             if (!po_kept) continue;
             for (EventId w : order) g_.co_remove(w);
             for (std::size_t i = 0; i < order.size(); ++i) g_.co_insert(loc, static_cast<std::uint32_t>(i), order[i]);
-            choose_co(l + 1);
+            choose_rf(l, 0);
         } while (std::next_permutation(order.begin(), order.end(), by_id));
+    }
+
+    /// SC per location (po-loc ∪ rf ∪ co ∪ fr acyclic) and RMW atomicity on `loc`, now that
+    /// its co and every read's rf are fixed. Every model the enumeration serves (the LKMM, SC)
+    /// requires both, so a candidate failing them is dropped before the whole-graph check.
+    bool coherent(graph::LocId loc) {
+        const auto acc = g_.accesses(loc);
+        const auto co = g_.co(loc);
+        const auto n = acc.size();
+        auto local = [&](EventId e) {
+            return static_cast<std::size_t>(std::find(acc.begin(), acc.end(), e) - acc.begin());
+        };
+        succ_.assign(n, {});
+        for (std::size_t i = 0; i < n; ++i) {
+            const EventId a = acc[i];
+            const Event& e = g_[a];
+            for (std::size_t j = 0; j < n; ++j)  // po-loc to the next access of the same thread
+                if (acc[j].thread == a.thread && acc[j].index > a.index) {
+                    bool next = true;
+                    for (std::size_t k = 0; k < n; ++k)
+                        if (acc[k].thread == a.thread && acc[k].index > a.index && acc[k].index < acc[j].index) next = false;
+                    if (next) succ_[i].push_back(j);
+                }
+            if (e.is_write()) {
+                const auto pos = g_.co_position(a);
+                if (pos + 1 < co.size()) succ_[i].push_back(local(co[pos + 1]));
+                continue;
+            }
+            if (!e.rf.is_init()) succ_[local(e.rf)].push_back(i);
+            const std::size_t after = e.rf.is_init() ? 0 : g_.co_position(e.rf) + 1;
+            if (after < co.size()) succ_[i].push_back(local(co[after]));
+            // Atomicity: an RMW reads from the write right before its own write in co.
+            if (e.rmw && a.index + 1 < g_.thread_size(a.thread)) {
+                const EventId w{a.thread, a.index + 1};
+                if (g_[w].rmw && g_[w].is_write() && !(g_.co_predecessor(w) == e.rf)) return false;
+            }
+        }
+        // Depth-first search for a cycle: 0 unvisited, 1 on the stack, 2 done.
+        colour_.assign(n, 0);
+        for (std::size_t root = 0; root < n; ++root) {
+            if (colour_[root]) continue;
+            stack_.assign(1, {root, 0});
+            colour_[root] = 1;
+            while (!stack_.empty()) {
+                auto& [v, next] = stack_.back();
+                if (next == succ_[v].size()) {
+                    colour_[v] = 2;
+                    stack_.pop_back();
+                    continue;
+                }
+                const std::size_t w = succ_[v][next++];
+                if (colour_[w] == 1) return false;
+                if (colour_[w] == 0) {
+                    colour_[w] = 1;
+                    stack_.push_back({w, 0});
+                }
+            }
+        }
+        return true;
     }
 
     void check() {
@@ -616,11 +742,11 @@ private:
         std::vector<Word> finals(layout_.location_count());
         for (std::size_t l = 0; l < finals.size(); ++l) {
             auto co = g_.co(loc_id(static_cast<int>(l)));
-            finals[l] = co.empty() ? layout_.location_init(l) : g_[co.back()].value;
+            finals[l] = co.empty() ? layout_.location_init(l) : static_cast<Word>(g_[co.back()].value);
         }
-        std::vector<const std::vector<Word>*> regs;
-        for (std::size_t t = 0; t < traces_.size(); ++t) regs.push_back(&traces_[t][pick_[t]].regs);
-        layout_.record(states_, regs, finals);
+        std::vector<std::vector<Word>> regs;
+        for (std::size_t t = 0; t < traces_.size(); ++t) regs.push_back(traces_[t][pick_[t]].regs);
+        tally_.add(layout_.final_state(regs, finals));
         if (options_.max_executions && executions_ >= options_.max_executions) {
             stop_reason_ = "stopped after " + std::to_string(executions_) + " executions (the bound)";
             throw Stop{};
@@ -634,11 +760,15 @@ private:
     std::chrono::steady_clock::time_point started_;
     std::vector<std::vector<Trace>> traces_;
     std::vector<std::size_t> pick_;
+    std::vector<std::vector<Pairs>> needs_, gives_;  ///< [thread][trace]
+    std::vector<Pairs> could_give_;  ///< [t]: what threads t.. could give, whichever trace they run
     graph::ExecutionGraph g_;
-    std::vector<EventId> reads_;
-    std::vector<std::vector<EventId>> writes_;
-    std::vector<std::vector<EventId>> sources_;
-    Layout::States states_;
+    std::vector<std::vector<std::pair<EventId, std::vector<EventId>>>> reads_;  ///< [loc]: (read, its possible sources)
+    std::vector<std::vector<EventId>> writes_;  ///< [loc]
+    Layout::Tally tally_;
+    std::vector<std::vector<std::size_t>> succ_;  ///< coherent(): edges between a location's accesses
+    std::vector<std::uint8_t> colour_;
+    std::vector<std::pair<std::size_t, std::size_t>> stack_;
     std::uint64_t candidates_ = 0, executions_ = 0, racy_ = 0;
     std::string error_, stop_reason_;
 };

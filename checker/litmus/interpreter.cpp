@@ -17,6 +17,7 @@
 #include <hotcheck/memory_order.hpp>
 
 #include "litmus/candidates.hpp"
+#include "litmus/layout.hpp"
 
 namespace hotcheck::litmus {
 
@@ -26,11 +27,6 @@ namespace hd = hotcheck::detail;
 using Word = std::int64_t;
 using hd::SourceLoc;
 
-// Addresses of litmus locations are values like any other (a register or a location may hold
-// one). Location i has the address kAddrBase + i * kAddrStride: far from the small integers a
-// litmus test computes with, and mapped back to the location's name when displayed.
-constexpr Word kAddrBase = 0x4C00'0000'0000'0000;
-constexpr Word kAddrStride = 16;
 // Every location holds a 64-bit signed word (pointers fit; herd7's int never overflows in a
 // litmus test, so the width of `int` is not modelled).
 constexpr hd::ValueShape kShape{64, true};
@@ -95,44 +91,6 @@ bool is_rcu(Op op) {
     }
 }
 
-// --- walking the AST -------------------------------------------------------------------------
-
-template <class F>
-void walk_expr(const Expr& e, F&& f) {
-    f(e);
-    for (const Expr& a : e.args) walk_expr(a, f);
-}
-
-template <class S, class E>
-void walk_stmts(const std::vector<Stmt>& body, S&& on_stmt, E&& on_expr) {
-    for (const Stmt& s : body) {
-        on_stmt(s);
-        switch (s.kind) {
-        case StmtKind::Decl:
-            if (s.has_init) walk_expr(s.value, on_expr);
-            break;
-        case StmtKind::Assign:
-        case StmtKind::Expr: walk_expr(s.value, on_expr); break;
-        case StmtKind::Store:
-            walk_expr(s.target, on_expr);
-            walk_expr(s.value, on_expr);
-            break;
-        case StmtKind::If:
-            walk_expr(s.value, on_expr);
-            walk_stmts(s.body, on_stmt, on_expr);
-            walk_stmts(s.else_body, on_stmt, on_expr);
-            break;
-        case StmtKind::Block: walk_stmts(s.body, on_stmt, on_expr); break;
-        }
-    }
-}
-
-template <class F>
-void walk_cond(const Cond& c, F&& f) {
-    f(c);
-    for (const Cond& k : c.kids) walk_cond(k, f);
-}
-
 // --- condition text --------------------------------------------------------------------------
 
 std::string value_text(const Value& v) {
@@ -183,22 +141,9 @@ std::string cond_text(const Cond& c, int parent) {
 
 // --- the interpreter -------------------------------------------------------------------------
 
-// A displayed key or a condition operand: a register of a thread or a location.
-struct Slot {
-    int thread = -1;  // -1: a location
-    int index = 0;    // register index in its thread, or location index
-};
-
-struct Record {
-    bool filtered = false;
-    bool satisfies = false;
-    std::string text;
-    std::vector<std::string> values;
-};
-
 class Interpreter {
 public:
-    explicit Interpreter(const Test& test) : test_(test) { setup(); }
+    explicit Interpreter(const Test& test) : test_(test), layout_(test) {}
 
     LitmusResult run(const Options& given) {
         Options options = given;
@@ -209,13 +154,7 @@ public:
         // is added up at once and nothing is kept per run.
         per_run_records_ = options.explorer == Explorer::reference;
 
-        LitmusResult r;
-        r.test = test_.name;
-        r.memory_model = options.memory_model;
-        r.quantifier = test_.quantifier;
-        r.condition = condition_text(test_);
-        for (const Key& k : keys_) r.keys.push_back(k.text);
-
+        LitmusResult r = layout_.empty_result(options);
         stmt_pos_.assign(test_.threads.size() + 1, SourcePos{});
         r.engine = explore(options, [this] { body(); });
         name_bound_line(r.engine, options);
@@ -226,162 +165,23 @@ public:
                 if (tuple.compare(0, eq, "#run") != 0) continue;
                 std::size_t n = 0;
                 std::from_chars(tuple.data() + eq + 1, tuple.data() + tuple.size(), n);
-                if (n < records_.size()) aggregate(records_[n]);
+                if (n < records_.size()) tally_.add(records_[n]);
             }
         }
         r.engine.outcomes.clear();  // internal tuples, not the test's outcome
 
-        const std::uint64_t counted = positive_ + negative_ + filtered_;
+        const std::uint64_t counted = tally_.positive + tally_.negative + tally_.filtered;
         if (counted != r.engine.executions && r.engine.verdict == Verdict::verified) {
             r.engine.verdict = Verdict::error;
             r.engine.error = "internal error: " + std::to_string(counted) +
                              " final states recorded for " + std::to_string(r.engine.executions) +
                              " complete executions";
         }
-        for (auto& [text, st] : states_) r.states.push_back(std::move(st));
-        r.positive = positive_;
-        r.negative = negative_;
-        r.filtered = filtered_;
-        switch (test_.quantifier) {
-        case Quantifier::Exists: r.ok = positive_ > 0; break;
-        case Quantifier::NotExists: r.ok = positive_ == 0; break;
-        case Quantifier::Forall: r.ok = negative_ == 0; break;
-        }
-        r.undef = r.engine.racy_executions > 0;
+        layout_.finish(r, tally_);
         return r;
     }
 
 private:
-    struct Key {
-        std::string text;
-        Slot slot;
-    };
-    struct ThreadInfo {
-        std::map<std::string, int, std::less<>> reg_index;
-        std::vector<Word> reg_init;
-    };
-
-    // ---- setup (once per test) ----
-
-    int add_location(const std::string& name) {
-        auto [it, inserted] = loc_index_.emplace(name, static_cast<int>(loc_names_.size()));
-        if (inserted) {
-            loc_names_.push_back(name);
-            loc_init_.push_back(0);
-            loc_atomic_.push_back(false);
-        }
-        return it->second;
-    }
-
-    int add_register(int thread, const std::string& name) {
-        ThreadInfo& ti = threads_[static_cast<std::size_t>(thread)];
-        auto [it, inserted] = ti.reg_index.emplace(name, static_cast<int>(ti.reg_init.size()));
-        if (inserted) ti.reg_init.push_back(0);
-        return it->second;
-    }
-
-    Word address(int loc) const { return kAddrBase + kAddrStride * loc; }
-
-    Word init_value(const Value& v) {
-        return v.kind == Value::Kind::Int ? v.number : address(add_location(v.location));
-    }
-
-    Slot slot_of(const LocRef& ref) {
-        if (ref.thread) {
-            if (*ref.thread < 0 || *ref.thread >= static_cast<int>(threads_.size()))
-                throw std::logic_error("condition names a register of no thread: " + ref.str());
-            return {*ref.thread, add_register(*ref.thread, ref.name)};
-        }
-        return {-1, add_location(ref.name)};
-    }
-
-    void setup() {
-        threads_.resize(test_.threads.size());
-        // Locations: the init block first, then the parameters, then anything else named.
-        for (const InitEntry& e : test_.init)
-            if (!e.loc.thread) {
-                const int l = add_location(e.loc.name);
-                if (e.type.atomic) loc_atomic_[static_cast<std::size_t>(l)] = true;
-            }
-        for (const Thread& th : test_.threads)
-            for (const Param& p : th.params) {
-                const int l = add_location(p.name);
-                if (p.atomic) loc_atomic_[static_cast<std::size_t>(l)] = true;
-            }
-        for (const InitEntry& e : test_.init) {
-            if (!e.has_value) continue;
-            const Word v = init_value(e.value);
-            if (e.loc.thread) {
-                if (*e.loc.thread < 0 || *e.loc.thread >= static_cast<int>(threads_.size()))
-                    continue;  // the parser rejects these
-                const int reg = add_register(*e.loc.thread, e.loc.name);
-                threads_[static_cast<std::size_t>(*e.loc.thread)].reg_init[static_cast<std::size_t>(reg)] = v;
-            } else {
-                loc_init_[static_cast<std::size_t>(add_location(e.loc.name))] = v;
-            }
-        }
-        for (const Thread& th : test_.threads) {
-            const int t = th.id;
-            walk_stmts(
-                th.body,
-                [&](const Stmt& s) {
-                    if (s.kind == StmtKind::Decl || s.kind == StmtKind::Assign) add_register(t, s.name);
-                },
-                [&](const Expr& e) {
-                    if ((e.kind == ExprKind::Var || e.kind == ExprKind::AddrOf) &&
-                        e.var_kind == VarKind::Local)
-                        add_register(t, e.name);
-                    if ((e.kind == ExprKind::AddrOf || e.kind == ExprKind::Var) && e.var_kind == VarKind::Global)
-                        add_location(e.name);
-                });
-        }
-
-        // Displayed keys: `locations [...]` plus what the condition names (not the filter).
-        std::set<std::pair<int, std::string>> regs;  // (thread, name)
-        std::set<std::string> locs;
-        auto display = [&](const LocRef& ref) {
-            if (ref.thread)
-                regs.emplace(*ref.thread, ref.name);
-            else
-                locs.insert(ref.name);
-        };
-        for (const LocRef& ref : test_.locations) display(ref);
-        walk_cond(test_.condition, [&](const Cond& c) {
-            if (c.kind != CondKind::Atom) return;
-            display(c.lhs);
-            if (c.rhs.kind == Value::Kind::Ref) display(c.rhs.ref);
-        });
-        for (const auto& [thread, name] : regs) {
-            const LocRef ref{{}, thread, name};
-            keys_.push_back({ref.str(), slot_of(ref)});
-        }
-        for (const std::string& name : locs) keys_.push_back({name, slot_of(LocRef{{}, std::nullopt, name})});
-
-        // Condition operands, and the locations whose final value must be read.
-        auto operand = [&](const Cond& c) {
-            if (c.kind != CondKind::Atom) return;
-            slot_of(c.lhs);
-            if (c.rhs.kind == Value::Kind::Address) add_location(c.rhs.location);
-            if (c.rhs.kind == Value::Kind::Ref) slot_of(c.rhs.ref);
-        };
-        walk_cond(test_.condition, operand);
-        if (test_.filter) walk_cond(*test_.filter, operand);
-        std::vector<bool> needed(loc_names_.size(), false);
-        for (const Key& k : keys_)
-            if (k.slot.thread < 0) needed[static_cast<std::size_t>(k.slot.index)] = true;
-        auto need = [&](const Cond& c) {
-            if (c.kind != CondKind::Atom) return;
-            if (!c.lhs.thread) needed[static_cast<std::size_t>(loc_index_.at(c.lhs.name))] = true;
-            if (c.rhs.kind == Value::Kind::Ref && !c.rhs.ref.thread)
-                needed[static_cast<std::size_t>(loc_index_.at(c.rhs.ref.name))] = true;
-        };
-        walk_cond(test_.condition, need);
-        if (test_.filter) walk_cond(*test_.filter, need);
-        for (std::size_t i = 0; i < needed.size(); ++i)
-            if (needed[i]) final_locs_.push_back(static_cast<int>(i));
-        finals_.assign(loc_names_.size(), 0);
-    }
-
     // The engine names the line of hotcheck's own source that made the event past the bound
     // (this file): name the litmus statement each thread was running instead.
     void name_bound_line(Result& r, const Options& options) const {
@@ -408,12 +208,17 @@ private:
     void body() {
         stmt_pos_[0] = test_.init.empty() ? test_.pos : test_.init.front().pos;  // the locations
         locs_.clear();
-        for (std::size_t i = 0; i < loc_names_.size(); ++i)
-            locs_.push_back(hd::new_location(static_cast<hd::Value>(loc_init_[i]), kShape,
-                                             loc_atomic_[i], SourceLoc::current(),
-                                             loc_names_[i].c_str()));
-        regs_.resize(threads_.size());
-        for (std::size_t t = 0; t < threads_.size(); ++t) regs_[t] = threads_[t].reg_init;
+        for (std::size_t i = 0; i < layout_.location_count(); ++i)
+            locs_.push_back(hd::new_location(static_cast<hd::Value>(layout_.location_init(i)), kShape,
+                                             layout_.location_atomic(i), SourceLoc::current(),
+                                             layout_.location_name(i).c_str()));
+        regs_.resize(test_.threads.size());
+        for (std::size_t t = 0; t < regs_.size(); ++t) {
+            const int th = static_cast<int>(t);
+            regs_[t].resize(layout_.registers(th).size());
+            for (std::size_t i = 0; i < regs_[t].size(); ++i) regs_[t][i] = layout_.register_init(th, i);
+        }
+        finals_.assign(layout_.location_count(), 0);
         std::vector<hd::ThreadId> ids;
         ids.reserve(test_.threads.size());
         for (std::size_t t = 0; t < test_.threads.size(); ++t) {
@@ -425,11 +230,11 @@ private:
             hd::join(ids[t], SourceLoc::current());
         }
         stmt_pos_[0] = test_.quantifier_pos;  // the final reads
-        for (int l : final_locs_) {
-            const hd::LocId id = locs_[static_cast<std::size_t>(l)];
-            finals_[static_cast<std::size_t>(l)] = static_cast<Word>(
-                loc_atomic_[static_cast<std::size_t>(l)] ? hd::load(id, std::memory_order_relaxed, SourceLoc::current())
-                                                         : hd::na_load(id, SourceLoc::current()));
+        for (int l : layout_.final_locations()) {
+            const auto i = static_cast<std::size_t>(l);
+            finals_[i] = static_cast<Word>(layout_.location_atomic(i)
+                                               ? hd::load(locs_[i], std::memory_order_relaxed, SourceLoc::current())
+                                               : hd::na_load(locs_[i], SourceLoc::current()));
         }
         record();
     }
@@ -442,26 +247,18 @@ private:
     }
 
     Word& reg(int t, const std::string& name) {
-        auto& ti = threads_[static_cast<std::size_t>(t)];
-        auto it = ti.reg_index.find(name);
-        if (it == ti.reg_index.end()) throw LitmusRuntimeError("unknown register " + name);
-        return regs_[static_cast<std::size_t>(t)][static_cast<std::size_t>(it->second)];
-    }
-
-    int loc_named(const std::string& name, SourcePos pos) const {
-        auto it = loc_index_.find(name);
-        if (it == loc_index_.end()) throw LitmusRuntimeError(at(pos) + "unknown location " + name);
-        return it->second;
+        auto i = layout_.register_index(t, name);
+        if (!i) throw LitmusRuntimeError("unknown register " + name);
+        return regs_[static_cast<std::size_t>(t)][*i];
     }
 
     // The location an address value designates.
     hd::LocId loc_of(Word v, SourcePos pos) const {
-        const Word off = v - kAddrBase;
-        if (v < kAddrBase || off % kAddrStride != 0 ||
-            off / kAddrStride >= static_cast<Word>(locs_.size()))
+        auto l = layout_.location_at(v);
+        if (!l)
             throw LitmusRuntimeError(at(pos) + "dereference of " + std::to_string(v) +
                                      ", which is not the address of a location");
-        return locs_[static_cast<std::size_t>(off / kAddrStride)];
+        return locs_[static_cast<std::size_t>(*l)];
     }
 
     hd::LocId loc_arg(const Expr& e, int t) { return loc_of(eval(e, t), e.pos); }
@@ -506,12 +303,12 @@ private:
         case ExprKind::Int: return e.value;
         case ExprKind::Var:
             if (e.var_kind == VarKind::Local) return reg(t, e.name);
-            return address(loc_named(e.name, e.pos));
+            return layout_.address_of(e.name, e.pos);
         case ExprKind::AddrOf:
             if (e.var_kind == VarKind::Local)
                 throw LitmusRuntimeError(at(e.pos) + "the address of register " + e.name +
                                          " is only meaningful as a compare-exchange argument");
-            return address(loc_named(e.name, e.pos));
+            return layout_.address_of(e.name, e.pos);
         case ExprKind::Deref:
             return static_cast<Word>(hd::na_load(loc_arg(e.args[0], t), SourceLoc::current()));
         case ExprKind::Unary: {
@@ -728,94 +525,18 @@ private:
 
     // ---- the final state ----
 
-    Word final_value(const Slot& s) const {
-        if (s.thread >= 0) return regs_[static_cast<std::size_t>(s.thread)][static_cast<std::size_t>(s.index)];
-        return finals_[static_cast<std::size_t>(s.index)];
-    }
-
-    Word slot_value(const LocRef& ref) const {
-        if (ref.thread) {
-            const auto& ti = threads_[static_cast<std::size_t>(*ref.thread)];
-            return regs_[static_cast<std::size_t>(*ref.thread)][static_cast<std::size_t>(ti.reg_index.at(ref.name))];
-        }
-        return finals_[static_cast<std::size_t>(loc_index_.at(ref.name))];
-    }
-
-    bool holds(const Cond& c) const {
-        switch (c.kind) {
-        case CondKind::True: return true;
-        case CondKind::False: return false;
-        case CondKind::Atom: {
-            const Word lhs = slot_value(c.lhs);
-            Word rhs = c.rhs.number;
-            if (c.rhs.kind == Value::Kind::Address) rhs = address(loc_index_.at(c.rhs.location));
-            if (c.rhs.kind == Value::Kind::Ref) rhs = slot_value(c.rhs.ref);
-            return (lhs == rhs) == (c.cmp == CmpOp::Eq);
-        }
-        case CondKind::Not: return !holds(c.kids[0]);
-        case CondKind::And:
-            return std::all_of(c.kids.begin(), c.kids.end(), [&](const Cond& k) { return holds(k); });
-        case CondKind::Or:
-            return std::any_of(c.kids.begin(), c.kids.end(), [&](const Cond& k) { return holds(k); });
-        case CondKind::Implies: return !holds(c.kids[0]) || holds(c.kids[1]);
-        }
-        return false;
-    }
-
-    std::string display(Word v) const {
-        const Word off = v - kAddrBase;
-        if (v >= kAddrBase && off % kAddrStride == 0 && off / kAddrStride < static_cast<Word>(loc_names_.size()))
-            return loc_names_[static_cast<std::size_t>(off / kAddrStride)];
-        return std::to_string(v);
-    }
-
     void record() {
-        Record rec;
-        if (test_.filter && !holds(*test_.filter)) {
-            rec.filtered = true;
-        } else {
-            rec.satisfies = holds(test_.condition);
-            for (const Key& k : keys_) {
-                std::string v = display(final_value(k.slot));
-                if (!rec.text.empty()) rec.text += ',';
-                rec.text += k.text;
-                rec.text += '=';
-                rec.text += v;
-                rec.values.push_back(std::move(v));
-            }
-        }
+        Layout::Record rec = layout_.final_state(regs_, finals_);
         if (per_run_records_) {
             records_.push_back(std::move(rec));
             hd::outcome("#run", static_cast<std::int64_t>(records_.size() - 1));
         } else {
-            aggregate(rec);
+            tally_.add(rec);
         }
-    }
-
-    void aggregate(const Record& rec) {
-        if (rec.filtered) {
-            ++filtered_;
-            return;
-        }
-        (rec.satisfies ? positive_ : negative_)++;
-        LitmusState& st = states_[rec.text];
-        if (st.executions == 0) {
-            st.text = rec.text;
-            st.values = rec.values;
-            st.satisfies = rec.satisfies;
-        }
-        ++st.executions;
     }
 
     const Test& test_;
-    // Static description of the test.
-    std::vector<std::string> loc_names_;  // c_str() names the engine's locations: stable storage
-    std::map<std::string, int, std::less<>> loc_index_;
-    std::vector<Word> loc_init_;
-    std::vector<bool> loc_atomic_;
-    std::vector<ThreadInfo> threads_;
-    std::vector<Key> keys_;
-    std::vector<int> final_locs_;
+    const Layout layout_;  ///< locations (their names stay put: the engine keeps c_str()), registers, keys
     // The execution being run.
     std::vector<hd::LocId> locs_;
     std::vector<std::vector<Word>> regs_;
@@ -823,9 +544,8 @@ private:
     // Results over all executions.
     bool per_run_records_ = false;
     std::vector<SourcePos> stmt_pos_;  ///< per hotcheck thread: the statement it runs (0: the body)
-    std::vector<Record> records_;
-    std::map<std::string, LitmusState> states_;
-    std::uint64_t positive_ = 0, negative_ = 0, filtered_ = 0;
+    std::vector<Layout::Record> records_;
+    Layout::Tally tally_;
 };
 
 }  // namespace

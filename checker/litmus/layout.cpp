@@ -54,7 +54,9 @@ Layout::Layout(const Test& test) : test_(test) {
     };
     for (const LocRef& ref : test_.locations) display_key(ref);
     walk_cond(test_.condition, [&](const Cond& c) {
-        if (c.kind == CondKind::Atom) display_key(c.lhs);
+        if (c.kind != CondKind::Atom) return;
+        display_key(c.lhs);
+        if (c.rhs.kind == Value::Kind::Ref) display_key(c.rhs.ref);
     });
     for (const auto& [thread, name] : regs) {
         const LocRef ref{{}, thread, name};
@@ -69,6 +71,10 @@ Layout::Layout(const Test& test) : test_(test) {
         const Slot s = slot_of(c.lhs);
         if (s.thread < 0) needed.insert(static_cast<int>(s.index));
         if (c.rhs.kind == Value::Kind::Address) add_location(c.rhs.location);
+        if (c.rhs.kind == Value::Kind::Ref) {
+            const Slot r = slot_of(c.rhs.ref);
+            if (r.thread < 0) needed.insert(static_cast<int>(r.index));
+        }
     };
     walk_cond(test_.condition, operands);
     if (test_.filter) walk_cond(*test_.filter, operands);
@@ -114,7 +120,7 @@ Layout::Slot Layout::slot_of(const LocRef& ref) {
 }
 
 Layout::Word Layout::value_of(const Value& v) const {
-    if (v.kind == Value::Kind::Int) return v.number;
+    if (v.kind != Value::Kind::Address) return v.number;
     auto it = loc_index_.find(v.location);
     // The init block and the condition name their locations before values are read.
     return it == loc_index_.end() ? 0 : address(static_cast<std::size_t>(it->second));
@@ -199,7 +205,7 @@ LitmusResult Layout::empty_result(const Options& options) const {
 }
 
 Layout::Word Layout::slot_value(const FinalState& s, const Slot& slot) const {
-    if (slot.thread >= 0) return (*s.regs[static_cast<std::size_t>(slot.thread)])[slot.index];
+    if (slot.thread >= 0) return s.regs[static_cast<std::size_t>(slot.thread)][slot.index];
     return s.finals[slot.index];
 }
 
@@ -208,11 +214,15 @@ Layout::Word Layout::operand(const FinalState& s, const LocRef& ref) const {
     return s.finals[static_cast<std::size_t>(loc_index_.at(ref.name))];
 }
 
+Layout::Word Layout::rhs_value(const FinalState& s, const Value& v) const {
+    return v.kind == Value::Kind::Ref ? operand(s, v.ref) : value_of(v);
+}
+
 bool Layout::holds(const FinalState& s, const Cond& c) const {
     switch (c.kind) {
     case CondKind::True: return true;
     case CondKind::False: return false;
-    case CondKind::Atom: return (operand(s, c.lhs) == value_of(c.rhs)) == (c.cmp == CmpOp::Eq);
+    case CondKind::Atom: return (operand(s, c.lhs) == rhs_value(s, c.rhs)) == (c.cmp == CmpOp::Eq);
     case CondKind::Not: return !holds(s, c.kids[0]);
     case CondKind::And: return std::all_of(c.kids.begin(), c.kids.end(), [&](const Cond& k) { return holds(s, k); });
     case CondKind::Or: return std::any_of(c.kids.begin(), c.kids.end(), [&](const Cond& k) { return holds(s, k); });
@@ -221,42 +231,44 @@ bool Layout::holds(const FinalState& s, const Cond& c) const {
     return false;
 }
 
-void Layout::record(States& states, const std::vector<const std::vector<Word>*>& regs,
-                    const std::vector<Word>& finals) const {
+Layout::Record Layout::final_state(const std::vector<std::vector<Word>>& regs,
+                                   const std::vector<Word>& finals) const {
     const FinalState s{regs, finals};
+    Record rec;
     if (test_.filter && !holds(s, *test_.filter)) {
-        ++states[std::string()].executions;  // the filtered-out executions, under no text
-        return;
+        rec.filtered = true;
+        return rec;
     }
-    std::string text;
-    std::vector<std::string> values;
+    rec.satisfies = holds(s, test_.condition);
     for (const Key& k : keys_) {
         std::string v = display(slot_value(s, k.slot));
-        if (!text.empty()) text += ',';
-        text += k.text + '=' + v;
-        values.push_back(std::move(v));
+        if (!rec.text.empty()) rec.text += ',';
+        rec.text += k.text + '=' + v;
+        rec.values.push_back(std::move(v));
     }
-    // A state with no keys (a condition of constants) still needs a text of its own.
-    if (text.empty()) text = "-";
-    LitmusState& st = states[text];
+    return rec;
+}
+
+void Layout::Tally::add(const Record& rec) {
+    if (rec.filtered) {
+        ++filtered;
+        return;
+    }
+    (rec.satisfies ? positive : negative)++;
+    LitmusState& st = states[rec.text];
     if (st.executions == 0) {
-        st.text = text == "-" ? std::string() : text;
-        st.values = std::move(values);
-        st.satisfies = holds(s, test_.condition);
+        st.text = rec.text;
+        st.values = rec.values;
+        st.satisfies = rec.satisfies;
     }
     ++st.executions;
 }
 
-void Layout::finish(LitmusResult& r, States& states) const {
-    r.positive = r.negative = r.filtered = 0;
-    for (auto& [text, st] : states) {
-        if (text.empty()) {
-            r.filtered = st.executions;
-            continue;
-        }
-        (st.satisfies ? r.positive : r.negative) += st.executions;
-        r.states.push_back(std::move(st));
-    }
+void Layout::finish(LitmusResult& r, Tally& tally) const {
+    for (auto& [text, st] : tally.states) r.states.push_back(std::move(st));
+    r.positive = tally.positive;
+    r.negative = tally.negative;
+    r.filtered = tally.filtered;
     switch (test_.quantifier) {
     case Quantifier::Exists: r.ok = r.positive > 0; break;
     case Quantifier::NotExists: r.ok = r.positive == 0; break;

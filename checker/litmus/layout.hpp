@@ -56,8 +56,6 @@ void walk_cond(const Cond& c, F&& f) {
 class Layout {
 public:
     using Word = std::int64_t;
-    /// Final states by their text, with how many executions end in each.
-    using States = std::map<std::string, LitmusState>;
 
     explicit Layout(const Test& test);
 
@@ -90,14 +88,27 @@ public:
     static detail::RmwOp rmw_op(Op op);
 
     // --- the answer -----------------------------------------------------------------------
+    /// One complete execution's final state as herd7 shows it.
+    struct Record {
+        bool filtered = false;   ///< the `filter` clause rejects it
+        bool satisfies = false;  ///< the condition's proposition holds
+        std::string text;        ///< "0:r0=0,x=1" over the keys
+        std::vector<std::string> values;
+    };
+    /// `regs[t]` are thread t's final registers, `finals` every location's final value (only
+    /// final_locations() need be right).
+    Record final_state(const std::vector<std::vector<Word>>& regs, const std::vector<Word>& finals) const;
+
+    /// The final states of the executions seen so far, and herd7's counts.
+    struct Tally {
+        std::map<std::string, LitmusState> states;
+        std::uint64_t positive = 0, negative = 0, filtered = 0;
+        void add(const Record& rec);
+    };
     /// A result naming the test, its model, condition and keys, with nothing explored yet.
     LitmusResult empty_result(const Options& options) const;
-    /// Adds one complete execution: `regs[t]` are thread t's final registers, `finals` the
-    /// final value of every location (indexed like the locations).
-    void record(States& states, const std::vector<const std::vector<Word>*>& regs,
-                const std::vector<Word>& finals) const;
-    /// Fills r's states and herd7's counts and verdict from `states`.
-    void finish(LitmusResult& r, States& states) const;
+    /// Fills r's states, counts, Ok / No and undef (from r.engine.racy_executions).
+    void finish(LitmusResult& r, Tally& tally) const;
 
 private:
     static constexpr Word kAddrBase = 0x4C00'0000'0000'0000;
@@ -120,13 +131,16 @@ private:
     int add_location(const std::string& name);
     std::size_t add_register(int thread, const std::string& name);
     Slot slot_of(const LocRef& ref);
+    /// An init-block value (an integer or a location's address).
     Word value_of(const Value& v) const;
 
     struct FinalState {
-        const std::vector<const std::vector<Word>*>& regs;
+        const std::vector<std::vector<Word>>& regs;
         const std::vector<Word>& finals;
     };
     Word slot_value(const FinalState& s, const Slot& slot) const;
+    /// The right-hand side of a condition atom in a final state.
+    Word rhs_value(const FinalState& s, const Value& v) const;
     Word operand(const FinalState& s, const LocRef& ref) const;
     bool holds(const FinalState& s, const Cond& c) const;
 

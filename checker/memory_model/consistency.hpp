@@ -83,13 +83,8 @@ std::unique_ptr<Consistency> make_rc11_family(bool paper, bool sc_axiom);
 /// The Linux-kernel memory model (memory_model/lkmm/): its reference axioms only, for the
 /// litmus front end's candidate executions, which may have load buffering.
 std::unique_ptr<Consistency> make_lkmm();
-<<<<<<< HEAD
-/// Whether a graph the LKMM accepts has a data race as linux-kernel.cat defines one (herd7's
-/// DATARACE flag): conflicting accesses, one of them plain, not ordered by the model.
-=======
 /// The LKMM's data-race flag (herd's DATARACE): whether ww-race | wr-race | rw-race is
 /// non-empty in the execution, which is meant to be LKMM-consistent.
->>>>>>> lkmm-axioms
 bool lkmm_data_race(const graph::Relations& r);
 std::unique_ptr<Consistency> make(MemoryModel m);
 
