@@ -159,6 +159,16 @@ TEST_SUITE("lkmm") {
             INFO(text);
             CHECK(states_of(cand) == states_of(interp));
             CHECK(cand.engine.executions == interp.engine.executions);
+            // The LKMM is weaker than SC: every SC execution is one of its executions.
+            Options lk;
+            lk.memory_model = MemoryModel::lkmm;
+            const LitmusResult lkmm = run_litmus(test, lk);
+            REQUIRE_MESSAGE(lkmm.engine.verdict == Verdict::verified, lkmm.engine.error);
+            for (const auto& [state, n] : states_of(interp)) {
+                const auto under_lkmm = states_of(lkmm);
+                auto it = under_lkmm.find(state);
+                CHECK_MESSAGE((it != under_lkmm.end() && it->second >= n), "SC state not allowed by the LKMM: " << state);
+            }
             ++compared;
         }
         MESSAGE(compared << " random kernel-style tests: enumeration == interpreter under sc");

@@ -271,7 +271,9 @@ DESCRIPTION
 
 OPTIONS
     --model M
-        rc11 (default), rc11-paper, ra or sc.
+        rc11 (default), rc11-paper, ra, sc, or lkmm: the Linux-kernel memory model of the
+        kernel's tools/memory-model (linux-kernel.cat with lock.cat), explored as herd7 does,
+        load buffering and dependencies included; DATARACE as herd7 reports it.
 
     --format F
         text (herd7-like, default), json, or tsv: the columns of herd7's tables, so that a
@@ -292,6 +294,7 @@ EXIT STATUS
 EXAMPLES
     hotcheck litmus tests/MP+rel+acq.litmus
     hotcheck litmus *.litmus --model rc11-paper --format tsv
+    hotcheck litmus LB+poonceonces.litmus --model lkmm
 
 SEE ALSO
     docs/litmus.md

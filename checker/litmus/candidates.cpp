@@ -451,7 +451,16 @@ private:
 };
 
 /// Every trace of every thread, once the value domains have reached their fixpoint.
-std::vector<std::vector<Trace>> all_traces(const Layout& layout, std::vector<std::vector<Word>>& domain) {
+/// Past this many traces of one thread the test is too big to enumerate (inconclusive).
+constexpr std::size_t kMaxTracesPerThread = 1u << 18;
+
+struct TooBig : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// `deadline` (a time point, or max) stops the enumeration with TooBig.
+std::vector<std::vector<Trace>> all_traces(const Layout& layout, std::vector<std::vector<Word>>& domain,
+                                           std::chrono::steady_clock::time_point deadline) {
     const auto threads = static_cast<int>(layout.test().threads.size());
     std::vector<std::vector<Trace>> traces;
     // A value of a consistent execution is computed from reads of values computed before it
@@ -475,7 +484,13 @@ std::vector<std::vector<Trace>> all_traces(const Layout& layout, std::vector<std
                         if (std::find(d.begin(), d.end(), v) == d.end()) d.push_back(v);
                     }
                 most = std::max(most, w);
-                traces[static_cast<std::size_t>(t)].push_back(std::move(tr));
+                auto& mine = traces[static_cast<std::size_t>(t)];
+                mine.push_back(std::move(tr));
+                if (mine.size() > kMaxTracesPerThread)
+                    throw TooBig("P" + std::to_string(t) + " has more than " + std::to_string(kMaxTracesPerThread) +
+                                 " ways to run over its reads' possible values: too big to enumerate");
+                if (mine.size() % 1024 == 0 && std::chrono::steady_clock::now() > deadline)
+                    throw TooBig("timeout while enumerating the threads' traces");
             } while (ev.next());
             writes += most;
         }
@@ -497,16 +512,29 @@ public:
         LitmusResult r = layout_.empty_result(options_);
         std::vector<std::vector<Word>> domain;
         for (std::size_t l = 0; l < layout_.location_count(); ++l) domain.push_back({layout_.location_init(l)});
-        traces_ = all_traces(layout_, domain);
+        const auto deadline = options_.timeout_s > 0
+                                  ? started_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                   std::chrono::duration<double>(options_.timeout_s))
+                                  : std::chrono::steady_clock::time_point::max();
+        try {
+            traces_ = all_traces(layout_, domain, deadline);
+        } catch (const TooBig& e) {
+            r.engine.verdict = Verdict::inconclusive;
+            r.engine.error = e.what();
+            layout_.finish(r, tally_);
+            return r;
+        }
         pick_.assign(traces_.size(), 0);
         index_values();
+        needed_.assign(traces_.size() + 1, Pairs(could_give_[0].size(), 0));
+        given_ = needed_;
         try {
-            const Pairs none(could_give_[0].size(), 0);
-            combine(0, none, none);
+            combine(0);
         } catch (const Stop&) {
         }
         r.engine.executions = executions_;
         r.engine.racy_executions = racy_;
+        r.engine.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
         if (!error_.empty()) {
             r.engine.verdict = Verdict::error;
             r.engine.error = error_;
@@ -567,21 +595,24 @@ private:
         for (std::size_t t = traces_.size(); t-- > 0;) unite(could_give_[t], could_give_[t + 1]);
     }
 
-    /// Picks a trace per thread, then builds the graph of the combination.
-    void combine(std::size_t t, const Pairs& needed, const Pairs& given) {
+    /// Picks a trace per thread, then builds the graph of the combination. needed_[t] and
+    /// given_[t] hold what the picks of threads before t need and give.
+    void combine(std::size_t t) {
         if (t == traces_.size()) {
-            if (subset(needed, given)) candidates();
+            if (subset(needed_[t], given_[t])) candidates();
             return;
         }
+        Pairs &n = needed_[t + 1], &g = given_[t + 1];
         for (std::size_t i = 0; i < traces_[t].size(); ++i) {
-            Pairs n = needed, g = given;
+            n = needed_[t];
+            g = given_[t];
             unite(n, needs_[t][i]);
             unite(g, gives_[t][i]);
-            Pairs reachable = g;
-            unite(reachable, could_give_[t + 1]);
-            if (!subset(n, reachable)) continue;
+            reachable_ = g;
+            unite(reachable_, could_give_[t + 1]);
+            if (!subset(n, reachable_)) continue;
             pick_[t] = i;
-            combine(t + 1, n, g);
+            combine(t + 1);
         }
     }
 
@@ -762,6 +793,8 @@ private:
     std::vector<std::size_t> pick_;
     std::vector<std::vector<Pairs>> needs_, gives_;  ///< [thread][trace]
     std::vector<Pairs> could_give_;  ///< [t]: what threads t.. could give, whichever trace they run
+    std::vector<Pairs> needed_, given_;  ///< combine(): per depth
+    Pairs reachable_;
     graph::ExecutionGraph g_;
     std::vector<std::vector<std::pair<EventId, std::vector<EventId>>>> reads_;  ///< [loc]: (read, its possible sources)
     std::vector<std::vector<EventId>> writes_;  ///< [loc]

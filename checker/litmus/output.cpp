@@ -60,8 +60,9 @@ std::string format_text(const LitmusResult& r) {
     s += fmt::format("Test {} {}\n", r.test, kind_name(r.quantifier));
     s += fmt::format("States {}\n", r.states.size());
     for (const LitmusState& st : r.states) s += herd_state(r, st) + "\n";
-    // herd7 replaces Ok/No by Undef when an execution is flagged (here: has a data race).
-    s += r.undef ? std::string("Undef") : std::string(verdict_name(r));
+    // herd7 replaces Ok/No by Undef when an execution of a C11 model is flagged (here: has a
+    // data race); linux-kernel.cat's data-race flag only adds the "Flag data-race" line.
+    s += r.undef && r.memory_model != MemoryModel::lkmm ? std::string("Undef") : std::string(verdict_name(r));
     s += "\nWitnesses\n";
     // herd7's witnesses: for ~exists the executions that do NOT satisfy the proposition come first.
     const bool swap = r.quantifier == Quantifier::NotExists;
