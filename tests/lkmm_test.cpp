@@ -130,6 +130,43 @@ std::vector<KernelTest> kernel_tests() {
     return out;
 }
 
+/// A line-level mutant of a kernel test: a statement line deleted, duplicated or moved, a
+/// constant changed, or one kernel call renamed to another, so that most mutants still parse
+/// and reach the enumeration.
+std::string mutate(const std::string& text, std::mt19937& rng) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+    static const char* calls[] = {"READ_ONCE", "smp_load_acquire", "rcu_dereference", "WRITE_ONCE", "smp_store_release",
+                                  "xchg", "xchg_relaxed", "cmpxchg", "cmpxchg_acquire", "atomic_inc", "spin_lock",
+                                  "spin_unlock", "smp_mb", "smp_rmb", "smp_wmb", "rcu_read_lock", "synchronize_rcu"};
+    const int edits = 1 + static_cast<int>(pick(3));
+    for (int k = 0; k < edits && !lines.empty(); ++k) {
+        const std::size_t i = pick(lines.size());
+        switch (pick(5)) {
+        case 0: lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(i)); break;
+        case 1: lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(i), lines[i]); break;
+        case 2: std::swap(lines[i], lines[pick(lines.size())]); break;
+        case 3:
+            for (char& c : lines[i])
+                if (c >= '0' && c <= '9') c = static_cast<char>('0' + pick(4));
+            break;
+        case 4:
+            for (const char* from : calls) {
+                const auto at = lines[i].find(std::string(from) + "(");
+                if (at == std::string::npos) continue;
+                lines[i].replace(at, std::string(from).size(), calls[pick(std::size(calls))]);
+                break;
+            }
+            break;
+        }
+    }
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    return out;
+}
+
 }  // namespace
 
 TEST_SUITE("lkmm") {
@@ -172,6 +209,36 @@ TEST_SUITE("lkmm") {
             ++compared;
         }
         MESSAGE(compared << " random kernel-style tests: enumeration == interpreter under sc");
+    }
+
+    TEST_CASE("mutated kernel tests never crash or hang the LKMM front end") {
+        const auto dir = std::filesystem::path(HOTCHECK_ORACLE_DIR) / "lkmm-kernel";
+        std::vector<std::string> seeds;
+        for (const KernelTest& kt : kernel_tests()) {
+            std::ifstream in(dir / kt.file);
+            std::stringstream buf;
+            buf << in.rdbuf();
+            seeds.push_back(buf.str());
+        }
+        std::mt19937 rng(1206u);
+        const int mutants = long_tests() ? 5000 : 600;
+        int ran = 0;
+        for (int i = 0; i < mutants; ++i) {
+            const std::string text = mutate(seeds[rng() % seeds.size()], rng);
+            auto parsed = parse(text, "mutant.litmus");
+            if (!std::holds_alternative<Test>(parsed)) continue;
+            Options o;
+            o.memory_model = MemoryModel::lkmm;
+            o.timeout_s = 5;
+            const Test& test = std::get<Test>(parsed);
+            if (find_unsupported(test, "mutant.litmus", MemoryModel::lkmm)) continue;
+            const LitmusResult r = run_litmus(test, o);
+            INFO(text);
+            CHECK((r.engine.verdict == Verdict::verified || !r.engine.error.empty()));
+            ++ran;
+        }
+        MESSAGE(ran << " of " << mutants << " mutants parsed and ran under the LKMM");
+        CHECK(ran > mutants / 3);
     }
 
     TEST_CASE("the kernel tree's litmus tests give their recorded Result under the LKMM") {
