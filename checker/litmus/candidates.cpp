@@ -81,8 +81,11 @@ graph::LocId loc_id(int loc) { return graph::ExecutionGraph::make_loc(0, static_
 /// is false yields every trace once.
 class ThreadEvaluator {
 public:
-    ThreadEvaluator(const Layout& layout, int thread, const std::vector<std::vector<Word>>& domain)
-        : layout_(layout), thread_(thread), domain_(domain) {}
+    /// `force_branches`: take both ways of every branch on a read's value, whatever the value
+    /// (to collect the values a thread can write, see all_traces).
+    ThreadEvaluator(const Layout& layout, int thread, const std::vector<std::vector<Word>>& domain,
+                    bool force_branches = false)
+        : layout_(layout), thread_(thread), domain_(domain), force_branches_(force_branches) {}
 
     Trace run() {
         depth_ = 0;
@@ -213,9 +216,15 @@ private:
         }
         case StmtKind::Expr: eval(s.value); break;
         case StmtKind::If: {
+            // herd7's control dependency: from the reads the condition tested to the accesses
+            // of the branch taken, not past the end of the `if`.
             const Val c = eval(s.value);
+            bool taken = c.v != 0;
+            if (force_branches_ && !c.taint.empty()) taken = choose(2) == 1;
+            const Taint outer = ctrl_;
             ctrl_ = join(std::move(ctrl_), c.taint);
-            exec(c.v != 0 ? s.body : s.else_body);
+            exec(taken ? s.body : s.else_body);
+            ctrl_ = outer;
             break;
         }
         case StmtKind::Block: exec(s.body); break;
@@ -443,11 +452,12 @@ private:
     const Layout& layout_;
     const int thread_;
     const std::vector<std::vector<Word>>& domain_;
+    const bool force_branches_;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> choices_;  ///< (chosen, of how many)
     std::size_t depth_ = 0;
     Trace out_;
     std::vector<Val> regs_;
-    Taint ctrl_;  ///< reads a branch so far tested: every later access depends on them
+    Taint ctrl_;  ///< reads the enclosing branches tested: the accesses inside depend on them
 };
 
 /// Every trace of every thread, once the value domains have reached their fixpoint.
@@ -458,23 +468,43 @@ struct TooBig : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-/// `deadline` (a time point, or max) stops the enumeration with TooBig.
+/// Every trace of `thread` over `domain` (with `force`, both ways of every branch on a read).
+std::vector<Trace> traces_of(const Layout& layout, int thread, const std::vector<std::vector<Word>>& domain,
+                             bool force, std::chrono::steady_clock::time_point deadline) {
+    ThreadEvaluator ev(layout, thread, domain, force);
+    std::vector<Trace> out;
+    do {
+        out.push_back(ev.run());
+        if (out.size() > kMaxTracesPerThread)
+            throw TooBig("P" + std::to_string(thread) + " has more than " + std::to_string(kMaxTracesPerThread) +
+                         " ways to run over its reads' possible values: too big to enumerate");
+        if (out.size() % 1024 == 0 && std::chrono::steady_clock::now() > deadline)
+            throw TooBig("timeout while enumerating the threads' traces");
+    } while (ev.next());
+    return out;
+}
+
+/// Every trace of every thread once each location's value domain is complete. `deadline`
+/// stops the enumeration with TooBig.
+///
+/// The domain of a location is every value a consistent execution can read there. A written
+/// value is computed from constants, initial values and the values of the reads it depends on
+/// by data, along the branches its thread took. The branches may have been taken on values
+/// that exist only in the same execution (load buffering through a control choice the LKMM
+/// allows), so the domain collects what each thread writes on *every* branch, whatever its
+/// reads return; the values it data-depends on come from writes before it in a data ∪ rf
+/// order that the LKMM keeps acyclic (a cycle is an hb cycle), so each round adds the values
+/// one more such step can make, and a candidate has at most `writes` writes. A value no
+/// execution reaches costs only traces that find no write to read from.
 std::vector<std::vector<Trace>> all_traces(const Layout& layout, std::vector<std::vector<Word>>& domain,
                                            std::chrono::steady_clock::time_point deadline) {
     const auto threads = static_cast<int>(layout.test().threads.size());
-    std::vector<std::vector<Trace>> traces;
-    // A value of a consistent execution is computed from reads of values computed before it
-    // (a dependency cycle through rf is an hb cycle the LKMM forbids), so each round adds the
-    // values one more write can make; a candidate has at most `writes` writes.
     for (std::size_t round = 0;; ++round) {
-        traces.assign(static_cast<std::size_t>(threads), {});
         std::size_t writes = 0;
         auto next_domain = domain;
         for (int t = 0; t < threads; ++t) {
-            ThreadEvaluator ev(layout, t, domain);
             std::size_t most = 0;
-            do {
-                Trace tr = ev.run();
+            for (const Trace& tr : traces_of(layout, t, domain, true, deadline)) {
                 std::size_t w = 0;
                 for (const Event& e : tr.events)
                     if (e.is_write()) {
@@ -484,19 +514,15 @@ std::vector<std::vector<Trace>> all_traces(const Layout& layout, std::vector<std
                         if (std::find(d.begin(), d.end(), v) == d.end()) d.push_back(v);
                     }
                 most = std::max(most, w);
-                auto& mine = traces[static_cast<std::size_t>(t)];
-                mine.push_back(std::move(tr));
-                if (mine.size() > kMaxTracesPerThread)
-                    throw TooBig("P" + std::to_string(t) + " has more than " + std::to_string(kMaxTracesPerThread) +
-                                 " ways to run over its reads' possible values: too big to enumerate");
-                if (mine.size() % 1024 == 0 && std::chrono::steady_clock::now() > deadline)
-                    throw TooBig("timeout while enumerating the threads' traces");
-            } while (ev.next());
+            }
             writes += most;
         }
-        if (next_domain == domain || round > writes) return traces;
+        if (next_domain == domain || round > writes) break;
         domain = std::move(next_domain);
     }
+    std::vector<std::vector<Trace>> traces;
+    for (int t = 0; t < threads; ++t) traces.push_back(traces_of(layout, t, domain, false, deadline));
+    return traces;
 }
 
 // --- candidate executions ------------------------------------------------------------------
@@ -769,7 +795,6 @@ private:
             }
         }
         ++executions_;
-        if (lkmm_races_ && memory_model::lkmm_data_race(rel)) ++racy_;
         std::vector<Word> finals(layout_.location_count());
         for (std::size_t l = 0; l < finals.size(); ++l) {
             auto co = g_.co(loc_id(static_cast<int>(l)));
@@ -777,7 +802,10 @@ private:
         }
         std::vector<std::vector<Word>> regs;
         for (std::size_t t = 0; t < traces_.size(); ++t) regs.push_back(traces_[t][pick_[t]].regs);
-        tally_.add(layout_.final_state(regs, finals));
+        const Layout::Record rec = layout_.final_state(regs, finals);
+        // herd7 applies the filter before the model: a filtered-out execution raises no flag.
+        if (!rec.filtered && lkmm_races_ && memory_model::lkmm_data_race(rel)) ++racy_;
+        tally_.add(rec);
         if (options_.max_executions && executions_ >= options_.max_executions) {
             stop_reason_ = "stopped after " + std::to_string(executions_) + " executions (the bound)";
             throw Stop{};

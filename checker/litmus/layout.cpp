@@ -19,6 +19,9 @@ Layout::Layout(const Test& test) : test_(test) {
             const int l = add_location(p.name);
             if (p.atomic) loc_atomic_[static_cast<std::size_t>(l)] = true;
         }
+    // A pointer's initial value may name a location nothing else names (`int *p = &a;`).
+    for (const InitEntry& e : test_.init)
+        if (e.has_value && e.value.kind == Value::Kind::Address) add_location(e.value.location);
     for (const InitEntry& e : test_.init) {
         if (e.loc.thread) {
             if (*e.loc.thread < 0 || *e.loc.thread >= static_cast<int>(threads_.size())) continue;
@@ -121,9 +124,8 @@ Layout::Slot Layout::slot_of(const LocRef& ref) {
 
 Layout::Word Layout::value_of(const Value& v) const {
     if (v.kind != Value::Kind::Address) return v.number;
-    auto it = loc_index_.find(v.location);
-    // The init block and the condition name their locations before values are read.
-    return it == loc_index_.end() ? 0 : address(static_cast<std::size_t>(it->second));
+    // Every location an init value or a condition names is added before values are read.
+    return address(static_cast<std::size_t>(loc_index_.at(v.location)));
 }
 
 Layout::Word Layout::address_of(const std::string& name, SourcePos pos) const {

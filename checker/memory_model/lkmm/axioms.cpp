@@ -54,29 +54,15 @@ void Model::preserved_program_order(const Base& b) {
     nonrw_fence = strong_fence | po_rel | acq_po;
     fence = nonrw_fence | wmb | rmb;
 
-    // w_barrier = po? ; [F | Marked] ; po?: a plain access cannot be moved across it.
-    const BitMatrix w_barrier = po_opt.then(b.F | b.Marked).then(po_opt);
-    const BitMatrix po_loc_unbarriered = b.po_loc.minus(w_barrier);
-    // rmb-plain = [R4rmb] ; po ; [Rmb] ; (po \ (po ; [W] ; (po-loc \ w_barrier))) ;
-    //             [R4rmb & Plain]
-    const BitMatrix rmb_plain = r4rmb.then(po)
-                                    .then(b.Rmb)
-                                    .then(po.minus(po.then(b.W).then(po_loc_unbarriered)))
-                                    .then(r4rmb & b.Plain);
-    // plain-wmb = [W & Plain] ; (po \ ((po-loc \ w_barrier) ; po ; [W] ; po)) ; [Wmb] ; po ; [W]
-    const BitMatrix plain_wmb = (b.W & b.Plain)
-                                    .then(po.minus(po_loc_unbarriered.then(po).then(b.W).then(po)))
-                                    .then(b.Wmb)
-                                    .then(po)
-                                    .then(b.W);
-
     // dep = addr | data,  rwdep = (dep | ctrl) ; [W]
     const BitMatrix dep = b.addr | b.data;
     const BitMatrix rwdep = (dep | b.ctrl).then(b.W);
-    // to-w = ((addr | rmb-plain)? ; rwdep ; plain-wmb?) | (overwrite & int) |
-    //        addr ; [Plain] ; wmb
-    const BitMatrix to_w = (b.addr | rmb_plain).reflexive().then(rwdep).then(plain_wmb.reflexive()) |
-                           ((b.co | b.fr) & b.same_thread) | b.addr.then(b.Plain).then(wmb);
+    // to-w = rwdep | (overwrite & int) | (addr ; [Plain] ; wmb): mainline's (v6.13+). A
+    // proposed extension (rmb-plain / plain-wmb, ordering a dependency into a plain write
+    // through a later smp_wmb) is not merged; the kernel's recorded results (e.g.
+    // C-AS-OOTA-1: smp_rmb with smp_wmb does not order earlier reads against later writes)
+    // follow mainline.
+    const BitMatrix to_w = rwdep | ((b.co | b.fr) & b.same_thread) | b.addr.then(b.Plain).then(wmb);
     // to-r = (addr ; [R]) | (dep ; [Marked] ; rfi)
     const BitMatrix to_r = b.addr.then(b.R) | dep.then(b.Marked).then(b.rfi);
     // ppo = to-r | to-w | (fence & int) | (po-unlock-lock-po & int)
