@@ -4,6 +4,27 @@
 // and dereferences CPU X's slot. v5.3 serialises the two with cpus_read_lock() in
 // mem_hotplug_begin(); the patch drops it.
 //
+// What the lock keeps out, and what it never kept out (issue #13; sources read: Linux v5.3.0,
+// mm/vmstat.c, mm/page_alloc.c, mm/memory_hotplug.c, mm/compaction.c). cpus_read_lock() in
+// mem_hotplug_begin excludes only the cpu_hotplug_lock WRITER, i.e. cpu_down/cpu_up and the
+// callbacks they run: page_alloc_cpu_dead (`locked`) and vmstat_cpu_dead →
+// refresh_zone_stat_thresholds (`locked-vmstat-cpu-dead`). zone_pcp_reset's own "avoid races
+// with drain_pages()" local_irq_save() is local to T_mem's CPU and excludes nothing on another
+// CPU. Readers that take neither cpu_hotplug_lock for write nor mem_hotplug_lock race the free in
+// v5.3 itself, lock or no lock: the per-cpu vmstat worker vmstat_update → refresh_cpu_vm_stats
+// (`locked-vmstat`), vmstat_shepherd's need_update, which holds get_online_cpus() — a read
+// lock, which the reader in mem_hotplug_begin does not exclude (`locked-vmstat-shepherd`), and
+// drain_all_pages, its remote pcp.count reads and its drain_local_pages_wq → drain_pages_zone
+// workers, from direct reclaim (NULL, `locked-drain-all`) or kcompactd (a zone, no populated
+// check after kcompactd_do_work's, `locked-drain-all-zone`). Each does populated_zone(zone)
+// (or nothing), then loads zone->pageset, then touches its CPU's slot; T_mem's `present_pages
+// -= n`, init_per_zone_wmark_min() (which waits for no other CPU) and zone_pcp_reset's
+// drain_zonestat + free_percpu fit between the check and the access. quiet_vmstat (the idle
+// path: need_update + refresh_cpu_vm_stats(false) with interrupts off on the idle CPU) is the
+// same reader on another path: not registered. Upstream said so (Mel Gorman, 2021: the
+// protection zone_pcp_reset claims against drain_pages "is bogus"; Michal Hocko: before
+// ec6e8c7e0314 "the behavior was undefined").
+//
 // CPUs: 0 runs the CPU-hotplug control task, 1 the memory-hotplug task, 2 goes offline. (With
 // T_mem on the control CPU, its irq-off zone_pcp_reset and drain_pages_zone's irq-off region
 // would exclude each other and hide the race: it needs three CPUs.)
@@ -30,6 +51,27 @@
 //                   locked and nolock with the faithful v5.3 percpu_rw_semaphore
 //                   (percpu_rwsem_faithful.hpp) for cpu_hotplug_lock and mem_hotplug_lock:
 //                   the abstract twins' verdicts (verified, `stale_percpu`).
+//   locked-vmstat   v5.3 locking; CPU 2's vmstat_work (queued by vmstat_shepherd) runs
+//                   vmstat_update → refresh_cpu_vm_stats(true) in a bound kworker, preemptible,
+//                   with this_cpu_xchg / __this_cpu ops and no lock: `stale_percpu`.
+//   locked-vmstat-shepherd
+//                   v5.3 locking; vmstat_shepherd under get_online_cpus() runs need_update(cpu)
+//                   (remote reads of each online CPU's vm_stat_diff) and queues vmstat_work on
+//                   CPU 2: `stale_percpu` (the shepherd's read lock and T_mem's do not exclude).
+//   locked-drain-all
+//                   v5.3 locking; __alloc_pages_direct_reclaim → drain_all_pages(NULL) on CPU 0:
+//                   per online CPU a populated check and a remote pcp.count read, then
+//                   queue_work_on(drain_local_pages_wq) + flush_work; the worker on CPU 2 pins
+//                   itself with preempt_disable and runs drain_pages → drain_pages_zone:
+//                   `stale_percpu`.
+//   locked-drain-all-zone
+//                   v5.3 locking; kcompactd_do_work → drain_all_pages(zone): the same with no
+//                   populated check after kcompactd's own: `stale_percpu`.
+//   locked-vmstat-cpu-dead, nolock-vmstat-cpu-dead
+//                   cpu_down(2) with both v5.3 DEAD callbacks, page_alloc_cpu_dead and
+//                   vmstat_cpu_dead → refresh_zone_stat_thresholds (a plain write of each online
+//                   CPU's stat_threshold through zone->pageset): v5.3 verified (cpu_down holds
+//                   cpu_hotplug_lock for write across them); the patch `stale_percpu`.
 //   online-fails-locked, online-fails-nolock
 //                   the error path of online_pages (mm/memory_hotplug.c, v5.3): a zone that was
 //                   not populated gets setup_zone_pageset(), then walk_system_ram_range fails
@@ -38,13 +80,17 @@
 //                   cpu_vm_stats_fold, for_each_populated_zone in v5.3) skips the zone and never
 //                   loads the pageset: verified with and without the lock. This error path adds
 //                   no reader to the patch's S4 race.
+#include <functional>
+
 #include <hotcheck/kernel/kernel.hpp>
 
 namespace {
 using namespace hotcheck;
 using namespace hotcheck::kernel;
 
-enum pageset_field : unsigned { PCP_COUNT, VM_STAT_DIFF, NR_PAGESET_FIELDS };
+// struct per_cpu_pageset (include/linux/mmzone.h, v5.3): pcp.count, vm_stat_diff[] (one item
+// stands for the array), expire (CONFIG_NUMA), stat_threshold.
+enum pageset_field : unsigned { PCP_COUNT, VM_STAT_DIFF, EXPIRE, STAT_THRESHOLD, NR_PAGESET_FIELDS };
 
 struct zone {
     atomic<long> present_pages{1, "zone->present_pages"};
@@ -74,9 +120,14 @@ void cpu_vm_stats_fold(unsigned cpu, zone& z) {
     }
 }
 
+// mm/page_alloc.c: drain_pages(cpu): for_each_populated_zone(zone) drain_pages_zone(cpu, zone)
+void drain_pages(unsigned cpu, zone& z) {
+    if (populated_zone(z)) drain_pages_zone(cpu, z);
+}
+
 // mm/page_alloc.c: page_alloc_cpu_dead(cpu) (CPUHP_PAGE_ALLOC_DEAD), for the one zone
 int page_alloc_cpu_dead(unsigned cpu, zone& z) {
-    if (populated_zone(z)) drain_pages_zone(cpu, z);  // drain_pages(cpu)
+    drain_pages(cpu, z);
     cpu_vm_stats_fold(cpu, z);
     return 0;
 }
@@ -151,6 +202,181 @@ bool torture_offline(unsigned cpu) {
     return cpu_down(cpu) == 0;
 }
 
+// --- Readers that take neither cpu_hotplug_lock nor mem_hotplug_lock (issue #13) --------------
+
+// this_cpu_xchg(pcp, nval) (include/linux/percpu-defs.h): one irq-safe operation on the
+// caller's CPU (x86: a cmpxchg loop on %gs:; generic: raw_local_irq_save around it), so it holds
+// the CPU for the access only.
+long this_cpu_xchg(percpu_ptr<long> p, unsigned f, long nval) {
+    preempt_disable();
+    const long old = __this_cpu_read(p, f);
+    __this_cpu_write(p, nval, f);
+    preempt_enable();
+    return old;
+}
+
+// A __this_cpu_*() access from a bound per-cpu kworker (vmstat_update). The kernel runs it
+// preemptible: the kworker cannot migrate (CONFIG_DEBUG_PREEMPT's check_preemption_disabled
+// accepts it because is_percpu_thread()), but it can be preempted between two accesses. The
+// model's __this_cpu_* must name the CPU with preemption off, so each access holds the CPU
+// for itself alone: the same CPU, the same preemption points.
+long kworker___this_cpu_read(percpu_ptr<long> p, unsigned f) {
+    preempt_disable();
+    const long v = __this_cpu_read(p, f);
+    preempt_enable();
+    return v;
+}
+void kworker___this_cpu_write(percpu_ptr<long> p, unsigned f, long v) {
+    preempt_disable();
+    __this_cpu_write(p, v, f);
+    preempt_enable();
+}
+
+// mm/vmstat.c: refresh_cpu_vm_stats(do_pagesets), v5.3, for the one zone (on node 0, the node of
+// every CPU here). The NUMA-stat items fold like vm_stat_diff; the pgdat per_cpu_nodestats loop
+// (never freed by memory offline) is left out.
+int refresh_cpu_vm_stats(zone& z, bool do_pagesets) {
+    int changes = 0;
+    if (!populated_zone(z)) return changes;  // for_each_populated_zone(zone)
+    auto p = percpu_ptr<long>::from_handle(READ_ONCE(z.pageset));  // struct per_cpu_pageset __percpu *p = zone->pageset
+    const long v = this_cpu_xchg(p, VM_STAT_DIFF, 0);                // v = this_cpu_xchg(p->vm_stat_diff[i], 0)
+    if (v) {
+        z.vm_stat.fetch_add(v, relaxed);           // atomic_long_add(v, &zone->vm_stat[i])
+        kworker___this_cpu_write(p, EXPIRE, 3);    // __this_cpu_write(p->expire, 3)
+        ++changes;                                 // (fold_diff counts the global counters it changed)
+    }
+    if (do_pagesets) {
+        // cond_resched(): a preemption point; the checker interleaves at every shared access anyway
+        if (!kworker___this_cpu_read(p, EXPIRE) || !kworker___this_cpu_read(p, PCP_COUNT)) return changes;
+        // zone_to_nid(zone) == numa_node_id(): "We never drain zones local to this processor."
+        kworker___this_cpu_write(p, EXPIRE, 0);
+    }
+    return changes;
+}
+
+// mm/vmstat.c: vmstat_update(w), the per-cpu deferrable work DEFINE_PER_CPU(struct delayed_work,
+// vmstat_work) on mm_percpu_wq. Its re-queue (queue_delayed_work_on(smp_processor_id(), ...,
+// round_jiffies_relative(sysctl_stat_interval))) is a later run of the same reader: left out.
+void vmstat_update(zone& z) {
+    refresh_cpu_vm_stats(z, true);
+}
+
+// mm/vmstat.c: need_update(cpu): a remote read of CPU cpu's vm_stat_diff (memchr_inv).
+bool need_update(unsigned cpu, zone& z) {
+    if (!populated_zone(z)) return false;  // for_each_populated_zone(zone)
+    auto p = per_cpu_ptr(percpu_ptr<long>::from_handle(READ_ONCE(z.pageset)), cpu);
+    return p[VM_STAT_DIFF].load(relaxed) != 0;
+}
+
+// mm/vmstat.c: vmstat_shepherd(w), the system_wq deferrable work: under get_online_cpus() (the
+// READ side of cpu_hotplug_lock, which mem_hotplug_begin also takes for read in v5.3: two
+// readers do not exclude each other), queue vmstat_work on each online CPU that has diffs.
+// delayed_work_pending(dw) is the PENDING bit; the delay is 0 (queue_delayed_work_on(cpu,
+// mm_percpu_wq, dw, 0)), so the work is queued at once. The re-arm of the shepherd is left out.
+void vmstat_shepherd(zone& z, work_struct (&vmstat_work)[3]) {
+    get_online_cpus();
+    for_each_online_cpu([&](unsigned cpu) {
+        work_struct& dw = vmstat_work[cpu];
+        const bool pending = dw.state_.load(relaxed) & work_struct::kPending;  // delayed_work_pending(dw)
+        if (!pending && need_update(cpu, z)) queue_work_on(cpu, this_machine().mm_percpu_wq, dw);
+    });
+    put_online_cpus();
+}
+
+// mm/page_alloc.c: drain_local_pages(zone): cpu = smp_processor_id(); a zone drains that zone
+// only (no populated check), NULL drains every populated zone (drain_pages).
+void drain_local_pages(zone* zp, zone& z) {
+    const unsigned cpu = smp_processor_id();
+    if (zp) drain_pages_zone(cpu, *zp);
+    else drain_pages(cpu, z);
+}
+
+// mm/page_alloc.c: drain_local_pages_wq(work): preempt_disable() (pins the CPU the work runs on,
+// bound or, after CPU offline, unbound), drain_local_pages(drain->zone), preempt_enable().
+void drain_local_pages_wq(work_struct& w, zone& z) {
+    preempt_disable();
+    drain_local_pages(w.data ? &z : nullptr, z);  // drain = container_of(work, struct pcpu_drain, work)
+    preempt_enable();
+}
+
+// mm/page_alloc.c: DEFINE_MUTEX(pcpu_drain_mutex); DEFINE_PER_CPU(struct pcpu_drain, pcpu_drain)
+// with struct pcpu_drain { struct zone *zone; struct work_struct work; } (the zone in work.data).
+struct pcpu_drain_state {
+    kernel::mutex pcpu_drain_mutex{"pcpu_drain_mutex"};
+    work_struct work[3] = {work_struct("pcpu_drain[cpu0].work"), work_struct("pcpu_drain[cpu1].work"),
+                           work_struct("pcpu_drain[cpu2].work")};
+};
+
+// mm/page_alloc.c: drain_all_pages(zone), v5.3. The static cpus_with_pcps mask is guarded by
+// pcpu_drain_mutex and there is one drainer here: it is a local array. `after_queue` (not
+// kernel code) lets a configuration start memory offline only once the works are queued.
+void drain_all_pages(zone* zp, zone& z, pcpu_drain_state& d, const std::function<void()>& after_queue = {}) {
+    if (!mutex_trylock(d.pcpu_drain_mutex)) {
+        if (!zp) return;
+        mutex_lock(d.pcpu_drain_mutex);
+    }
+    bool cpus_with_pcps[3] = {false, false, false};
+    // "We don't care about racing with CPU hotplug event ..."
+    for_each_online_cpu([&](unsigned cpu) {
+        bool has_pcps = false;
+        if (zp) {
+            auto pcp = per_cpu_ptr(percpu_ptr<long>::from_handle(READ_ONCE(zp->pageset)), cpu);
+            if (pcp[PCP_COUNT].load(relaxed)) has_pcps = true;  // pcp->pcp.count, a racy remote read
+        } else if (populated_zone(z)) {  // for_each_populated_zone(z)
+            auto pcp = per_cpu_ptr(percpu_ptr<long>::from_handle(READ_ONCE(z.pageset)), cpu);
+            if (pcp[PCP_COUNT].load(relaxed)) has_pcps = true;
+        }
+        cpus_with_pcps[cpu] = has_pcps;  // cpumask_set_cpu / cpumask_clear_cpu
+    });
+    for (unsigned cpu = 0; cpu < 3; ++cpu) {
+        if (!cpus_with_pcps[cpu]) continue;
+        work_struct& w = d.work[cpu];
+        w.data = zp ? 1 : 0;  // drain->zone = zone
+        INIT_WORK(w, [&z](work_struct& self) { drain_local_pages_wq(self, z); });
+        queue_work_on(cpu, this_machine().mm_percpu_wq, w);
+    }
+    if (after_queue) after_queue();
+    for (unsigned cpu = 0; cpu < 3; ++cpu)
+        if (cpus_with_pcps[cpu]) flush_work(d.work[cpu]);
+    mutex_unlock(d.pcpu_drain_mutex);
+}
+
+// mm/page_alloc.c: __alloc_pages_direct_reclaim(): the allocation after reclaim failed, so
+// unreserve_highatomic_pageblock(ac, false); drain_all_pages(NULL). No hotplug lock.
+void alloc_pages_direct_reclaim_drain(zone& z, pcpu_drain_state& d, const std::function<void()>& after_queue = {}) {
+    drain_all_pages(nullptr, z, d, after_queue);
+}
+
+// mm/compaction.c: kcompactd_do_work(pgdat), v5.3: for each zone of the node, `if
+// (!populated_zone(zone)) continue;` ... compact_zone(&cc, NULL) ... on COMPACT_PARTIAL_SKIPPED or
+// COMPACT_COMPLETE, drain_all_pages(zone). No hotplug lock (kcompactd_stop runs after
+// zone_pcp_reset, and only when the whole node goes).
+void kcompactd_do_work(zone& z, pcpu_drain_state& d) {
+    if (!populated_zone(z)) return;
+    // compact_zone() returned COMPACT_COMPLETE
+    drain_all_pages(&z, z, d);
+}
+
+// mm/vmstat.c: refresh_zone_stat_thresholds(), v5.3, for the one zone: for_each_populated_zone,
+// then for each online CPU per_cpu_ptr(zone->pageset, cpu)->stat_threshold = threshold (a plain
+// write; zone->pageset is loaded again for each CPU, as written). The pgdat per_cpu_nodestats
+// thresholds and percpu_drift_mark are left out (neither is freed by memory offline).
+void refresh_zone_stat_thresholds(zone& z) {
+    if (!populated_zone(z)) return;
+    const long threshold = 2;  // calculate_normal_threshold(zone)
+    for_each_online_cpu([&](unsigned cpu) {
+        per_cpu_ptr(percpu_ptr<long>::from_handle(READ_ONCE(z.pageset)), cpu)[STAT_THRESHOLD].store(threshold, relaxed);
+    });
+}
+
+// mm/vmstat.c: vmstat_cpu_dead(cpu) (CPUHP_MM_VMSTAT_DEAD): refresh_zone_stat_thresholds(); then
+// node_clear_state(node, N_CPU) if the node has no CPU left (left out: node 0 keeps CPUs 0, 1).
+int vmstat_cpu_dead(unsigned cpu, zone& z) {
+    (void)cpu;
+    refresh_zone_stat_thresholds(z);
+    return 0;
+}
+
 enum class s4_config { locked, nolock, nolock_sysfs, nolock_bypass, online_fails_locked, online_fails_nolock };
 
 void s4(s4_config c, bool faithful = false) {
@@ -185,6 +411,63 @@ void s4(s4_config c, bool faithful = false) {
     });
     mem.join();
     cpuhp.join();
+}
+
+// The readers of issue #13, each racing the end of memory offline (T_mem on CPU 1, as above).
+enum class s4_reader { vmstat_worker, vmstat_shepherd, drain_all_null, drain_all_null_worker, drain_all_zone, vmstat_cpu_dead };
+
+void s4_reader_race(s4_reader r, bool v53_locking) {
+    machine m({.possible_cpus = 3, .mem_hotplug_takes_cpus_lock = v53_locking});
+    per_cpu_var<long> boot_pageset("boot_pageset", NR_PAGESET_FIELDS);
+    zone z;
+    // setup_zone_pageset() at online_pages time: a real per-cpu pageset, CPU 2 with pages and a
+    // vmstat diff on it.
+    auto pageset = alloc_percpu<long>("zone->pageset (setup_zone_pageset)", NR_PAGESET_FIELDS);
+    per_cpu_ptr(pageset, 2)[PCP_COUNT].store(3, relaxed);
+    per_cpu_ptr(pageset, 2)[VM_STAT_DIFF].store(1, relaxed);
+    WRITE_ONCE(z.pageset, pageset.handle());
+    // start_shepherd_timer(): INIT_DEFERRABLE_WORK(per_cpu_ptr(&vmstat_work, cpu), vmstat_update)
+    work_struct vmstat_work[3] = {work_struct("vmstat_work[cpu0]"), work_struct("vmstat_work[cpu1]"),
+                                  work_struct("vmstat_work[cpu2]")};
+    for (auto& w : vmstat_work) INIT_WORK(w, [&z](work_struct&) { vmstat_update(z); });
+    pcpu_drain_state drain;
+    if (r == s4_reader::vmstat_cpu_dead) {
+        // init_mm_internals(): CPUHP_MM_VMSTAT_DEAD. page_alloc_cpu_dead (CPUHP_PAGE_ALLOC_DEAD,
+        // run before it by cpu_down) is left unregistered so that the verdict is vmstat_cpu_dead's
+        // own; with it, `locked`/`nolock`.
+        cpuhp_setup_state_nocalls(CPUHP_MM_VMSTAT_DEAD, "mm/vmstat:dead", nullptr,
+                                  [&](unsigned cpu) { return vmstat_cpu_dead(cpu, z); });
+    }
+
+    auto offline = [&] { offline_pages(z, boot_pageset); };
+    if (r != s4_reader::drain_all_null_worker) start_task({.comm = "T_mem", .cpu = 1}, offline);
+    switch (r) {
+    case s4_reader::vmstat_worker:
+        // vmstat_shepherd (or vmstat_update's own re-queue) queued CPU 2's vmstat_work; it runs
+        // in a bound kworker of CPU 2's pool, preemptible, with no lock.
+        queue_work_on(2, m.mm_percpu_wq, vmstat_work[2]);
+        break;
+    case s4_reader::vmstat_shepherd:
+        start_task({.comm = "kworker/0 (vmstat_shepherd)", .cpu = 0}, [&] { vmstat_shepherd(z, vmstat_work); });
+        break;
+    case s4_reader::drain_all_null:
+        start_task({.comm = "T_reclaim", .cpu = 0}, [&] { alloc_pages_direct_reclaim_drain(z, drain); });
+        break;
+    case s4_reader::drain_all_null_worker:
+        // The drainer's remote reads are over and the work is queued when memory offline reaches
+        // its end: only drain_local_pages_wq → drain_pages → drain_pages_zone is left to race.
+        start_task({.comm = "T_reclaim", .cpu = 0}, [&] {
+            alloc_pages_direct_reclaim_drain(z, drain, [&] { start_task({.comm = "T_mem", .cpu = 1}, offline); });
+        });
+        break;
+    case s4_reader::drain_all_zone:
+        start_task({.comm = "kcompactd0", .cpu = 0}, [&] { kcompactd_do_work(z, drain); });
+        break;
+    case s4_reader::vmstat_cpu_dead:
+        start_task({.comm = "T_cpuhp", .cpu = 0}, [&] { cpu_down(2); });
+        break;
+    }
+    m.join_tasks();  // T_mem, the reader and the kworkers it queued, before z and the works go away
 }
 }  // namespace
 
@@ -233,4 +516,52 @@ HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-faithful-rwsem", .expect = hotc
                .violation_kind = "stale_percpu",
                .description = "S4 with the patch on the faithful v5.3 percpu_rw_semaphore: stale_percpu, as the abstract lock") {
     s4(s4_config::nolock, true);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-vmstat", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 v5.3, the vmstat worker: vmstat_update → refresh_cpu_vm_stats on CPU 2 takes no "
+                              "lock and dereferences the zone->pageset that zone_pcp_reset frees") {
+    s4_reader_race(s4_reader::vmstat_worker, true);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-vmstat-shepherd", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 v5.3, vmstat_shepherd: need_update under get_online_cpus (a read lock, as "
+                              "mem_hotplug_begin's) and the vmstat_update it queues read the freed zone->pageset") {
+    s4_reader_race(s4_reader::vmstat_shepherd, true);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-drain-all", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 v5.3, drain_all_pages(NULL) from direct reclaim: its remote pcp reads and "
+                              "drain_local_pages_wq → drain_pages_zone read the freed zone->pageset") {
+    s4_reader_race(s4_reader::drain_all_null, true);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-drain-all-worker", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 v5.3, drain_all_pages(NULL) with its works already queued: the worker "
+                              "drain_local_pages_wq → drain_pages_zone on CPU 2 reads the freed zone->pageset") {
+    s4_reader_race(s4_reader::drain_all_null_worker, true);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-drain-all-zone", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 v5.3, drain_all_pages(zone) from kcompactd: no populated check at all after "
+                              "kcompactd_do_work's; reads the freed zone->pageset") {
+    s4_reader_race(s4_reader::drain_all_zone, true);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-vmstat-cpu-dead", .expect = hotcheck::Verdict::verified,
+               .description = "S4 v5.3, cpu_down's DEAD callback vmstat_cpu_dead → refresh_zone_stat_thresholds: "
+                              "serialised by cpu_hotplug_lock") {
+    s4_reader_race(s4_reader::vmstat_cpu_dead, true);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-vmstat-cpu-dead", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 with the patch, cpu_down's DEAD callback vmstat_cpu_dead → "
+                              "refresh_zone_stat_thresholds writes stat_threshold into the freed zone->pageset") {
+    s4_reader_race(s4_reader::vmstat_cpu_dead, false);
 }
