@@ -696,28 +696,38 @@ private:
     }
 
     /// Every coherence order of location l that keeps each thread's writes in program order
-    /// (a candidate breaking that fails coherence anyway).
+    /// (a candidate breaking that fails coherence anyway): the interleavings of the threads'
+    /// write sequences, built one write at a time.
     void choose_co(std::size_t l) {
         if (l == writes_.size()) return check();
-        std::vector<EventId> order = writes_[l];
-        auto by_id = [](EventId a, EventId b) {
-            return a.thread != b.thread ? a.thread < b.thread : a.index < b.index;
-        };
-        std::sort(order.begin(), order.end(), by_id);
         const graph::LocId loc = loc_id(static_cast<int>(l));
-        do {
-            bool po_kept = true;
-            for (std::size_t i = 0; i < order.size() && po_kept; ++i)
-                for (std::size_t j = i + 1; j < order.size(); ++j)
-                    if (order[i].thread == order[j].thread && order[i].index > order[j].index) {
-                        po_kept = false;
-                        break;
-                    }
-            if (!po_kept) continue;
-            for (EventId w : order) g_.co_remove(w);
-            for (std::size_t i = 0; i < order.size(); ++i) g_.co_insert(loc, static_cast<std::uint32_t>(i), order[i]);
-            choose_rf(l, 0);
-        } while (std::next_permutation(order.begin(), order.end(), by_id));
+        for (EventId w : writes_[l]) g_.co_remove(w);
+        // writes_[l] lists each thread's writes in program order, threads in order.
+        next_of_thread_.resize(writes_.size());
+        next_of_thread_[l].assign(g_.thread_count(), 0);
+        interleave(l, loc, 0);
+    }
+
+    void interleave(std::size_t l, graph::LocId loc, std::uint32_t placed) {
+        const auto& ws = writes_[l];
+        if (placed == ws.size()) return choose_rf(l, 0);
+        auto& next_of = next_of_thread_[l];
+        for (std::uint32_t t = 0; t < next_of.size(); ++t) {
+            // The next unplaced write of thread t, if any.
+            std::uint32_t seen = 0;
+            const EventId* next = nullptr;
+            for (const EventId& w : ws)
+                if (w.thread == t && seen++ == next_of[t]) {
+                    next = &w;
+                    break;
+                }
+            if (!next) continue;
+            g_.co_insert(loc, placed, *next);
+            ++next_of[t];
+            interleave(l, loc, placed + 1);
+            --next_of[t];
+            g_.co_remove(*next);
+        }
     }
 
     /// SC per location (po-loc ∪ rf ∪ co ∪ fr acyclic) and RMW atomicity on `loc`, now that
@@ -825,7 +835,8 @@ private:
     Pairs reachable_;
     graph::ExecutionGraph g_;
     std::vector<std::vector<std::pair<EventId, std::vector<EventId>>>> reads_;  ///< [loc]: (read, its possible sources)
-    std::vector<std::vector<EventId>> writes_;  ///< [loc]
+    std::vector<std::vector<EventId>> writes_;  ///< [loc]: by thread, in program order
+    std::vector<std::vector<std::uint32_t>> next_of_thread_;  ///< [loc][thread]: writes placed in co
     Layout::Tally tally_;
     std::vector<std::vector<std::size_t>> succ_;  ///< coherent(): edges between a location's accesses
     std::vector<std::uint8_t> colour_;
