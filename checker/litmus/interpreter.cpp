@@ -55,17 +55,6 @@ std::memory_order to_std(MemOrder mo) {
     return std::memory_order_seq_cst;
 }
 
-hd::RmwOp rmw_op(Op op) {
-    switch (op) {
-    case Op::FetchAdd: return hd::RmwOp::Add;
-    case Op::FetchSub: return hd::RmwOp::Sub;
-    case Op::FetchAnd: return hd::RmwOp::And;
-    case Op::FetchOr: return hd::RmwOp::Or;
-    case Op::FetchXor: return hd::RmwOp::Xor;
-    default: return hd::RmwOp::Exchange;
-    }
-}
-
 Word apply(hd::RmwOp op, Word old, Word operand) {
     const auto a = static_cast<std::uint64_t>(old), b = static_cast<std::uint64_t>(operand);
     switch (op) {
@@ -311,15 +300,7 @@ private:
             return layout_.address_of(e.name, e.pos);
         case ExprKind::Deref:
             return static_cast<Word>(hd::na_load(loc_arg(e.args[0], t), SourceLoc::current()));
-        case ExprKind::Unary: {
-            const Word v = eval(e.args[0], t);
-            switch (e.unary_op) {
-            case UnaryOp::Not: return v == 0;
-            case UnaryOp::Neg: return static_cast<Word>(0 - static_cast<std::uint64_t>(v));
-            case UnaryOp::BitNot: return ~v;
-            }
-            return v;
-        }
+        case ExprKind::Unary: return Layout::unary(e.unary_op, eval(e.args[0], t));
         case ExprKind::Binary: return binary(e, t);
         case ExprKind::Ternary: return eval(e.args[0], t) != 0 ? eval(e.args[1], t) : eval(e.args[2], t);
         case ExprKind::Call: return call(e, t);
@@ -332,31 +313,11 @@ private:
         if (e.binary_op == BinaryOp::LogOr) return eval(e.args[0], t) != 0 || eval(e.args[1], t) != 0;
         const Word a = eval(e.args[0], t);
         const Word b = eval(e.args[1], t);
-        const auto ua = static_cast<std::uint64_t>(a), ub = static_cast<std::uint64_t>(b);
-        switch (e.binary_op) {
-        case BinaryOp::Mul: return static_cast<Word>(ua * ub);
-        case BinaryOp::Div:
-        case BinaryOp::Mod:
-            if (b == 0) throw LitmusRuntimeError(at(e.pos) + "division by zero");
-            if (b == -1) return e.binary_op == BinaryOp::Div ? static_cast<Word>(0 - ua) : 0;
-            return e.binary_op == BinaryOp::Div ? a / b : a % b;
-        case BinaryOp::Add: return static_cast<Word>(ua + ub);
-        case BinaryOp::Sub: return static_cast<Word>(ua - ub);
-        case BinaryOp::Shl: return static_cast<Word>(ua << (ub & 63));
-        case BinaryOp::Shr: return a >> (ub & 63);
-        case BinaryOp::Lt: return a < b;
-        case BinaryOp::Le: return a <= b;
-        case BinaryOp::Gt: return a > b;
-        case BinaryOp::Ge: return a >= b;
-        case BinaryOp::Eq: return a == b;
-        case BinaryOp::Ne: return a != b;
-        case BinaryOp::BitAnd: return a & b;
-        case BinaryOp::BitXor: return a ^ b;
-        case BinaryOp::BitOr: return a | b;
-        case BinaryOp::LogAnd:
-        case BinaryOp::LogOr: break;
+        try {
+            return Layout::binary(e.binary_op, a, b);
+        } catch (const std::domain_error& err) {
+            throw LitmusRuntimeError(at(e.pos) + err.what());
         }
-        return 0;
     }
 
     static void full_fence() { hd::fence(std::memory_order_seq_cst, SourceLoc::current()); }
@@ -385,7 +346,7 @@ private:
         case Op::FetchXor: {
             const hd::LocId l = loc_arg(e.args[0], t);
             const Word operand = eval(e.args[1], t);
-            const hd::RmwOp op = rmw_op(c.op);
+            const hd::RmwOp op = Layout::rmw_op(c.op);
             Word old;
             if (c.fully_ordered) {
                 // A value-returning kernel RMW is fully ordered: smp_mb() before and after.
