@@ -58,6 +58,10 @@ task_struct kthread_run(F&& threadfn, const char* comm, task_placement where_to 
     ptr<long> obj = alloc_array<long>(TASK_NR_FIELDS, comm, where);
     for (unsigned f = 0; f < TASK_NR_FIELDS; ++f) obj[f].store(0, relaxed, where);
     if (!where_to.comm) where_to.comm = comm;
+    // kthread_run's wake_up_process(k): kthread() set TASK_UNINTERRUPTIBLE before complete(done)
+    // and schedule(), so this wakeup always wakes the new task: a full barrier on the creator
+    // (try_to_wake_up: smp_mb__after_spinlock), before the thread runs threadfn.
+    fence(seq_cst, where);
     start_task(where_to, [threadfn = std::forward<F>(threadfn), obj, where]() mutable {
         threadfn(task_struct(obj));
         obj[TASK_EXITED].store(1, release, where);  // do_exit → complete(&kthread->exited)
@@ -70,7 +74,8 @@ inline bool kthread_should_stop(const task_struct& self, SourceLoc where = Sourc
     return self[TASK_SHOULD_STOP].load(acquire, where) != 0;
 }
 
-/// kthread_stop: asks the thread to stop, waits for its exit (wait_for_completion(&kthread->exited)), and puts the task after a
+/// kthread_stop: asks the thread to stop (its wake_up_process may find the thread running, so it
+/// implies no barrier: none is modelled), waits for its exit (wait_for_completion(&kthread->exited)), and puts the task after a
 /// grace period.
 inline void kthread_stop(task_struct t, SourceLoc where = SourceLoc::current()) {
     might_sleep(where);

@@ -144,7 +144,10 @@ private:
         // B matches C: if the writer sees our decrement it sees our critical section.
         smp_mb();
         __this_cpu_dec(read_count);
-        // rcuwait_wake_up(&sem->writer): implied by wait_event re-evaluating its condition.
+        // rcuwait_wake_up(&sem->writer): its smp_mb() (B), unconditional in v5.3 (kernel/exit.c),
+        // orders the decrement before the load of w->task; the wakeup itself is wait_event
+        // re-evaluating its condition.
+        smp_mb();
     }
 
     /// readers_active_check(sem): per_cpu_sum(*sem->read_count) over the possible CPUs is 0,
