@@ -73,6 +73,15 @@
 //                   online count only falls (3 → 2), so a snapshot of 2 means CPU 1 was gone
 //                   before the stoppers were queued and that rendezvous completes: no other
 //                   failure mode is added by the third CPU.
+//   v5.4-nolock-rendezvous-cpu-up-3cpu, v5.4-nolock-rendezvous-cpu-up-late-3cpu,
+//   v5.4-rendezvous-cpu-up-3cpu
+//                   the cpu-up direction on 3 CPUs (CPU 1 comes up, CPU 2 a bystander): the
+//                   hang (`deadlock`: CPU 1 counted in num_threads = 3 refuses the work, the
+//                   stoppers of CPUs 0 and 2 spin; 7 776 executions, 64 411 blocked, about 3 s —
+//                   32 on 2 CPUs), fn on a CPU not stopped when the snapshot (restricted to 2 =
+//                   ncpus - 1) misses CPU 1 (`assertion`, 372 blocked, 0.02 s), and the v5.4
+//                   control: verified (15 616 executions, 129 346 blocked, about 6 s). The same
+//                   verdicts as on 2 CPUs.
 //   v5.4-rendezvous-3cpu
 //                   the control on 3 CPUs (v5.4 locking): verified, but in 373 440 executions
 //                   (2 118 342 blocked), about 82 s on 2 shared cores — the three stoppers'
@@ -81,6 +90,8 @@
 //                   suite's budget (~20 s a model; tests/examples_test.cpp runs every
 //                   registered model), so it is registered only when built with
 //                   -DHOTCHECK_HOTPLUG_LONG (cmake -DCMAKE_CXX_FLAGS=-DHOTCHECK_HOTPLUG_LONG).
+//                   (v5.4-nolock-rendezvous-sysfs on 3 CPUs is verified too, in 186 720
+//                   executions, about 44 s: not registered.)
 //   <configuration>-sysfs
 //                   the same with T_cpuhp from sysfs (/sys/devices/system/cpu/cpu1/online:
 //                   online_store → lock_device_hotplug_sysfs → device_offline/device_online →
@@ -441,7 +452,7 @@ void s7(s7_config c, bool sysfs = false, unsigned ncpus = 2) {
         sm->msdata = &msdata;
         msdata.fn = [&w](int shift) { return pseries_lpar_resize_hpt_commit(w, shift); };
         sm->done = &done;
-        if (c == s7_config::v54_nolock_rendezvous_up_late) sm->scenario_num_threads = 1;
+        if (c == s7_config::v54_nolock_rendezvous_up_late) sm->scenario_num_threads = ncpus - 1;  // misses CPU 1
         w.sm = sm.get();
         // take_cpu_down() ends with stop_machine_park(cpu): the last thing it does, after
         // __cpu_disable() and the dying callbacks — registered as the lowest dying step.
@@ -542,6 +553,26 @@ HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous-cpu-up", .expect = hotchec
                .description = "S7 v5.4 locking, multi_cpu_stop step by step, cpu_up: the read lock keeps "
                               "CPU 1 from coming up between the snapshot and the rendezvous") {
     s7(s7_config::v54_rendezvous_up);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-cpu-up-3cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "deadlock",
+               .description = "S7 cpu-up direction on 3 CPUs (CPU 2 a bystander): CPU 1 marked online before its "
+                              "stopper is unparked refuses the work; the stoppers of CPUs 0 and 2 spin forever") {
+    s7(s7_config::v54_nolock_rendezvous_up, false, 3);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-cpu-up-late-3cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S7 cpu-up direction on 3 CPUs, only executions whose num_threads snapshot (2) misses "
+                              "CPU 1: fn runs while a CPU is not stopped") {
+    s7(s7_config::v54_nolock_rendezvous_up_late, false, 3);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous-cpu-up-3cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S7 v5.4 locking, multi_cpu_stop step by step, cpu_up, on 3 CPUs: the read lock keeps "
+                              "CPU 1 from coming up between the snapshot and the rendezvous; all three stoppers stop") {
+    s7(s7_config::v54_rendezvous_up, false, 3);
 }
 
 HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.3-sysfs", .expect = hotcheck::Verdict::verified,
