@@ -11,6 +11,11 @@
 // (offline direction); CPU 1 belongs to node 1 and comes online concurrently (cpu_up adds it to
 // cpumask_of_node(1), x86's numa_add_cpu, before marking it online). CPUs: 0 runs the
 // hotplug control task, 1 is brought up; T_mem runs on CPU 0 too (no irq-off regions here).
+// The `…-4cpu` configurations use the kernel's faithful placement (issue #13): CPU 0 runs
+// T_cpuhp (cpu_up's control side), CPU 1 T_mem, CPU 2 (node 1) is brought up and runs the AP
+// callbacks, kswapd_cpu_online included (cpuhp/2: config::ap_callbacks_on_target_cpu), CPU 3
+// (node 0) is a bystander that stays online: cpumask_of_node(0) = {0, 1, 3}, node 0's kswapd is
+// bound to it, and kswapd_cpu_online's cpumask_any_and(cpu_online_mask, mask) sees CPU 3.
 //
 // Configurations (`kswapd-run` is the online direction, `kswapd-stop` the offline one):
 //   locked, nolock  v5.3 (verified) and the patch (the violations above); neither side takes
@@ -46,6 +51,15 @@
 //                   passes it to set_cpus_allowed_ptr: `invalid_access` — the NULL check that
 //                   fixes the v5.3 error path does not fix the patch's.
 //
+//   locked-4cpu, nolock-4cpu
+//                   (kswapd-run and kswapd-stop) locked and nolock on 4 CPUs (above): kswapd-run
+//                   verified (20 executions, 89 blocked) and `invalid_access` (4 executions, 16
+//                   blocked); kswapd-stop verified (20 executions, 107 blocked) and a violation
+//                   (`invalid_access`, 1 execution, 14 blocked); each under 0.01 s. The 2-CPU
+//                   verdicts with the same counts: CPU 3's online bit and node-mask bit are
+//                   written by no task, so they add reads but no conflicting pair, and
+//                   kswapd_cpu_online takes no preempt- or irq-off region, so the CPU it runs
+//                   on (2 rather than the control CPU) cannot matter.
 //   locked-faithful-rwsem, nolock-faithful-rwsem
 //                   locked and nolock on the faithful v5.3 percpu_rw_semaphore
 //                   (percpu_rwsem_faithful.hpp) for both hotplug locks: the abstract twins'
@@ -254,11 +268,19 @@ struct s5_config {
     s5_thread thread = s5_thread::kswapd;
     bool kswapd_run_fails = false;
     bool faithful = false;  ///< the faithful v5.3 percpu_rw_semaphore for both hotplug locks
+    /// 4 CPUs: 0 runs T_cpuhp, 1 T_mem (both node 0), 2 (node 1) comes up, 3 (node 0) a
+    /// bystander that stays online. Otherwise 2 CPUs: T_cpuhp and T_mem on 0, CPU 1 comes up.
+    bool four_cpus = false;
 };
 
 void s5(s5_config c) {
-    machine mach({.possible_cpus = 2, .online_mask = 0b01, .nodes = 2, .cpu_node = {0, 1},
-                  .mem_hotplug_takes_cpus_lock = c.v53_locking, .faithful_percpu_rwsem = c.faithful});
+    machine mach({.possible_cpus = c.four_cpus ? 4u : 2u,
+                  .online_mask = c.four_cpus ? 0b1011u : 0b01u,
+                  .nodes = 2,
+                  .cpu_node = c.four_cpus ? std::array<unsigned, 8>{0, 0, 1, 0} : std::array<unsigned, 8>{0, 1},
+                  .mem_hotplug_takes_cpus_lock = c.v53_locking, .faithful_percpu_rwsem = c.faithful,
+                  .ap_callbacks_on_target_cpu = c.four_cpus});
+    const unsigned up_cpu = c.four_cpus ? 2 : 1;  // node 1's CPU
     numa m;
     m.kswapd_run_fails = c.kswapd_run_fails;
     m.with_kcompactd = c.thread == s5_thread::kcompactd;
@@ -276,17 +298,17 @@ void s5(s5_config c) {
         cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "mm/compaction:online",
                                   [&](unsigned cpu) { return kcompactd_cpu_online(m, cpu); }, nullptr);
     const bool sysfs_mem = c.caller == s5_caller::sysfs || c.caller == s5_caller::bypass;
-    auto mem = start_task({.comm = "T_mem", .cpu = 0}, [&] {
+    auto mem = start_task({.comm = "T_mem", .cpu = c.four_cpus ? 1u : 0u}, [&] {
         if (sysfs_mem) state_store(m, 1, c.online_direction);
         else if (c.online_direction) online_pages(m, 1);
         else offline_pages(m, 1);
     });
     auto cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] {
         switch (c.caller) {
-        case s5_caller::sysfs: online_store(1); break;
-        case s5_caller::bypass: torture_online(1); break;
-        case s5_caller::try_online_node: do_cpu_up(1); break;
-        default: cpu_up(1); break;
+        case s5_caller::sysfs: online_store(up_cpu); break;
+        case s5_caller::bypass: torture_online(up_cpu); break;
+        case s5_caller::try_online_node: do_cpu_up(up_cpu); break;
+        default: cpu_up(up_cpu); break;
         }
     });
     mem.join();
@@ -309,6 +331,17 @@ HOTCHECK_MODEL("hotplug/s5-kswapd-run/nolock", .expect = hotcheck::Verdict::viol
                .violation_kind = "invalid_access",
                .description = "S5 with the patch: kswapd_cpu_online sees the node in N_MEMORY before kswapd_run published pgdat->kswapd: set_cpus_allowed_ptr(NULL)") {
     s5({.v53_locking = false, .online_direction = true});
+}
+HOTCHECK_MODEL("hotplug/s5-kswapd-run/locked-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S5 v5.3 on 4 CPUs (0 control, 1 memory online, 2 of node 1 coming up, 3 a "
+                              "node-0 bystander online): verified, as on 2") {
+    s5({.v53_locking = true, .online_direction = true, .four_cpus = true});
+}
+HOTCHECK_MODEL("hotplug/s5-kswapd-run/nolock-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "invalid_access",
+               .description = "S5 with the patch on 4 CPUs: kswapd_cpu_online sees node 1 in N_MEMORY before "
+                              "kswapd_run published pgdat->kswapd: set_cpus_allowed_ptr(NULL), as on 2") {
+    s5({.v53_locking = false, .online_direction = true, .four_cpus = true});
 }
 HOTCHECK_MODEL("hotplug/s5-kswapd-run/nolock-sysfs", .expect = hotcheck::Verdict::verified,
                .description = "S5 with the patch, memory online and cpu_up both from sysfs: device_hotplug_lock "
@@ -352,6 +385,15 @@ HOTCHECK_MODEL("hotplug/s5-kswapd-stop/locked", .expect = hotcheck::Verdict::ver
 HOTCHECK_MODEL("hotplug/s5-kswapd-stop/nolock", .expect = hotcheck::Verdict::violation,
                .description = "S5 with the patch, offline direction: kswapd_cpu_online dereferences a stopped (freed) kswapd or the NULL left behind") {
     s5({.v53_locking = false, .online_direction = false});
+}
+HOTCHECK_MODEL("hotplug/s5-kswapd-stop/locked-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S5 v5.3, offline direction, on 4 CPUs: verified, as on 2") {
+    s5({.v53_locking = true, .online_direction = false, .four_cpus = true});
+}
+HOTCHECK_MODEL("hotplug/s5-kswapd-stop/nolock-4cpu", .expect = hotcheck::Verdict::violation,
+               .description = "S5 with the patch, offline direction, on 4 CPUs: the stopped kswapd or the NULL "
+                              "left behind, as on 2") {
+    s5({.v53_locking = false, .online_direction = false, .four_cpus = true});
 }
 HOTCHECK_MODEL("hotplug/s5-kswapd-stop/nolock-null-checked", .expect = hotcheck::Verdict::violation,
                .violation_kind = "use_after_free",

@@ -62,6 +62,36 @@
 //   v5.4-rendezvous-cpu-up
 //                   the control for the way up: with v5.4 locking, verified.
 //
+//   v5.4-nolock-rendezvous-3cpu
+//                   v5.4-nolock-rendezvous on 3 CPUs: CPU 2 is a bystander that stays online, so
+//                   its stopper (migration/2) is queued by stop_cpus() and must ack every
+//                   multi_cpu_stop state too. num_threads = 3 is taken, CPU 1 goes down, two
+//                   stoppers are queued: the stoppers of CPUs 0 and 2 both spin in
+//                   MULTI_STOP_PREPARE (thread_ack stops at 1) and T_mem sleeps in
+//                   wait_for_completion(): `deadlock`, as on 2 CPUs (96 executions, 560
+//                   blocked, 0.02 s; the 2-CPU model meets it after 3). On the way down the
+//                   online count only falls (3 → 2), so a snapshot of 2 means CPU 1 was gone
+//                   before the stoppers were queued and that rendezvous completes: no other
+//                   failure mode is added by the third CPU.
+//   v5.4-nolock-rendezvous-cpu-up-3cpu, v5.4-nolock-rendezvous-cpu-up-late-3cpu,
+//   v5.4-rendezvous-cpu-up-3cpu
+//                   the cpu-up direction on 3 CPUs (CPU 1 comes up, CPU 2 a bystander): the
+//                   hang (`deadlock`: CPU 1 counted in num_threads = 3 refuses the work, the
+//                   stoppers of CPUs 0 and 2 spin; 7 776 executions, 64 411 blocked, about 3 s —
+//                   32 on 2 CPUs), fn on a CPU not stopped when the snapshot (restricted to 2 =
+//                   ncpus - 1) misses CPU 1 (`assertion`, 372 blocked, 0.02 s), and the v5.4
+//                   control: verified (15 616 executions, 129 346 blocked, about 6 s). The same
+//                   verdicts as on 2 CPUs.
+//   v5.4-rendezvous-3cpu
+//                   the control on 3 CPUs (v5.4 locking): verified, but in 373 440 executions
+//                   (2 118 342 blocked), about 82 s on 2 shared cores — the three stoppers'
+//                   atomic_dec_and_test acks of each of the four states, and the nr_todo
+//                   signals, are conflicting RMWs the explorer must order every way. Over the
+//                   suite's budget (~20 s a model; tests/examples_test.cpp runs every
+//                   registered model), so it is registered only when built with
+//                   -DHOTCHECK_HOTPLUG_LONG (cmake -DCMAKE_CXX_FLAGS=-DHOTCHECK_HOTPLUG_LONG).
+//                   (v5.4-nolock-rendezvous-sysfs on 3 CPUs is verified too, in 186 720
+//                   executions, about 44 s: not registered.)
 //   <configuration>-sysfs
 //                   the same with T_cpuhp from sysfs (/sys/devices/system/cpu/cpu1/online:
 //                   online_store → lock_device_hotplug_sysfs → device_offline/device_online →
@@ -80,7 +110,8 @@
 //                   arch/powerpc/kernel/rtas.c's rtas_cpu_state_change_mask (partition
 //                   migration / suspend: cpu_down and cpu_up with no device_hotplug_lock).
 //
-// CPUs: 2 possible; T_mem and T_cpuhp run on CPU 0, CPU 1 is taken down. The T_cpuhp side is
+// CPUs: 2 possible (3 in the `-3cpu` configurations, CPU 2 a bystander); T_mem and T_cpuhp
+// run on CPU 0, CPU 1 is taken down. The T_cpuhp side is
 // the kernel layer's cpu_down() (cpuhp.hpp), whose own stop_machine_cpuslocked(take_cpu_down) is
 // the checker-native one (it runs while no CPU is in a preempt-off region — a busy stopper on
 // CPU 0 holds it off, as the kernel's stopper queue would).
@@ -392,15 +423,18 @@ int rtas_cpu_state_change_mask(unsigned cpu, bool online) {
     return online ? cpu_up(cpu) : cpu_down(cpu);
 }
 
-void s7(s7_config c, bool sysfs = false) {
+// ncpus = 3: CPU 2 is a bystander that stays online: its stopper (migration/2) is queued by
+// stop_cpus and must ack every multi_cpu_stop state, and num_online_cpus() counts it.
+void s7(s7_config c, bool sysfs = false, unsigned ncpus = 2) {
     // CPU 1 comes up instead of going down
     const bool up = c == s7_config::v54_nolock_rendezvous_up || c == s7_config::v54_nolock_rendezvous_up_late ||
                     c == s7_config::v54_rendezvous_up;
     const bool rendezvous = c == s7_config::v54_nolock_rendezvous || c == s7_config::v54_rendezvous || up;
     const bool patched = c == s7_config::v54_nolock || c == s7_config::v54_nolock_rendezvous ||
                          c == s7_config::v54_nolock_rendezvous_up || c == s7_config::v54_nolock_rendezvous_up_late;
-    machine m({.possible_cpus = 2,
-               .online_mask = up ? 0b01u : 0u,
+    const std::uint32_t all = (1u << ncpus) - 1;
+    machine m({.possible_cpus = ncpus,
+               .online_mask = up ? (all & ~0b10u) : 0u,
                // v5.3: the hang is a real deadlock, and lockdep would (also) flag the recursive
                // read; the rendezvous configurations are built without CONFIG_LOCKDEP.
                .lockdep_order = c == s7_config::v54 || c == s7_config::v54_nolock,
@@ -414,11 +448,11 @@ void s7(s7_config c, bool sysfs = false) {
     std::vector<join_handle> stoppers;
     if (rendezvous) {
         sm = std::make_unique<stop_machine_c::stop_machine_state>();
-        for (unsigned cpu = 0; cpu < 2; ++cpu) sm->cpu_stopper.emplace_back(cpu, cpu == 0 || !up);
+        for (unsigned cpu = 0; cpu < ncpus; ++cpu) sm->cpu_stopper.emplace_back(cpu, cpu != 1 || !up);
         sm->msdata = &msdata;
         msdata.fn = [&w](int shift) { return pseries_lpar_resize_hpt_commit(w, shift); };
         sm->done = &done;
-        if (c == s7_config::v54_nolock_rendezvous_up_late) sm->scenario_num_threads = 1;
+        if (c == s7_config::v54_nolock_rendezvous_up_late) sm->scenario_num_threads = ncpus - 1;  // misses CPU 1
         w.sm = sm.get();
         // take_cpu_down() ends with stop_machine_park(cpu): the last thing it does, after
         // __cpu_disable() and the dying callbacks — registered as the lowest dying step.
@@ -434,7 +468,7 @@ void s7(s7_config c, bool sysfs = false) {
                                       return 0;
                                   },
                                   nullptr);
-        for (unsigned cpu = 0; cpu < 2; ++cpu)
+        for (unsigned cpu = 0; cpu < ncpus; ++cpu)
             stoppers.push_back(run_on_cpu(cpu, [&, cpu] { stop_machine_c::smpboot_thread_fn(*sm, cpu); },
                                           intern("migration/" + std::to_string(cpu))));
     }
@@ -448,7 +482,7 @@ void s7(s7_config c, bool sysfs = false) {
     t_cpuhp.join();
     if (rendezvous) {
         // Shut the stoppers down (kthread_park) so that the execution can end.
-        for (unsigned cpu = 0; cpu < 2; ++cpu) smp_store_release(sm->cpu_stopper[cpu].should_park, 1);
+        for (unsigned cpu = 0; cpu < ncpus; ++cpu) smp_store_release(sm->cpu_stopper[cpu].should_park, 1);
         for (auto& s : stoppers) s.join();
     }
 }
@@ -486,6 +520,22 @@ HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous", .expect = hotcheck::Verd
     s7(s7_config::v54_rendezvous);
 }
 
+#ifdef HOTCHECK_HOTPLUG_LONG  // 373 440 executions, about 82 s: over the suite's budget (see the header)
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous-3cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S7 v5.4 with multi_cpu_stop step by step on 3 CPUs (CPU 2 a bystander whose "
+                              "stopper must also stop): verified, as on 2") {
+    s7(s7_config::v54_rendezvous, false, 3);
+}
+#endif
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-3cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "deadlock",
+               .description = "S7 v5.4 + the patch, no lockdep, on 3 CPUs: CPU 1 goes down between "
+                              "num_online_cpus() and stop_cpus(); the stoppers of CPUs 0 and 2 spin in "
+                              "multi_cpu_stop forever") {
+    s7(s7_config::v54_nolock_rendezvous, false, 3);
+}
+
 HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-cpu-up", .expect = hotcheck::Verdict::violation,
                .description = "S7 v5.4 + the patch, multi_cpu_stop step by step, CPU 1 coming up between "
                               "num_online_cpus() and stop_cpus(): the rendezvous breaks the other way") {
@@ -503,6 +553,26 @@ HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous-cpu-up", .expect = hotchec
                .description = "S7 v5.4 locking, multi_cpu_stop step by step, cpu_up: the read lock keeps "
                               "CPU 1 from coming up between the snapshot and the rendezvous") {
     s7(s7_config::v54_rendezvous_up);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-cpu-up-3cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "deadlock",
+               .description = "S7 cpu-up direction on 3 CPUs (CPU 2 a bystander): CPU 1 marked online before its "
+                              "stopper is unparked refuses the work; the stoppers of CPUs 0 and 2 spin forever") {
+    s7(s7_config::v54_nolock_rendezvous_up, false, 3);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-cpu-up-late-3cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S7 cpu-up direction on 3 CPUs, only executions whose num_threads snapshot (2) misses "
+                              "CPU 1: fn runs while a CPU is not stopped") {
+    s7(s7_config::v54_nolock_rendezvous_up_late, false, 3);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous-cpu-up-3cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S7 v5.4 locking, multi_cpu_stop step by step, cpu_up, on 3 CPUs: the read lock keeps "
+                              "CPU 1 from coming up between the snapshot and the rendezvous; all three stoppers stop") {
+    s7(s7_config::v54_rendezvous_up, false, 3);
 }
 
 HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.3-sysfs", .expect = hotcheck::Verdict::verified,

@@ -48,6 +48,11 @@ struct config {
     /// Use the faithful v5.3 percpu_rw_semaphore for cpu_hotplug_lock and mem_hotplug_lock
     /// instead of the abstract writer-preferring lock (slower; the same outcomes).
     bool faithful_percpu_rwsem = false;
+    /// cpu_down/cpu_up (cpuhp.hpp) fold the AP hotplug thread cpuhp/N into the calling task.
+    /// true: while it runs the AP (ONLINE/DOWN_PREP) callbacks, its preempt- and irq-off
+    /// regions hold CPU N, the CPU going up or down, as the kernel's per-cpu cpuhp/N thread's
+    /// do; false: the caller's own CPU. The `…/4cpu` hotplug configurations set it.
+    bool ap_callbacks_on_target_cpu = false;
 };
 
 inline constexpr unsigned kMaxCpus = 8;

@@ -4,7 +4,9 @@
 // cpu_down / cpu_up run the registered callbacks in the order
 // of KERNEL.md §3, under cpu_add_remove_lock and the cpu_hotplug_lock write lock. The AP
 // hotplug thread (cpuhp/N) is folded into the calling task, as KERNEL.md's T_cpuhp: both run
-// while the write lock is held, and lockdep counts it as held for the AP callbacks too.
+// while the write lock is held, and lockdep counts it as held for the AP callbacks too. With
+// config::ap_callbacks_on_target_cpu the folded AP part holds CPU N (not the caller's) in its
+// preempt- and irq-off regions; the DEAD callbacks always run on the caller's (control) CPU.
 //
 // cpu_down(cpu):  AP_ACTIVE sched_cpu_deactivate (clear active, synchronize_rcu);
 //                 AP_ONLINE_DYN teardowns (down_prep), last registered first;
@@ -52,6 +54,33 @@ void run_startups(unsigned cpu, Pred in_range) {
         if (in_range(s.state) && s.startup) s.startup(cpu);
 }
 inline bool ap_state(int s) { return s > CPUHP_TEARDOWN_CPU; }
+/// The AP hotplug thread's part of cpu_down/cpu_up, folded into the calling task: with
+/// config::ap_callbacks_on_target_cpu the task stands for cpuhp/N meanwhile (bound to CPU N,
+/// online throughout that part), so its preempt- and irq-off regions hold CPU N.
+class on_ap_thread {
+public:
+    explicit on_ap_thread(unsigned target)
+        : t_(world().current()), cpu_(t_.cpu), bound_(t_.bound), on_(this_machine().cfg().ap_callbacks_on_target_cpu) {
+        if (on_) {
+            t_.cpu = target;
+            t_.bound = true;
+        }
+    }
+    ~on_ap_thread() {
+        if (on_) {
+            t_.cpu = cpu_;
+            t_.bound = bound_;
+        }
+    }
+    on_ap_thread(const on_ap_thread&) = delete;
+    on_ap_thread& operator=(const on_ap_thread&) = delete;
+
+private:
+    task_info& t_;
+    unsigned cpu_;
+    bool bound_;
+    bool on_;
+};
 inline bool dying_state(int s) { return s > CPUHP_AP_OFFLINE && s < CPUHP_AP_ONLINE; }
 inline bool bp_state(int s) { return s < CPUHP_BRINGUP_CPU; }
 }  // namespace detail_
@@ -83,11 +112,14 @@ inline int cpu_down(unsigned cpu) {
         return -16;
     }
     cpus_write_lock();
-    // The AP thread's part (cpuhp_thread_fun), from CPUHP_ONLINE down.
-    sched_cpu_deactivate(cpu);
-    detail_::run_teardowns(cpu, [](int s) { return s > CPUHP_AP_WORKQUEUE_ONLINE && s < CPUHP_AP_ACTIVE; });
-    workqueue_offline_cpu(cpu);
-    detail_::run_teardowns(cpu, [](int s) { return detail_::ap_state(s) && s < CPUHP_AP_WORKQUEUE_ONLINE; });
+    {
+        // The AP thread's part (cpuhp_thread_fun), from CPUHP_ONLINE down.
+        detail_::on_ap_thread ap(cpu);
+        sched_cpu_deactivate(cpu);
+        detail_::run_teardowns(cpu, [](int s) { return s > CPUHP_AP_WORKQUEUE_ONLINE && s < CPUHP_AP_ACTIVE; });
+        workqueue_offline_cpu(cpu);
+        detail_::run_teardowns(cpu, [](int s) { return detail_::ap_state(s) && s < CPUHP_AP_WORKQUEUE_ONLINE; });
+    }
     // CPUHP_TEARDOWN_CPU: takedown_cpu.
     stop_machine_cpuslocked([cpu] { return take_cpu_down(cpu); });
     // The DEAD callbacks, on the control CPU, after the CPU is gone.
@@ -111,11 +143,14 @@ inline int cpu_up(unsigned cpu) {
     if (this_machine().arch_start_secondary) this_machine().arch_start_secondary(cpu);
     detail_::run_startups(cpu, detail_::dying_state);
     set_cpu_online(cpu, true);
-    // The AP thread's part.
-    detail_::run_startups(cpu, [](int s) { return detail_::ap_state(s) && s < CPUHP_AP_WORKQUEUE_ONLINE; });
-    workqueue_online_cpu(cpu);
-    detail_::run_startups(cpu, [](int s) { return s > CPUHP_AP_WORKQUEUE_ONLINE && s < CPUHP_AP_ACTIVE; });
-    set_cpu_active(cpu, true);  // sched_cpu_activate
+    {
+        // The AP thread's part.
+        detail_::on_ap_thread ap(cpu);
+        detail_::run_startups(cpu, [](int s) { return detail_::ap_state(s) && s < CPUHP_AP_WORKQUEUE_ONLINE; });
+        workqueue_online_cpu(cpu);
+        detail_::run_startups(cpu, [](int s) { return s > CPUHP_AP_WORKQUEUE_ONLINE && s < CPUHP_AP_ACTIVE; });
+        set_cpu_active(cpu, true);  // sched_cpu_activate
+    }
     cpus_write_unlock();
     cpu_maps_update_done();
     return 0;
