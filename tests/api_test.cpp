@@ -32,6 +32,39 @@ TEST_SUITE("api") {
         CHECK(r.memory_model == MemoryModel::rc11);
     }
 
+    TEST_CASE("a thread cut short is unwound before the thread that spawned it") {
+        // The child's destructors run while the body's locals it uses still exist: at the end
+        // of an execution in which it never finishes (here: a failed check while it waits).
+        static int unwound_after_spawner = 0, unwound = 0;
+        struct Local {
+            bool alive = true;
+            ~Local() { alive = false; }
+        };
+        struct Guard {
+            const Local& local;
+            ~Guard() {
+                ++unwound;
+                if (!local.alive) ++unwound_after_spawner;
+            }
+        };
+        Result r = explore({}, [] {
+            Local local;
+            atomic<int> started{0}, gate{0};
+            auto t = spawn([&] {
+                Guard g{local};
+                started.store(1);
+                await([&] { return gate.load() == 1; });
+            });
+            await([&] { return started.load() == 1; });
+            check(false, "cut the execution while T1 waits");
+            gate.store(1);
+            t.join();
+        });
+        CHECK(r.verdict == Verdict::violation);
+        CHECK(unwound >= 1);
+        CHECK(unwound_after_spawner == 0);
+    }
+
     TEST_CASE("a model that throws is an error naming the exception") {
         Result r = explore({}, [] { throw std::runtime_error("kaboom"); });
         CHECK(r.verdict == Verdict::error);

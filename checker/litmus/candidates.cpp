@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
-#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -48,8 +47,8 @@ struct Dependency {
     DepKind kind = DepKind::data;
 };
 
-/// One way a thread can run: its events (loc = the layout's location index, in `value`'s
-/// LocId form), their dependencies, its final registers, or the error it stopped at.
+/// One way a thread can run: its events (an access's loc is loc_id(the layout's location
+/// index)), their dependencies, its final registers, or the error it stopped at.
 struct Trace {
     std::vector<Event> events;
     std::vector<Dependency> deps;

@@ -95,11 +95,13 @@ void Execution::finish_run() {
     // Unwind the stack of every suspended thread (its destructors run); instrumented calls made
     // by destructors on the way out neither record events nor switch. The unwinding thread
     // keeps its way back to the scheduler, so that a fault on the way out (a destructor that
-    // throws: std::terminate) is reported like any other.
+    // throws: std::terminate) is reported like any other. Last spawned first: a thread's
+    // destructors may use its spawner's locals (the model body's machine, say), never the
+    // reverse, so the spawner's stack goes after.
     unwinding_ = true;
     Execution* outer = g_current;
     g_current = this;
-    for (std::uint32_t tid = 0; tid < threads_.size(); ++tid) {
+    for (auto tid = static_cast<std::uint32_t>(threads_.size()); tid-- > 0;) {
         if (!threads_[tid].context) continue;
         cur_ = tid;
         watch_.in_model.store(true, std::memory_order_relaxed);
