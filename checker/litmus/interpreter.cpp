@@ -521,7 +521,7 @@ std::optional<ParseError> find_unsupported(const Test& test, std::string_view fi
                 if (found || e.kind != ExprKind::Call || !is_rcu(e.call.op)) return;
                 found = ParseError{std::string(file_name), e.pos.line, e.pos.column,
                                    "unsupported construct '" + e.call.callee +
-                                       "': RCU and SRCU are not modelled by the litmus front end yet"};
+                                       "': RCU and SRCU run under --model lkmm only"};
             });
     return found;
 }
