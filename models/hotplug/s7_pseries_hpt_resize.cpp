@@ -85,8 +85,8 @@
 //                   ones take 23 328 and 46 848 executions (6.6 s, 13 s): registered only with
 //                   -DHOTCHECK_HOTPLUG_LONG, like the way-down control below.
 //   v5.4-rendezvous-3cpu
-//                   the control on 3 CPUs (v5.4 locking): verified, but in 373 440 executions
-//                   (2 118 342 blocked), about 82 s on 2 shared cores — the three stoppers'
+//                   the control on 3 CPUs (v5.4 locking): verified, but in 1 120 320 executions
+//                   (6 334 598 blocked), 247 s on 2 shared cores — the three stoppers'
 //                   atomic_dec_and_test acks of each of the four states, and the nr_todo
 //                   signals, are conflicting RMWs the explorer must order every way. Over the
 //                   suite's budget (~20 s a model; tests/examples_test.cpp runs every
@@ -522,7 +522,7 @@ HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous", .expect = hotcheck::Verd
     s7(s7_config::v54_rendezvous);
 }
 
-#ifdef HOTCHECK_HOTPLUG_LONG  // 373 440 executions, about 82 s: over the suite's budget (see the header)
+#ifdef HOTCHECK_HOTPLUG_LONG  // 1 120 320 executions, 247 s: over the suite's budget (see the header)
 HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous-3cpu", .expect = hotcheck::Verdict::verified,
                .description = "S7 v5.4 with multi_cpu_stop step by step on 3 CPUs (CPU 2 a bystander whose "
                               "stopper must also stop): verified, as on 2") {
