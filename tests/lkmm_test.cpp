@@ -313,15 +313,8 @@ exists (1:r1=0)
             const Test& test = std::get<Test>(parsed);
             Options o;
             o.memory_model = MemoryModel::sc;
-            const auto t0 = std::chrono::steady_clock::now();
             const LitmusResult interp = run_litmus(test, o);
-            const auto t1 = std::chrono::steady_clock::now();
             const LitmusResult cand = run_litmus_candidates(test, o, *sc);
-            const auto t2 = std::chrono::steady_clock::now();
-            if (std::getenv("LKMM_DUMP") && i == std::atoi(std::getenv("LKMM_DUMP"))) fprintf(stderr, "%s", text.c_str());
-            if (std::getenv("LKMM_DEBUG"))
-                fprintf(stderr, "%d interp %.3f cand %.3f\n", i, std::chrono::duration<double>(t1 - t0).count(),
-                        std::chrono::duration<double>(t2 - t1).count());
             REQUIRE_MESSAGE(interp.engine.verdict == Verdict::verified, text << interp.engine.error);
             REQUIRE_MESSAGE(cand.engine.verdict == Verdict::verified, text << cand.engine.error);
             INFO(text);
