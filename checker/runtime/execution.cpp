@@ -69,6 +69,7 @@ const RunResult& Execution::run(const std::function<void()>& body) {
     threads_.clear();
     invariants_.clear();
     replay_remaining_ = g_->event_count();
+    plan_replay();
     rmw_pending_ = 0;
     last_pick_ = kNone;
     last_rule_ = 0;
@@ -122,13 +123,78 @@ void Execution::finish_run() {
     threads_.clear();
 }
 
-bool Execution::keeps_turn() const {
+void Execution::plan_replay() {
+    // The order pick()'s replay rule would produce — the earliest added ready event first —
+    // worked out once on plain arrays: each thread's kept events are in stamp order, so this is
+    // a merge of the threads' sequences, where a read (a start, a join) waits for its source:
+    // a thread whose head is not ready is parked until its source is planned.
+    plan_.clear();
+    plan_pos_ = 0;
+    const std::uint32_t n = g_->thread_count();
+    plan_next_.assign(n, 0);
+    plan_head_.assign(n, ~0u);
+    plan_wait_.assign(n, EventId::init());
+    std::uint32_t left = 0, parked = 0;
+    for (std::uint32_t t = 0; t < n; ++t)
+        if (const std::uint32_t size = g_->thread_size(t); size > 0) {
+            plan_head_[t] = (*g_)[{t, 0}].stamp;
+            left += size;
+        }
+    // The source thread t's next event waits for, or init when it is ready.
+    auto waits_for = [&](std::uint32_t t) {
+        const Event& e = (*g_)[{t, plan_next_[t]}];
+        if (!(e.is_read() || e.kind == Kind::start || e.kind == Kind::join) || e.rf.is_init())
+            return EventId::init();
+        if (e.rf.thread < n && e.rf.index < plan_next_[e.rf.thread]) return EventId::init();
+        return e.rf;
+    };
+    while (left > 0) {
+        // The earliest head, and the earliest of the others: the chosen thread goes on
+        // without another scan while its events come before every other head.
+        std::uint32_t best = kNone, best_stamp = ~0u, second = ~0u;
+        for (std::uint32_t t = 0; t < n; ++t) {
+            const std::uint32_t stamp = plan_head_[t];
+            if (stamp < best_stamp) second = best_stamp, best = t, best_stamp = stamp;
+            else if (stamp < second) second = stamp;
+        }
+        if (best == kNone) return;  // every thread waits: no order, pick() falls back to its scan
+        if (const EventId source = waits_for(best); !source.is_init()) {
+            plan_wait_[best] = source;
+            plan_head_[best] = ~0u;
+            ++parked;
+            continue;
+        }
+        const std::uint32_t size = g_->thread_size(best);
+        for (;;) {
+            plan_.push_back(best);
+            --left;
+            const std::uint32_t next = ++plan_next_[best];
+            plan_head_[best] = next < size ? (*g_)[{best, next}].stamp : ~0u;
+            for (std::uint32_t t = 0; parked > 0 && t < n; ++t)
+                if (plan_wait_[t] == EventId{best, next - 1}) {
+                    plan_wait_[t] = EventId::init();
+                    plan_head_[t] = (*g_)[{t, plan_next_[t]}].stamp;
+                    second = std::min(second, plan_head_[t]);
+                    --parked;
+                }
+            if (plan_head_[best] >= second) break;
+            if (const EventId source = waits_for(best); !source.is_init()) {
+                plan_wait_[best] = source;
+                plan_head_[best] = ~0u;
+                ++parked;
+                break;
+            }
+        }
+    }
+}
+
+bool Execution::keeps_turn_by_scan_rules() const {
     // Only cur_ ran since pick() chose it, so the other threads are as they were, except that
     // cur_'s events may have made some of their next events ready (a spawn also adds a thread:
     // spawn() accounts for it). Rule 1 (replays, by stamp among the ready ones): cur_ keeps its
     // turn while its next event is ready and comes before every other thread's next event.
     // Rule 3 (the lowest enabled thread): the threads below cur_ are still not enabled.
-    if (last_pick_ != cur_ || last_rule_ == 0 || !enabled(threads_[cur_])) return false;
+    if (last_pick_ != cur_ || last_rule_ == 0 || last_rule_ == 4 || !enabled(threads_[cur_])) return false;
     if (last_rule_ == 1)
         return is_replay(cur_) && (*g_)[{cur_, threads_[cur_].next_index}].stamp < other_min_ &&
                replay_ready(cur_);
@@ -220,6 +286,15 @@ std::uint32_t Execution::pick() {
     // Called before every event: the counters skip the scans that cannot find anything.
     const auto n = static_cast<std::uint32_t>(threads_.size());
     last_rule_ = 0;
+    if (plan_pos_ < plan_.size()) {
+        // The planned order (plan_replay), while the threads follow it.
+        const std::uint32_t t = plan_[plan_pos_];
+        if (t < n && enabled(threads_[t]) && is_replay(t)) {
+            last_rule_ = 4;
+            return last_pick_ = t;
+        }
+        plan_pos_ = plan_.size();  // they do not (a nondeterministic model): scan from here on
+    }
     if (replay_remaining_ > 0) {
         // Also the smallest head stamp of every other thread with replays left, ready or not:
         // the chosen thread keeps its turn while its own next event comes before it.
@@ -483,6 +558,10 @@ EventId Execution::begin_event(SourceLoc where, bool bounded) {
 const Event& Execution::replayed(EventId id, Kind kind, LocId loc, SourceLoc where) {
     const Event& e = (*g_)[id];
     if (replay_remaining_ > 0) --replay_remaining_;
+    if (plan_pos_ < plan_.size()) {
+        if (plan_[plan_pos_] == id.thread) ++plan_pos_;
+        else plan_pos_ = plan_.size();  // off the plan: pick() scans from here on
+    }
     watch_.progress();
     if (e.kind != kind || (e.is_access() && !(e.loc == loc)))
         stop(RunEnd::error, "nondeterministic",

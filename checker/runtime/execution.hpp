@@ -134,6 +134,8 @@ private:
     static constexpr std::uint32_t kNone = ~0u;
 
     std::uint32_t pick();
+    /// Works out the replay order of the kept events for this run (plan_).
+    void plan_replay();
     bool enabled(const Thread& t) const {
         if (t.status != Status::runnable || !t.spawned) return false;  // ids may come out of order
         if (t.join_target != kNone) return threads_[t.join_target].status == Status::finished;
@@ -217,14 +219,29 @@ private:
     // the run), and threads whose next event is an RMW's write half.
     std::uint64_t replay_remaining_ = 0;
     int rmw_pending_ = 0;
-    // The last pick and which rule made it (1: the earliest ready replay; 3: the lowest enabled
-    // thread; 0: another rule): while only that thread runs, the others change little enough
-    // that its next event may keep the turn without a scan (keeps_turn).
+    // The last pick and which rule made it (4: the planned replay order; 1: the earliest ready
+    // replay, by a scan; 3: the lowest enabled thread; 0: another rule): while only that thread
+    // runs, the others change little enough that its next event may keep the turn without a
+    // scan (keeps_turn).
     std::uint32_t last_pick_ = kNone;
+    // The replay order, worked out at the start of a run: the thread of each kept event in
+    // the order pick()'s replay rule gives, and how far the run has followed it. Scratch for
+    // plan_replay: per thread, the next kept event, its stamp (none while parked) and the
+    // source it is parked on.
+    std::vector<std::uint32_t> plan_;
+    std::size_t plan_pos_ = 0;
+    std::vector<std::uint32_t> plan_next_, plan_head_;
+    std::vector<graph::EventId> plan_wait_;
     std::uint32_t other_min_ = 0;  ///< rule 1: the smallest next-event stamp of the other threads
     std::uint32_t handoff_ = kNone;  ///< set by begin_event for the scheduler: pick() already ran
     int last_rule_ = 0;
-    bool keeps_turn() const;
+    /// Whether the running thread may make its next event without a pick (see last_rule_).
+    bool keeps_turn() const {
+        if (last_rule_ == 4 && last_pick_ == cur_)  // following the plan: the common case
+            return plan_pos_ < plan_.size() && plan_[plan_pos_] == cur_ && enabled(threads_[cur_]);
+        return keeps_turn_by_scan_rules();
+    }
+    bool keeps_turn_by_scan_rules() const;
     bool stopping_ = false;
     bool unwinding_ = false;
     RunResult result_;
