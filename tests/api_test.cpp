@@ -65,6 +65,37 @@ TEST_SUITE("api") {
         CHECK(unwound_after_spawner == 0);
     }
 
+    TEST_CASE("a replayed read waits for its source, even in a thread spawned after it") {
+        // T1 reads x before T3 exists (T2 spawns it later); the execution where it reads T3's
+        // store is reached by revisiting, and replaying it must spawn T3 and run its store (and
+        // the plain code after it, up to T3's next event) before T1's read returns 1.
+        static bool stored = false;
+        static int seen_one = 0;
+        Result r = explore({}, [] {
+            stored = false;
+            atomic<int> x{0}, after{0};
+            auto t1 = spawn([&] {
+                if (x.load(relaxed) == 1) {
+                    check(stored, "T1 read T3's store before T3 made it");
+                    ++seen_one;
+                }
+            });
+            auto t2 = spawn([&] {
+                auto t3 = spawn([&] {
+                    x.store(1, relaxed);
+                    stored = true;
+                    after.store(1, relaxed);
+                });
+                t3.join();
+            });
+            t1.join();
+            t2.join();
+        });
+        CHECK(r.verdict == Verdict::verified);
+        CHECK(r.executions == 2);
+        CHECK(seen_one >= 1);
+    }
+
     TEST_CASE("a model that throws is an error naming the exception") {
         Result r = explore({}, [] { throw std::runtime_error("kaboom"); });
         CHECK(r.verdict == Verdict::error);

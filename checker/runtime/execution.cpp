@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <exception>
@@ -125,67 +126,104 @@ void Execution::finish_run() {
 
 void Execution::plan_replay() {
     // The order pick()'s replay rule would produce — the earliest added ready event first —
-    // worked out once on plain arrays: each thread's kept events are in stamp order, so this is
-    // a merge of the threads' sequences, where a read (a start, a join) waits for its source:
-    // a thread whose head is not ready is parked until its source is planned.
+    // worked out once: walk the kept events by stamp; one that waits for its source (a read, a
+    // start, a join whose source is not planned yet) parks its thread, the thread's later
+    // events queue behind it, and planning its source wakes it, ahead of the walk (its events
+    // are the earlier ones).
     plan_.clear();
     plan_pos_ = 0;
     const std::uint32_t n = g_->thread_count();
     plan_next_.assign(n, 0);
-    plan_head_.assign(n, ~0u);
+    plan_queued_.assign(n, 0);
     plan_wait_.assign(n, EventId::init());
-    std::uint32_t left = 0, parked = 0;
-    for (std::uint32_t t = 0; t < n; ++t)
-        if (const std::uint32_t size = g_->thread_size(t); size > 0) {
-            plan_head_[t] = (*g_)[{t, 0}].stamp;
-            left += size;
-        }
+    plan_wake_at_.assign(n, kNone);
+    plan_woken_.clear();
+    order_by_stamp();
+    plan_.resize(plan_by_stamp_.size());
+    std::size_t planned = 0;
     // The source thread t's next event waits for, or init when it is ready.
     auto waits_for = [&](std::uint32_t t) {
         const Event& e = (*g_)[{t, plan_next_[t]}];
         if (!(e.is_read() || e.kind == Kind::start || e.kind == Kind::join) || e.rf.is_init())
             return EventId::init();
-        if (e.rf.thread < n && e.rf.index < plan_next_[e.rf.thread]) return EventId::init();
+        if (e.rf.thread >= n || e.rf.index < plan_next_[e.rf.thread]) return EventId::init();
         return e.rf;
     };
-    while (left > 0) {
-        // The earliest head, and the earliest of the others: the chosen thread goes on
-        // without another scan while its events come before every other head.
-        std::uint32_t best = kNone, best_stamp = ~0u, second = ~0u;
-        for (std::uint32_t t = 0; t < n; ++t) {
-            const std::uint32_t stamp = plan_head_[t];
-            if (stamp < best_stamp) second = best_stamp, best = t, best_stamp = stamp;
-            else if (stamp < second) second = stamp;
+    // Plans t's next event, or parks t when it waits; false if parked.
+    auto plan_next = [&](std::uint32_t t) {
+        if (const EventId source = waits_for(t); !source.is_init()) {
+            plan_wait_[t] = source;
+            plan_wake_at_[source.thread] = std::min(plan_wake_at_[source.thread], source.index);
+            return false;
         }
-        if (best == kNone) return;  // every thread waits: no order, pick() falls back to its scan
-        if (const EventId source = waits_for(best); !source.is_init()) {
-            plan_wait_[best] = source;
-            plan_head_[best] = ~0u;
-            ++parked;
+        plan_[planned++] = t;
+        const std::uint32_t index = plan_next_[t]++;
+        if (index == plan_wake_at_[t]) {
+            std::uint32_t later = kNone;  // the next event of t someone waits for
+            for (std::uint32_t u = 0; u < n; ++u) {
+                if (plan_wait_[u].thread != t) continue;
+                if (plan_wait_[u].index == index) {
+                    plan_wait_[u] = EventId::init();
+                    plan_woken_.push_back(u);
+                } else {
+                    later = std::min(later, plan_wait_[u].index);
+                }
+            }
+            plan_wake_at_[t] = later;
+        }
+        return true;
+    };
+    for (const std::uint32_t t : plan_by_stamp_) {
+        if (plan_queued_[t] > 0) {  // behind its thread's waiting event
+            ++plan_queued_[t];
             continue;
         }
-        const std::uint32_t size = g_->thread_size(best);
-        for (;;) {
-            plan_.push_back(best);
-            --left;
-            const std::uint32_t next = ++plan_next_[best];
-            plan_head_[best] = next < size ? (*g_)[{best, next}].stamp : ~0u;
-            for (std::uint32_t t = 0; parked > 0 && t < n; ++t)
-                if (plan_wait_[t] == EventId{best, next - 1}) {
-                    plan_wait_[t] = EventId::init();
-                    plan_head_[t] = (*g_)[{t, plan_next_[t]}].stamp;
-                    second = std::min(second, plan_head_[t]);
-                    --parked;
-                }
-            if (plan_head_[best] >= second) break;
-            if (const EventId source = waits_for(best); !source.is_init()) {
-                plan_wait_[best] = source;
-                plan_head_[best] = ~0u;
-                ++parked;
-                break;
-            }
+        if (!plan_next(t)) {
+            plan_queued_[t] = 1;
+            continue;
+        }
+        // Woken threads go first, their earliest queued event first.
+        while (!plan_woken_.empty()) {
+            std::size_t first = 0;
+            for (std::size_t i = 1; i < plan_woken_.size(); ++i)
+                if ((*g_)[{plan_woken_[i], plan_next_[plan_woken_[i]]}].stamp <
+                    (*g_)[{plan_woken_[first], plan_next_[plan_woken_[first]]}].stamp)
+                    first = i;
+            const std::uint32_t u = plan_woken_[first];
+            plan_woken_.erase(plan_woken_.begin() + static_cast<std::ptrdiff_t>(first));
+            if (plan_next(u) && --plan_queued_[u] > 0) plan_woken_.push_back(u);
         }
     }
+    plan_.resize(planned);  // short of every event if some thread still waits: pick() scans then
+}
+
+void Execution::order_by_stamp() {
+    // A bucket per stamp when the stamps are dense (they are but for the holes revisits
+    // leave), a sort otherwise.
+    plan_by_stamp_.clear();
+    const std::uint32_t n = g_->thread_count();
+    std::uint32_t events = 0, end = 0;
+    for (std::uint32_t t = 0; t < n; ++t)
+        if (const std::uint32_t size = g_->thread_size(t); size > 0) {
+            events += size;
+            end = std::max(end, (*g_)[{t, size - 1}].stamp + 1);  // stamps grow along po
+        }
+    if (end <= 4 * events + 64) {
+        plan_bucket_.assign(end, kNone);
+        for (std::uint32_t t = 0; t < n; ++t)
+            for (std::uint32_t i = 0, size = g_->thread_size(t); i < size; ++i) plan_bucket_[(*g_)[{t, i}].stamp] = t;
+        plan_by_stamp_.resize(events);
+        std::size_t k = 0;
+        for (const std::uint32_t t : plan_bucket_)
+            if (t != kNone) plan_by_stamp_[k++] = t;
+        return;
+    }
+    plan_sorted_.clear();
+    for (std::uint32_t t = 0; t < n; ++t)
+        for (std::uint32_t i = 0, size = g_->thread_size(t); i < size; ++i)
+            plan_sorted_.push_back(std::uint64_t{(*g_)[{t, i}].stamp} << 32 | t);
+    std::sort(plan_sorted_.begin(), plan_sorted_.end());
+    for (const std::uint64_t key : plan_sorted_) plan_by_stamp_.push_back(static_cast<std::uint32_t>(key));
 }
 
 bool Execution::keeps_turn_by_scan_rules() const {
@@ -277,7 +315,8 @@ bool Execution::replay_ready(std::uint32_t tid) const {
     // C++ state (a lock's owner, a task table) is built in an order that agrees with the graph.
     const Event& e = (*g_)[{tid, threads_[tid].next_index}];
     if (!(e.is_read() || e.kind == Kind::start || e.kind == Kind::join) || e.rf.is_init()) return true;
-    return e.rf.index < threads_[e.rf.thread].next_index;
+    // A source in a thread not spawned yet is not replayed yet.
+    return e.rf.thread < threads_.size() && e.rf.index < threads_[e.rf.thread].next_index;
 }
 
 std::uint32_t Execution::pick() {
@@ -540,11 +579,8 @@ EventId Execution::begin_event(SourceLoc where, bool bounded) {
     if (in_invariant_) throw InvariantMisuse{};
     check_invariants();  // after the previous event, whichever thread made it
     Thread& t = threads_[cur_];
-    if (bounded && t.next_index >= options_.max_events_per_thread)
-        stop(RunEnd::bound, "bound_exceeded",
-             fmt::format("thread T{} exceeded {} events (a loop without await?) at {}:{}", cur_,
-                         options_.max_events_per_thread, where.file_name(), where.line()),
-             where);
+    if (bounded && t.next_index >= options_.max_events_per_thread) [[unlikely]]
+        stop_unbounded(where);
     if (std::uint32_t next; !keeps_turn() && (next = pick()) != cur_) {
         // Someone else goes first: back to the scheduler, which resumes us on our turn. The
         // others' events may have broken an invariant of ours while our frame is alive.
@@ -563,14 +599,25 @@ const Event& Execution::replayed(EventId id, Kind kind, LocId loc, SourceLoc whe
         else plan_pos_ = plan_.size();  // off the plan: pick() scans from here on
     }
     watch_.progress();
-    if (e.kind != kind || (e.is_access() && !(e.loc == loc)))
-        stop(RunEnd::error, "nondeterministic",
-             fmt::format("the model is not deterministic: T{} event {} was a {} and is now a {} "
-                         "(at {}:{}); models may depend only on values hotcheck controls",
-                         id.thread, id.index, graph::to_string(e.kind), graph::to_string(kind),
-                         where.file_name(), where.line()),
-             where);
+    if (e.kind != kind || (e.is_access() && !(e.loc == loc))) [[unlikely]]
+        stop_nondeterministic(id, kind, where);
     return e;
+}
+
+void Execution::stop_nondeterministic(EventId id, Kind now, SourceLoc where) {
+    stop(RunEnd::error, "nondeterministic",
+         fmt::format("the model is not deterministic: T{} event {} was a {} and is now a {} "
+                     "(at {}:{}); models may depend only on values hotcheck controls",
+                     id.thread, id.index, graph::to_string((*g_)[id].kind), graph::to_string(now),
+                     where.file_name(), where.line()),
+         where);
+}
+
+void Execution::stop_unbounded(SourceLoc where) {
+    stop(RunEnd::bound, "bound_exceeded",
+         fmt::format("thread T{} exceeded {} events (a loop without await?) at {}:{}", cur_,
+                     options_.max_events_per_thread, where.file_name(), where.line()),
+         where);
 }
 
 EventId Execution::append(Event e) {
