@@ -212,10 +212,13 @@ void Execution::order_by_stamp() {
         plan_bucket_.assign(end, kNone);
         for (std::uint32_t t = 0; t < n; ++t)
             for (std::uint32_t i = 0, size = g_->thread_size(t); i < size; ++i) plan_bucket_[(*g_)[{t, i}].stamp] = t;
-        plan_by_stamp_.resize(events);
+        plan_by_stamp_.resize(end + 1);
         std::size_t k = 0;
-        for (const std::uint32_t t : plan_bucket_)
-            if (t != kNone) plan_by_stamp_[k++] = t;
+        for (const std::uint32_t t : plan_bucket_) {  // without a branch: the holes are irregular
+            plan_by_stamp_[k] = t;
+            k += t != kNone;
+        }
+        plan_by_stamp_.resize(k);
         return;
     }
     plan_sorted_.clear();
