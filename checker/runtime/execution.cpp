@@ -386,6 +386,8 @@ void Execution::resume(std::uint32_t tid) {
     if (fibers_.size() <= tid) fibers_.resize(tid + 1);
     if (!t.started) {
         t.started = true;
+        sanitizer::restart(fibers_[tid]);
+        sanitizer::creating(sched_san_, fibers_[tid]);
         t.context = boost::context::fiber(std::allocator_arg, PooledStack(stacks_),
                                           [this, tid](boost::context::fiber&& sched) {
                                               sanitizer::started(sched_san_);
@@ -397,6 +399,7 @@ void Execution::resume(std::uint32_t tid) {
                                               sanitizer::leave(sched_san_, fibers_[tid], true);
                                               return std::move(threads_[tid].scheduler);
                                           });
+        sanitizer::created(sched_san_);
         fibers_[tid].bottom = stacks_.last_bottom();
         fibers_[tid].size = stacks_.stack_size();
     }

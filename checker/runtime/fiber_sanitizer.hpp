@@ -3,6 +3,7 @@
 // overflows and buffer overflows, and makes TSan attribute every fiber's accesses to one thread
 // (false races, and a stack depot that grows until memory runs out). Every switch of the
 // runtime goes through the hooks below, in this order:
+//   a fiber is made:     restart(f) creating(sched, f) [make] created(sched) (scheduler side)
 //   scheduler -> fiber:  enter(sched, f)  [switch]  returned(sched)        (scheduler side)
 //                        first: started(sched) / later: resumed(f)         (fiber side)
 //   fiber -> scheduler:  leave(sched, f, for_good)  [switch]               (fiber side)
@@ -53,6 +54,10 @@ inline void returned([[maybe_unused]] Scheduler& s) {
 #if HOTCHECK_ASAN_FIBERS
     __sanitizer_finish_switch_fiber(s.asan_fake_stack, nullptr, nullptr);
 #endif
+#if HOTCHECK_TSAN_FIBERS
+    // A fiber that left for good is still TSan's current one (see leave).
+    if (__tsan_get_current_fiber() != s.tsan) __tsan_switch_to_fiber(s.tsan, 0);
+#endif
 }
 
 inline void started([[maybe_unused]] Scheduler& s) {
@@ -73,7 +78,10 @@ inline void leave([[maybe_unused]] Scheduler& s, [[maybe_unused]] Fiber& f, [[ma
     __sanitizer_start_switch_fiber(for_good ? nullptr : &f.asan_fake_stack, s.bottom, s.size);
 #endif
 #if HOTCHECK_TSAN_FIBERS
-    __tsan_switch_to_fiber(s.tsan, 0);
+    // TSan keeps a shadow call stack per fiber: the frames a finished fiber still returns
+    // through (its entry function, Boost.Context's record) must be popped from its own, so
+    // for good the switch back happens on the scheduler's side (returned).
+    if (!for_good) __tsan_switch_to_fiber(s.tsan, 0);
 #endif
 }
 
@@ -81,6 +89,33 @@ inline void leave([[maybe_unused]] Scheduler& s, [[maybe_unused]] Fiber& f, [[ma
 inline void abandon([[maybe_unused]] const Fiber& f) {
 #if HOTCHECK_ASAN_FIBERS
     __lsan_register_root_region(f.bottom, f.size);
+#endif
+}
+
+/// A new run starts a thread on a new fiber: TSan gets a fresh one too, so that nothing the last
+/// run left on its shadow call stack (frames an unwinding or a fault never popped) piles up
+/// run after run — deeper stacks, each one new to TSan's stack depot, until memory runs out.
+inline void restart([[maybe_unused]] Fiber& f) {
+#if HOTCHECK_TSAN_FIBERS
+    if (f.tsan) __tsan_destroy_fiber(f.tsan);
+    f.tsan = nullptr;
+#endif
+}
+
+/// Around the construction of a fiber: Boost.Context jumps onto the new stack and back once
+/// (its entry function waits there for the first resume), and TSan must see that entry frame
+/// on the new fiber's shadow stack, not on the scheduler's, where it would stay for good, one
+/// more frame per thread per run.
+inline void creating([[maybe_unused]] Scheduler& s, [[maybe_unused]] Fiber& f) {
+#if HOTCHECK_TSAN_FIBERS
+    if (!s.tsan) s.tsan = __tsan_get_current_fiber();
+    if (!f.tsan) f.tsan = __tsan_create_fiber(0);
+    __tsan_switch_to_fiber(f.tsan, 0);
+#endif
+}
+inline void created([[maybe_unused]] Scheduler& s) {
+#if HOTCHECK_TSAN_FIBERS
+    __tsan_switch_to_fiber(s.tsan, 0);
 #endif
 }
 
