@@ -39,14 +39,21 @@ struct Scheduler {
     void* tsan = nullptr;
 };
 
+#if HOTCHECK_TSAN_FIBERS
+/// TSan becomes f's fiber (made on first use); the scheduler's is learnt on the first switch.
+inline void tsan_switch_to(Scheduler& s, Fiber& f) {
+    if (!s.tsan) s.tsan = __tsan_get_current_fiber();
+    if (!f.tsan) f.tsan = __tsan_create_fiber(0);
+    __tsan_switch_to_fiber(f.tsan, 0);
+}
+#endif
+
 inline void enter([[maybe_unused]] Scheduler& s, [[maybe_unused]] Fiber& f) {
 #if HOTCHECK_ASAN_FIBERS
     __sanitizer_start_switch_fiber(&s.asan_fake_stack, f.bottom, f.size);
 #endif
 #if HOTCHECK_TSAN_FIBERS
-    if (!s.tsan) s.tsan = __tsan_get_current_fiber();
-    if (!f.tsan) f.tsan = __tsan_create_fiber(0);
-    __tsan_switch_to_fiber(f.tsan, 0);
+    tsan_switch_to(s, f);
 #endif
 }
 
@@ -108,9 +115,7 @@ inline void restart([[maybe_unused]] Fiber& f) {
 /// more frame per thread per run.
 inline void creating([[maybe_unused]] Scheduler& s, [[maybe_unused]] Fiber& f) {
 #if HOTCHECK_TSAN_FIBERS
-    if (!s.tsan) s.tsan = __tsan_get_current_fiber();
-    if (!f.tsan) f.tsan = __tsan_create_fiber(0);
-    __tsan_switch_to_fiber(f.tsan, 0);
+    tsan_switch_to(s, f);
 #endif
 }
 inline void created([[maybe_unused]] Scheduler& s) {
