@@ -119,6 +119,23 @@ TEST_SUITE("cli") {
         }
     }
 
+    TEST_CASE("--timeout stopping a stuck model thread still saves the checkpoint, and it resumes") {
+        for (const char* jobs : kJobs) {
+            CAPTURE(jobs);
+            const std::string ck = "/tmp/hotcheck-stuck-checkpoint.json";
+            std::remove(ck.c_str());
+            expect(run_cli(std::string("run bad/plain-spin-forever --timeout 1 --checkpoint ") + ck + jobs), 3,
+                   "T0 made no progress at " + bad_line("while (flag == 0)"));
+            const std::string saved = read_file(ck);
+            CHECK(saved.find("\"schema\":\"hotcheck-checkpoint\"") != std::string::npos);
+            CHECK(saved.find("\"key\":\"bad/plain-spin-forever\"") != std::string::npos);
+            // Accepted (not exit 2): the stuck execution is met again and stopped again.
+            expect(run_cli(std::string("run bad/plain-spin-forever --timeout 1 --resume ") + ck + jobs), 3,
+                   "T0 made no progress at " + bad_line("while (flag == 0)"));
+            std::remove(ck.c_str());
+        }
+    }
+
     TEST_CASE("SIGTERM stops a model stuck outside hotcheck (exit 3); a long stall says where it is") {
         for (const char* jobs : kJobs) {
             CAPTURE(jobs);
