@@ -48,7 +48,9 @@
 //   v5.4-nolock-rendezvous-cpu-up
 //                   the other direction, not in KERNEL.md: CPU 1 comes up (cpu_up) during the
 //                   window. v5.4 marks a CPU online in start_secondary() but unparks its stopper
-//                   only later, in cpuhp_online_idle() (CPUHP_AP_ONLINE_IDLE): num_threads
+//                   only later: the control CPU does, in bringup_wait_for_ap(), once the new CPU
+//                   reached its idle loop (CPUHP_AP_ONLINE_IDLE; the new CPU does it itself, in
+//                   cpuhp_online_idle(), only since 45178ac0cea8, v5.11): num_threads
 //                   counts CPU 1, cpu_stop_queue_work() finds its stopper still disabled and
 //                   refuses the work: the same hang as above (`deadlock`).
 //   v5.4-nolock-rendezvous-cpu-up-late
@@ -325,8 +327,8 @@ void smpboot_thread_fn(stop_machine_state& sm, unsigned cpu) {
     }
 }
 
-// stop_machine_unpark(cpu), called by cpuhp_online_idle() on the new CPU (CPUHP_AP_ONLINE_IDLE),
-// after start_secondary() marked it online.
+// stop_machine_unpark(cpu), called by bringup_wait_for_ap() on the control CPU once the new CPU
+// reached CPUHP_AP_ONLINE_IDLE, after start_secondary() marked it online (kernel/cpu.c, v5.3).
 void stop_machine_unpark(stop_machine_state& sm, unsigned cpu) {
     WRITE_ONCE(sm.cpu_stopper[cpu].enabled, 1);  // + kthread_unpark(stopper->thread)
 }
@@ -463,8 +465,9 @@ void s7(s7_config c, bool sysfs = false, unsigned ncpus = 2) {
                                       stop_machine_c::stop_machine_park(*sm, cpu);
                                       return 0;
                                   });
-        // cpuhp_online_idle(): the new CPU unparks its stopper once it is online and idle.
-        cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_IDLE, "cpuhp_online_idle: stop_machine_unpark",
+        // bringup_wait_for_ap(): the control CPU unparks the new CPU's stopper once that CPU
+        // is online and idle (cpu_up runs the CPUHP_AP_ONLINE_IDLE step on the control CPU).
+        cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_IDLE, "bringup_wait_for_ap: stop_machine_unpark",
                                   [&](unsigned cpu) {
                                       stop_machine_c::stop_machine_unpark(*sm, cpu);
                                       return 0;

@@ -16,7 +16,7 @@
 //                 the DEAD callbacks on the control CPU, highest state first.
 // cpu_up(cpu):    the PREPARE callbacks; BRINGUP_CPU start_secondary: numa_add_cpu (x86), the
 //                 arch_start_secondary hook (powerpc set_numa_mem), the starting callbacks,
-//                 set_cpu_online(true);
+//                 set_cpu_online(true); AP_ONLINE_IDLE on the control CPU (bringup_wait_for_ap);
 //                 AP_WORKQUEUE_ONLINE rebind; AP_ONLINE_DYN startups; AP_ACTIVE set_cpu_active.
 #pragma once
 #include <algorithm>
@@ -143,10 +143,15 @@ inline int cpu_up(unsigned cpu) {
     if (this_machine().arch_start_secondary) this_machine().arch_start_secondary(cpu);
     detail_::run_startups(cpu, detail_::dying_state);
     set_cpu_online(cpu, true);
+    // CPUHP_AP_ONLINE_IDLE: the new CPU reached its idle loop (cpuhp_online_idle); the control
+    // CPU, in bringup_wait_for_ap, unparks its stopper (stop_machine_unpark) and its hotplug
+    // thread, then kicks that thread for the states above. (Since 45178ac0cea8, v5.11, the new
+    // CPU unparks its stopper itself, in cpuhp_online_idle.)
+    detail_::run_startups(cpu, [](int s) { return s == CPUHP_AP_ONLINE_IDLE; });
     {
         // The AP thread's part.
         detail_::on_ap_thread ap(cpu);
-        detail_::run_startups(cpu, [](int s) { return detail_::ap_state(s) && s < CPUHP_AP_WORKQUEUE_ONLINE; });
+        detail_::run_startups(cpu, [](int s) { return s > CPUHP_AP_ONLINE_IDLE && s < CPUHP_AP_WORKQUEUE_ONLINE; });
         workqueue_online_cpu(cpu);
         detail_::run_startups(cpu, [](int s) { return s > CPUHP_AP_WORKQUEUE_ONLINE && s < CPUHP_AP_ACTIVE; });
         set_cpu_active(cpu, true);  // sched_cpu_activate
