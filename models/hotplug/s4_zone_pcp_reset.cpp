@@ -87,6 +87,17 @@
 //                   vmstat_cpu_dead → refresh_zone_stat_thresholds (a plain write of each online
 //                   CPU's stat_threshold through zone->pageset): v5.3 verified (cpu_down holds
 //                   cpu_hotplug_lock for write across them); the patch `stale_percpu`.
+//   locked-stat-delta, nolock-stat-delta
+//                   KERNEL.md S4's second property, checked after both tasks: no per-cpu stat
+//                   delta is lost (CPU 2's vm_stat_diff reaches zone->vm_stat). v5.3: verified —
+//                   cpu_down runs wholly before memory offline (page_alloc_cpu_dead's
+//                   cpu_vm_stats_fold folds it) or after (zone_pcp_reset's drain_zonestat loop
+//                   still sees CPU 2 online). The patch: restricted by a scenario filter (an
+//                   assume in page_alloc_cpu_dead, not kernel code) to executions where that
+//                   callback finds the zone already unpopulated, so that the use after free of
+//                   `nolock` cannot come first: CPU 2 leaves cpu_online_mask before
+//                   zone_pcp_reset's for_each_online_cpu, page_alloc_cpu_dead skips the
+//                   unpopulated zone, and the delta is freed with the pageset (`assertion`).
 //   online-fails-locked, online-fails-nolock
 //                   the error path of online_pages (mm/memory_hotplug.c, v5.3): a zone that was
 //                   not populated gets setup_zone_pageset(), then walk_system_ram_range fails
@@ -111,6 +122,9 @@ struct zone {
     atomic<long> present_pages{1, "zone->present_pages"};
     atomic<std::uint64_t> pageset{0, "zone->pageset"};
     atomic<long> vm_stat{0, "zone->vm_stat"};
+    /// A scenario filter (not kernel code) for `nolock-stat-delta`: only executions whose
+    /// page_alloc_cpu_dead finds the zone already unpopulated.
+    bool only_dead_after_unpopulated = false;
 };
 
 bool populated_zone(zone& z) { return READ_ONCE(z.present_pages) != 0; }
@@ -142,6 +156,9 @@ void drain_pages(unsigned cpu, zone& z) {
 
 // mm/page_alloc.c: page_alloc_cpu_dead(cpu) (CPUHP_PAGE_ALLOC_DEAD), for the one zone
 int page_alloc_cpu_dead(unsigned cpu, zone& z) {
+    // The filter reads present_pages once more: it only decreases, so the callback's own
+    // populated checks below then see 0 too.
+    if (z.only_dead_after_unpopulated) assume(!populated_zone(z));
     drain_pages(cpu, z);
     cpu_vm_stats_fold(cpu, z);
     return 0;
@@ -392,18 +409,22 @@ int vmstat_cpu_dead(unsigned cpu, zone& z) {
     return 0;
 }
 
-enum class s4_config { locked, nolock, nolock_sysfs, nolock_bypass, online_fails_locked, online_fails_nolock };
+enum class s4_config { locked, nolock, nolock_sysfs, nolock_bypass, online_fails_locked, online_fails_nolock,
+                       locked_stat_delta, nolock_stat_delta };
 
 // ncpus = 4: CPU 3 is a bystander that stays online (its slot has pages and a vmstat diff, so
 // zone_pcp_reset's for_each_online_cpu drain_zonestat folds it too, and cpu_down's stop_machine
 // must stop it as well).
 void s4(s4_config c, bool faithful = false, unsigned ncpus = 3) {
-    const bool v53_locking = c == s4_config::locked || c == s4_config::online_fails_locked;
+    const bool v53_locking =
+        c == s4_config::locked || c == s4_config::online_fails_locked || c == s4_config::locked_stat_delta;
+    const bool stat_delta = c == s4_config::locked_stat_delta || c == s4_config::nolock_stat_delta;
     const bool online_fails = c == s4_config::online_fails_locked || c == s4_config::online_fails_nolock;
     machine m({.possible_cpus = ncpus, .mem_hotplug_takes_cpus_lock = v53_locking, .faithful_percpu_rwsem = faithful,
                .ap_callbacks_on_target_cpu = ncpus > 3});
     per_cpu_var<long> boot_pageset("boot_pageset", NR_PAGESET_FIELDS);
     zone z;
+    z.only_dead_after_unpopulated = c == s4_config::nolock_stat_delta;
     if (online_fails) {
         // The zone has no memory yet and uses the boot pageset (zone_pcp_init).
         WRITE_ONCE(z.present_pages, 0);
@@ -434,6 +455,14 @@ void s4(s4_config c, bool faithful = false, unsigned ncpus = 3) {
     });
     mem.join();
     cpuhp.join();
+    if (stat_delta) {
+        // KERNEL.md S4's second property: every CPU's vm_stat_diff for the zone was folded into
+        // zone->vm_stat (by zone_pcp_reset's drain_zonestat or page_alloc_cpu_dead's
+        // cpu_vm_stats_fold) before its pageset was freed.
+        const long expected = ncpus > 3 ? 2 : 1;
+        check(READ_ONCE(z.vm_stat) == expected,
+              "a per-cpu vmstat delta was lost: CPU 2's vm_stat_diff was never folded into zone->vm_stat");
+    }
 }
 
 // The readers of issue #13, each racing the end of memory offline (T_mem on CPU 1, as above).
@@ -516,6 +545,20 @@ HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-bypass", .expect = hotcheck::Ve
                .description = "S4 with the patch, memory offline from sysfs, cpu_down from torture_offline "
                               "(no device_hotplug_lock): page_alloc_cpu_dead dereferences the freed zone->pageset") {
     s4(s4_config::nolock_bypass);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-stat-delta", .expect = hotcheck::Verdict::verified,
+               .description = "S4 v5.3, no lost vmstat delta: CPU 2's vm_stat_diff is folded into zone->vm_stat "
+                              "by zone_pcp_reset's drain_zonestat or by page_alloc_cpu_dead, whichever runs first") {
+    s4(s4_config::locked_stat_delta);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-stat-delta", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S4 with the patch, executions where page_alloc_cpu_dead finds the zone unpopulated "
+                              "(no use after free): CPU 2 left the online mask before zone_pcp_reset's loop, "
+                              "so its vm_stat_diff is folded by neither and lost") {
+    s4(s4_config::nolock_stat_delta);
 }
 
 HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/online-fails-locked", .expect = hotcheck::Verdict::verified,
