@@ -68,6 +68,15 @@
 //                   too (21 636 executions) but takes about 45 s on 2 shared cores, too much
 //                   for the suite's budget: not registered.
 //
+//   s5-node-cycle/locked, s5-node-cycle/nolock
+//                   issue #13's "online and offline of the same node racing a cpu_down + cpu_up
+//                   sequence", on the powerpc-common memoryless node with a CPU: node 1 has no
+//                   memory and CPU 1 is online; T_mem onlines node 1's memory and offlines it
+//                   again (kswapd_run, then kswapd_stop), T_cpuhp takes CPU 1 down and brings it
+//                   back (kswapd_cpu_online runs in cpu_up). v5.3: verified (the callback runs
+//                   before the online, between the two operations, or after the offline, never
+//                   inside one); the patch: `invalid_access`.
+//
 // kcompactd (mm/compaction.c, v5.3) has the same shape: kcompactd_cpu_online
 // (CPUHP_AP_ONLINE_DYN, "mm/compaction:online") walks N_MEMORY and calls
 // set_cpus_allowed_ptr(pgdat->kcompactd, mask); online_pages calls kcompactd_run(nid) after
@@ -271,11 +280,14 @@ struct s5_config {
     /// 4 CPUs: 0 runs T_cpuhp, 1 T_mem (both node 0), 2 (node 1) comes up, 3 (node 0) a
     /// bystander that stays online. Otherwise 2 CPUs: T_cpuhp and T_mem on 0, CPU 1 comes up.
     bool four_cpus = false;
+    /// Node 1 (memoryless, CPU 1 online) gains memory and loses it again (online_pages, then
+    /// offline_pages) while CPU 1 goes down and comes back up (cpu_down, then cpu_up).
+    bool node_cycle = false;
 };
 
 void s5(s5_config c) {
     machine mach({.possible_cpus = c.four_cpus ? 4u : 2u,
-                  .online_mask = c.four_cpus ? 0b1011u : 0b01u,
+                  .online_mask = c.four_cpus ? 0b1011u : c.node_cycle ? 0b11u : 0b01u,
                   .nodes = 2,
                   .cpu_node = c.four_cpus ? std::array<unsigned, 8>{0, 0, 1, 0} : std::array<unsigned, 8>{0, 1},
                   .mem_hotplug_takes_cpus_lock = c.v53_locking, .faithful_percpu_rwsem = c.faithful,
@@ -299,11 +311,15 @@ void s5(s5_config c) {
                                   [&](unsigned cpu) { return kcompactd_cpu_online(m, cpu); }, nullptr);
     const bool sysfs_mem = c.caller == s5_caller::sysfs || c.caller == s5_caller::bypass;
     auto mem = start_task({.comm = "T_mem", .cpu = c.four_cpus ? 1u : 0u}, [&] {
-        if (sysfs_mem) state_store(m, 1, c.online_direction);
+        if (c.node_cycle) {
+            online_pages(m, 1);
+            offline_pages(m, 1);
+        } else if (sysfs_mem) state_store(m, 1, c.online_direction);
         else if (c.online_direction) online_pages(m, 1);
         else offline_pages(m, 1);
     });
     auto cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] {
+        if (c.node_cycle) cpu_down(up_cpu);
         switch (c.caller) {
         case s5_caller::sysfs: online_store(up_cpu); break;
         case s5_caller::bypass: torture_online(up_cpu); break;
@@ -429,6 +445,18 @@ HOTCHECK_MODEL("hotplug/s5-kcompactd-stop/nolock", .expect = hotcheck::Verdict::
                               "a stopped (freed) kcompactd or the NULL left behind") {
     s5({.v53_locking = false, .online_direction = false, .thread = s5_thread::kcompactd});
 }
+HOTCHECK_MODEL("hotplug/s5-node-cycle/locked", .expect = hotcheck::Verdict::verified,
+               .description = "S5 v5.3, memoryless node 1 with CPU 1 online: online_pages + offline_pages of node 1 "
+                              "race cpu_down(1) + cpu_up(1); kswapd_cpu_online runs between whole memory operations") {
+    s5({.v53_locking = true, .online_direction = true, .node_cycle = true});
+}
+HOTCHECK_MODEL("hotplug/s5-node-cycle/nolock", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "invalid_access",
+               .description = "S5 with the patch, node 1 onlined and offlined while CPU 1 goes down and up: "
+                              "cpu_up's kswapd_cpu_online meets node 1's kswapd unpublished, stopped or cleared") {
+    s5({.v53_locking = false, .online_direction = true, .node_cycle = true});
+}
+
 HOTCHECK_MODEL("hotplug/s5-kswapd-run/locked-faithful-rwsem", .expect = hotcheck::Verdict::verified,
                .description = "S5 v5.3 on the faithful v5.3 percpu_rw_semaphore: verified, as the abstract lock") {
     s5({.v53_locking = true, .online_direction = true, .faithful = true});
