@@ -387,6 +387,31 @@ TEST_CASE("work queued on a CPU runs there, and on another CPU once CPU offline 
     }
 }
 
+TEST_CASE("queue_work: a per-cpu workqueue runs it on the caller's CPU, an unbound one on any CPU online") {
+    // __queue_work(WORK_CPU_UNBOUND): system_wq's pool is the caller's CPU's; system_unbound_wq's
+    // worker may run anywhere, so every CPU online at the call is one outcome (CPU 2 is not).
+    for (bool unbound : {false, true}) {
+        Result r = run([unbound] {
+            machine mach({.possible_cpus = 3, .online_mask = 0b011});
+            work_struct w("w");
+            atomic<int> ran_on{-1, "ran_on"};
+            INIT_WORK(w, [&](work_struct&) {
+                preempt_disable();
+                WRITE_ONCE(ran_on, static_cast<int>(smp_processor_id()));
+                preempt_enable();
+            });
+            auto t = start_task({.comm = "T_caller", .cpu = 1}, [&] {
+                queue_work(unbound ? mach.system_unbound_wq : mach.system_wq, w);
+                flush_work(w);
+            });
+            t.join();
+            outcome("ran_on", READ_ONCE(ran_on));
+        });
+        REQUIRE(r.verdict == Verdict::verified);
+        CHECK(r.outcomes == (unbound ? Outcomes{"ran_on=0", "ran_on=1"} : Outcomes{"ran_on=1"}));
+    }
+}
+
 TEST_CASE("queue_work_on while pending is refused; flush_work waits for the queued instance") {
     Result r = run([] {
         machine mach({.possible_cpus = 2});

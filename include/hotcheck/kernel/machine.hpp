@@ -66,6 +66,7 @@ public:
     mutex cpu_add_remove_lock;
     workqueue_struct system_wq{"system_wq"};
     workqueue_struct mm_percpu_wq{"mm_percpu_wq"};
+    workqueue_struct system_unbound_wq{"system_unbound_wq", true};
 
     /// A registered hotplug step (cpuhp_setup_state_nocalls).
     struct cpuhp_step {

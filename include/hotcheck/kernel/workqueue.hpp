@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <hotcheck/kernel/cpu.hpp>
 #include <hotcheck/kernel/rcu_slots.hpp>
@@ -47,9 +48,11 @@ private:
     const char* name_;
 };
 
-/// A workqueue: only a name here (mm_percpu_wq, system_wq); the pools are per CPU.
+/// A workqueue: a name (mm_percpu_wq, system_wq, system_unbound_wq) and whether it is
+/// WQ_UNBOUND; the pools of a per-cpu workqueue are per CPU.
 struct workqueue_struct {
     const char* name = "system_wq";
+    bool unbound = false;  ///< WQ_UNBOUND: its workers are not bound to a CPU
 };
 
 /// INIT_WORK(work, fn)
@@ -71,10 +74,10 @@ inline void run_work_instance(work_struct& w, unsigned seq, SourceLoc where) {
 }
 }  // namespace detail_
 
-/// queue_work_on(cpu, wq, work): false if it was already pending.
-inline bool queue_work_on(unsigned cpu, workqueue_struct& wq, work_struct& w,
-                          SourceLoc where = SourceLoc::current()) {
-    (void)wq;
+namespace detail_ {
+/// __queue_work: PENDING, then a kworker for the instance — of CPU `cpu`'s pool (bound while
+/// the pool is), or an unbound worker whose home is `cpu`.
+inline bool queue_work(unsigned cpu, bool unbound_worker, work_struct& w, SourceLoc where) {
     core& c = world();
     if (cpu >= c.nr_cpu_ids()) detail::violation("invalid_access", "queue_work_on() a CPU that is not possible", where);
     // test_and_set_bit(WORK_STRUCT_PENDING_BIT): fully ordered.
@@ -89,12 +92,34 @@ inline bool queue_work_on(unsigned cpu, workqueue_struct& wq, work_struct& w,
     fence(seq_cst, where);
     const unsigned seq = v / work_struct::kOne + 1;
     work_struct* wp = &w;
-    start_task({intern("kworker/" + std::to_string(cpu)), cpu, false, static_cast<int>(cpu)},
-               [wp, seq, where] { detail_::run_work_instance(*wp, seq, where); }, where);
+    if (unbound_worker)
+        start_task({intern("kworker/u:" + std::to_string(cpu)), cpu, false, -1},
+                   [wp, seq, where] { run_work_instance(*wp, seq, where); }, where);
+    else
+        start_task({intern("kworker/" + std::to_string(cpu)), cpu, false, static_cast<int>(cpu)},
+                   [wp, seq, where] { run_work_instance(*wp, seq, where); }, where);
     return true;
 }
+}  // namespace detail_
+
+/// queue_work_on(cpu, wq, work): false if it was already pending. On a WQ_UNBOUND workqueue
+/// the CPU only picks the pool (its node's); the worker may run on any CPU — here: home `cpu`,
+/// not bound to it.
+inline bool queue_work_on(unsigned cpu, workqueue_struct& wq, work_struct& w,
+                          SourceLoc where = SourceLoc::current()) {
+    return detail_::queue_work(cpu, wq.unbound, w, where);
+}
+
+/// queue_work(wq, work) = queue_work_on(WORK_CPU_UNBOUND, ...): on a per-cpu workqueue the
+/// caller's CPU (__queue_work's raw_smp_processor_id()); on a WQ_UNBOUND one, a worker on
+/// whichever CPU runs it — the explorer chooses among the CPUs online at the call.
 inline bool queue_work(workqueue_struct& wq, work_struct& w, SourceLoc where = SourceLoc::current()) {
-    return queue_work_on(0, wq, w, where);
+    if (!wq.unbound) return detail_::queue_work(raw_smp_processor_id(), false, w, where);
+    std::vector<unsigned> online;
+    for_each_online_cpu([&](unsigned cpu) { online.push_back(cpu); }, where);
+    if (online.empty()) detail::model_error("queue_work() on an unbound workqueue with no CPU online", where);
+    const unsigned cpu = online[online.size() == 1 ? 0 : choose(static_cast<std::uint32_t>(online.size()), where)];
+    return detail_::queue_work(cpu, true, w, where);
 }
 
 /// flush_work: sleeps until the last instance queued before the call has finished; false if
