@@ -445,6 +445,33 @@ TEST_CASE("cancel_work_sync: the work either ran completely or never runs") {
     CHECK(r.outcomes == Outcomes{"runs=0", "runs=1"});
 }
 
+TEST_CASE("a task whose CPU went offline, and an unbound pool's kworker, run on any CPU online") {
+    // select_fallback_rq / load balancing: not only the lowest online CPU.
+    for (bool kworker : {false, true}) {
+        Result r = run([kworker] {
+            machine mach({.possible_cpus = 3});
+            cpu_down(2);
+            atomic<int> ran_on{-1, "ran_on"};
+            auto body = [&] {
+                preempt_disable();
+                WRITE_ONCE(ran_on, static_cast<int>(smp_processor_id()));
+                preempt_enable();
+            };
+            if (kworker) {
+                work_struct w("w");
+                INIT_WORK(w, [&](work_struct&) { body(); });
+                queue_work_on(2, mach.system_wq, w);  // CPU 2's pool, unbound by cpu_down
+                flush_work(w);
+            } else {
+                start_task({.comm = "T", .cpu = 2}, body).join();
+            }
+            outcome("ran_on", READ_ONCE(ran_on));
+        });
+        REQUIRE(r.verdict == Verdict::verified);
+        CHECK(r.outcomes == Outcomes{"ran_on=0", "ran_on=1"});
+    }
+}
+
 TEST_CASE("a task bound to a CPU cannot run there once the CPU is offline") {
     Result r = run([] {
         machine mach({.possible_cpus = 2});

@@ -6,9 +6,9 @@
 // same CPU interleaves with it, stop_machine waits for it, and it is an RCU-sched reader.
 // Which CPU: a task pinned with `bound` (a per-cpu kthread, "code running on CPU X") always
 // uses its CPU and cannot run there once the CPU is offline (the execution is dropped, like a
-// parked thread); any other task uses its home CPU, or the lowest online CPU once its home CPU
-// went offline (the scheduler migrates it); a kworker of a CPU's pool runs on that CPU until
-// the pool is unbound by CPU offline, then on the lowest online CPU.
+// parked thread); any other task uses its home CPU, or any online CPU once its home CPU went
+// offline (the scheduler migrates it; the explorer tries each); a kworker of a CPU's pool runs
+// on that CPU until the pool is unbound by CPU offline, then on any online CPU.
 #pragma once
 #include <string>
 #include <utility>
@@ -79,13 +79,15 @@ void for_each_possible_cpu(F&& body) {
 
 // --- preemption, interrupts -------------------------------------------------------------------
 namespace detail_ {
-/// The lowest online CPU (select_fallback_rq's choice, simplified), read bit by bit.
+/// Where the scheduler runs a task that may not use its home CPU (select_fallback_rq, load
+/// balancing): any CPU online, read bit by bit — the explorer tries each one.
 inline unsigned fallback_cpu(SourceLoc where) {
     core& w = world(where);
-    for (unsigned c = 0; c < w.nr_cpu_ids(); ++c)
-        if (w.cpu_online_mask.test(c, where)) return c;
-    detail::model_error("no CPU is online", where);
-    return 0;
+    unsigned online[64], n = 0;
+    for (unsigned c = 0; c < w.nr_cpu_ids() && n < 64; ++c)
+        if (w.cpu_online_mask.test(c, where)) online[n++] = c;
+    if (n == 0) detail::model_error("no CPU is online", where);
+    return n == 1 ? online[0] : online[choose(n, where)];
 }
 /// POOL_DISASSOCIATED of the CPU's worker pools (workqueue.hpp).
 inline bool pool_unbound(unsigned cpu, SourceLoc where) {
@@ -104,8 +106,8 @@ inline void preempt_disable(SourceLoc where = SourceLoc::current()) {
         if (detail_::pool_unbound(static_cast<unsigned>(t.pool), where)) cpu = detail_::fallback_cpu(where);
         else cpu = static_cast<unsigned>(t.pool);
     }
-    // Take the CPU; if it went offline meanwhile, move to the lowest online CPU (each round
-    // needs another CPU to go offline, so this ends).
+    // Take the CPU; if it went offline meanwhile, move to another online CPU (each round needs
+    // another CPU to go offline, so this ends).
     for (;;) {
         w.preempt_lock(cpu).lock(where);
         if (w.cpu_online_mask.test(cpu, where)) break;
