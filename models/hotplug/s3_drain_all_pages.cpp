@@ -71,8 +71,9 @@
 //   with 88e8ac11d2ea's clamp) verified, under rc11, ra and sc. Both halves are needed: without
 //   force_all_cpus, or without high = 0, the checker finds the stuck page again.
 //
-// CPUs: 2. T_mem and T_cpuhp run on CPU 0, X = 1 (T_X bound to it). An unbound kworker of X's
-// pool runs on CPU 0, the lowest online CPU. Sharing CPU 0 makes T_mem's zone->lock region,
+// CPUs: 2. T_mem and T_cpuhp run on CPU 0, X = 1 (T_X bound to it). A kworker of X's pool
+// once cpu_down unbound it runs on any online CPU: CPU 0, or X itself until take_cpu_down clears
+// it (the explorer tries both). Sharing CPU 0 makes T_mem's zone->lock region,
 // T_cpuhp's drain of pcp[X] and an unbound work's drain of pcp[0] exclude each other; they
 // touch different pcps (or none), so this hides none of the races above.
 #include <hotcheck/kernel/kernel.hpp>
