@@ -20,12 +20,17 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 # The suites that drive the runtime through its API and CLI (the bad models, the semantics,
 # reports, mutants), then every bundled model with two jobs (the work-stealing path; the
-# one-job path is what those suites drive, and with SANITIZE_TESTS=all every model runs with one
-# job too). Left out by default, for CI's 15 minutes on 2 cores (each takes 5-10 min under ASan):
+# one-job path is what those suites drive; scripts/run_models.sh bounds the faithful-rwsem
+# models to 300 executions each; with SANITIZE_TESTS=all every model runs whole, with one job
+# and with two). Left out by default, for CI's 15 minutes on 2 cores (each takes 5-10 min under ASan):
 # examples, kernel and scale (the bundled models again, many times over), the conformance
 # sweeps (differential, genmc, litmus) and sdk (it compiles models with the sanitizer flags).
 subset='^(api|cli|semantics|report|mutation)$'
 if [ "${SANITIZE_TESTS:-subset}" = all ]; then subset='.'; fi
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" -R "$subset" -E litmus-fuzz-sanitized
-if [ "${SANITIZE_TESTS:-subset}" = all ]; then "$build/hotcheck" run --all -q; fi
-"$build/hotcheck" run --all -q --jobs 2
+if [ "${SANITIZE_TESTS:-subset}" = all ]; then
+  "$build/hotcheck" run --all -q
+  bash scripts/run_models.sh "$build" 0
+else
+  bash scripts/run_models.sh "$build" 300  # the faithful-rwsem models to 300 executions each
+fi

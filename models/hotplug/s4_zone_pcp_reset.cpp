@@ -62,6 +62,11 @@
 //                   explorer's equivalence classes, hence its executions, are those of 3 CPUs.
 //                   Placing cpu_down's AP part on CPU 2 changes nothing either: it has no
 //                   preempt- or irq-off region here.
+//   locked-2zones, nolock-2zones
+//                   locked and nolock with a second zone of the node that stays populated
+//                   (pages and a vmstat diff on CPU 2): page_alloc_cpu_dead drains both zones,
+//                   then folds both (drain_pages, cpu_vm_stats_fold: for_each_populated_zone).
+//                   The 1-zone verdicts (issue #13's "two zones").
 //   locked-faithful-rwsem, nolock-faithful-rwsem
 //                   locked and nolock with the faithful v5.3 percpu_rw_semaphore
 //                   (percpu_rwsem_faithful.hpp) for cpu_hotplug_lock and mem_hotplug_lock:
@@ -152,6 +157,16 @@ void cpu_vm_stats_fold(unsigned cpu, zone& z) {
 // mm/page_alloc.c: drain_pages(cpu): for_each_populated_zone(zone) drain_pages_zone(cpu, zone)
 void drain_pages(unsigned cpu, zone& z) {
     if (populated_zone(z)) drain_pages_zone(cpu, z);
+}
+
+// mm/page_alloc.c: page_alloc_cpu_dead(cpu) (CPUHP_PAGE_ALLOC_DEAD), with two zones:
+// drain_pages(cpu) drains every populated zone, then cpu_vm_stats_fold(cpu) folds every one.
+int page_alloc_cpu_dead_zones(unsigned cpu, zone& a, zone& b) {
+    drain_pages(cpu, a);
+    drain_pages(cpu, b);
+    cpu_vm_stats_fold(cpu, a);
+    cpu_vm_stats_fold(cpu, b);
+    return 0;
 }
 
 // mm/page_alloc.c: page_alloc_cpu_dead(cpu) (CPUHP_PAGE_ALLOC_DEAD), for the one zone
@@ -415,7 +430,9 @@ enum class s4_config { locked, nolock, nolock_sysfs, nolock_bypass, online_fails
 // ncpus = 4: CPU 3 is a bystander that stays online (its slot has pages and a vmstat diff, so
 // zone_pcp_reset's for_each_online_cpu drain_zonestat folds it too, and cpu_down's stop_machine
 // must stop it as well).
-void s4(s4_config c, bool faithful = false, unsigned ncpus = 3) {
+// two_zones: a second zone of the node (say ZONE_MOVABLE next to ZONE_NORMAL) stays
+// populated, with pages and a vmstat diff on CPU 2; page_alloc_cpu_dead walks both.
+void s4(s4_config c, bool faithful = false, unsigned ncpus = 3, bool two_zones = false) {
     const bool v53_locking =
         c == s4_config::locked || c == s4_config::online_fails_locked || c == s4_config::locked_stat_delta;
     const bool stat_delta = c == s4_config::locked_stat_delta || c == s4_config::nolock_stat_delta;
@@ -440,8 +457,18 @@ void s4(s4_config c, bool faithful = false, unsigned ncpus = 3) {
         }
         WRITE_ONCE(z.pageset, pageset.handle());
     }
-    cpuhp_setup_state_nocalls(CPUHP_PAGE_ALLOC_DEAD, "mm/page_alloc:dead", nullptr,
-                              [&](unsigned cpu) { return page_alloc_cpu_dead(cpu, z); });
+    zone other;  // the second zone (two_zones), populated since boot
+    if (two_zones) {
+        auto pageset = alloc_percpu<long>("other zone->pageset", NR_PAGESET_FIELDS);
+        per_cpu_ptr(pageset, 2)[PCP_COUNT].store(1, relaxed);
+        per_cpu_ptr(pageset, 2)[VM_STAT_DIFF].store(1, relaxed);
+        WRITE_ONCE(other.pageset, pageset.handle());
+        cpuhp_setup_state_nocalls(CPUHP_PAGE_ALLOC_DEAD, "mm/page_alloc:dead", nullptr,
+                                  [&](unsigned cpu) { return page_alloc_cpu_dead_zones(cpu, z, other); });
+    } else {
+        cpuhp_setup_state_nocalls(CPUHP_PAGE_ALLOC_DEAD, "mm/page_alloc:dead", nullptr,
+                                  [&](unsigned cpu) { return page_alloc_cpu_dead(cpu, z); });
+    }
 
     auto mem = start_task({.comm = "T_mem", .cpu = 1}, [&] {
         if (online_fails) online_pages_failing(z, boot_pageset);
@@ -584,6 +611,19 @@ HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-4cpu", .expect = hotcheck::Verd
                .description = "S4 with the patch on 4 CPUs (CPU 3 a bystander that stays online): "
                               "page_alloc_cpu_dead dereferences the freed zone->pageset, as on 3") {
     s4(s4_config::nolock, false, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-2zones", .expect = hotcheck::Verdict::verified,
+               .description = "S4 v5.3 with a second populated zone that page_alloc_cpu_dead also drains and "
+                              "folds: verified, as with one") {
+    s4(s4_config::locked, false, 3, true);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-2zones", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 with the patch and a second populated zone: page_alloc_cpu_dead still "
+                              "dereferences the offlined zone's freed pageset") {
+    s4(s4_config::nolock, false, 3, true);
 }
 
 HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-faithful-rwsem", .expect = hotcheck::Verdict::verified,

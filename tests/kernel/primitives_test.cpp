@@ -20,6 +20,13 @@ Result run(const std::function<void()>& body, MemoryModel m = MemoryModel::rc11)
 
 std::string kind(const Result& r) { return r.violation ? r.violation->kind : std::string(); }
 
+/// Records, in `ran_on`, the CPU the calling task holds while its preemption is off.
+void record_cpu(atomic<int>& ran_on) {
+    preempt_disable();
+    WRITE_ONCE(ran_on, static_cast<int>(smp_processor_id()));
+    preempt_enable();
+}
+
 }  // namespace
 
 TEST_SUITE("kernel") {
@@ -372,11 +379,7 @@ TEST_CASE("work queued on a CPU runs there, and on another CPU once CPU offline 
             machine mach({.possible_cpus = 2});
             work_struct w("w");
             atomic<int> ran_on{-1, "ran_on"};
-            INIT_WORK(w, [&](work_struct&) {
-                preempt_disable();
-                WRITE_ONCE(ran_on, static_cast<int>(smp_processor_id()));
-                preempt_enable();
-            });
+            INIT_WORK(w, [&](work_struct&) { record_cpu(ran_on); });
             if (offline) cpu_down(1);
             queue_work_on(1, mach.system_wq, w);
             flush_work(w);
@@ -395,11 +398,7 @@ TEST_CASE("queue_work: a per-cpu workqueue runs it on the caller's CPU, an unbou
             machine mach({.possible_cpus = 3, .online_mask = 0b011});
             work_struct w("w");
             atomic<int> ran_on{-1, "ran_on"};
-            INIT_WORK(w, [&](work_struct&) {
-                preempt_disable();
-                WRITE_ONCE(ran_on, static_cast<int>(smp_processor_id()));
-                preempt_enable();
-            });
+            INIT_WORK(w, [&](work_struct&) { record_cpu(ran_on); });
             auto t = start_task({.comm = "T_caller", .cpu = 1}, [&] {
                 queue_work(unbound ? mach.system_unbound_wq : mach.system_wq, w);
                 flush_work(w);
@@ -452,11 +451,7 @@ TEST_CASE("a task whose CPU went offline, and an unbound pool's kworker, run on 
             machine mach({.possible_cpus = 3});
             cpu_down(2);
             atomic<int> ran_on{-1, "ran_on"};
-            auto body = [&] {
-                preempt_disable();
-                WRITE_ONCE(ran_on, static_cast<int>(smp_processor_id()));
-                preempt_enable();
-            };
+            auto body = [&] { record_cpu(ran_on); };
             if (kworker) {
                 work_struct w("w");
                 INIT_WORK(w, [&](work_struct&) { body(); });
