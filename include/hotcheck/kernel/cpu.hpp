@@ -83,8 +83,8 @@ namespace detail_ {
 /// balancing): any CPU online, read bit by bit — the explorer tries each one.
 inline unsigned fallback_cpu(SourceLoc where) {
     core& w = world(where);
-    unsigned online[64], n = 0;
-    for (unsigned c = 0; c < w.nr_cpu_ids() && n < 64; ++c)
+    unsigned online[kMaxCpus], n = 0;
+    for (unsigned c = 0; c < w.nr_cpu_ids(); ++c)
         if (w.cpu_online_mask.test(c, where)) online[n++] = c;
     if (n == 0) detail::model_error("no CPU is online", where);
     return n == 1 ? online[0] : online[choose(n, where)];

@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <vector>
 
 #include <hotcheck/kernel/cpu.hpp>
 #include <hotcheck/kernel/rcu_slots.hpp>
@@ -115,11 +114,7 @@ inline bool queue_work_on(unsigned cpu, workqueue_struct& wq, work_struct& w,
 /// whichever CPU runs it — the explorer chooses among the CPUs online at the call.
 inline bool queue_work(workqueue_struct& wq, work_struct& w, SourceLoc where = SourceLoc::current()) {
     if (!wq.unbound) return detail_::queue_work(raw_smp_processor_id(), false, w, where);
-    std::vector<unsigned> online;
-    for_each_online_cpu([&](unsigned cpu) { online.push_back(cpu); }, where);
-    if (online.empty()) detail::model_error("queue_work() on an unbound workqueue with no CPU online", where);
-    const unsigned cpu = online[online.size() == 1 ? 0 : choose(static_cast<std::uint32_t>(online.size()), where)];
-    return detail_::queue_work(cpu, true, w, where);
+    return detail_::queue_work(detail_::fallback_cpu(where), true, w, where);
 }
 
 /// flush_work: sleeps until the last instance queued before the call has finished; false if
