@@ -224,6 +224,22 @@ TEST_SUITE("cli") {
         CHECK(run_cli("run examples/shapes/sb-relaxed --max-executions nope").exit_code == 2);
     }
 
+    TEST_CASE("long-running models: left out of --all and patterns unless --long, run when named") {
+        Command c = run_cli("list s9-abba");
+        CHECK(c.output.find("[long]") != std::string::npos);
+        c = run_cli("run 'hotplug/s9-abba/*' -q");
+        CHECK(c.exit_code == 0);
+        CHECK(c.output.find("left out 2 long-running models") != std::string::npos);
+        CHECK(c.output.find("faithful") == std::string::npos);
+        c = run_cli("run hotplug/s9-abba/nolock-faithful-rwsem --max-executions 20");
+        CHECK(c.output.find("left out") == std::string::npos);
+        CHECK(c.output.find("hotplug/s9-abba/nolock-faithful-rwsem") != std::string::npos);
+        CHECK(c.output.find("inconclusive") != std::string::npos);
+        c = run_cli("run 'hotplug/s9-abba/locked*' --long --max-executions 20");
+        CHECK(c.output.find("left out") == std::string::npos);
+        CHECK(c.output.find("hotplug/s9-abba/locked-faithful-rwsem") != std::string::npos);
+    }
+
     TEST_CASE("verified and expected violations exit 0; the trace names the failing check") {
         Command c = run_cli("run examples/shapes/mp-release-acquire");
         CHECK(c.exit_code == 0);

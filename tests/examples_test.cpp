@@ -51,6 +51,7 @@ TEST_SUITE("examples") {
     TEST_CASE("every bundled model reaches its declared verdict") {
         REQUIRE(registered_models().size() >= 15);
         for (const auto& m : registered_models()) {
+            if (m.spec.long_running) continue;  // the long-models ctest (ctest -C Long)
             Options o;
             o.memory_model = m.spec.memory_model.value_or(MemoryModel::rc11);
             o.leaks_are_violations = m.spec.leaks_are_violations;

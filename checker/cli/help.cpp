@@ -139,6 +139,9 @@ DESCRIPTION
 OPTIONS
     --all
         Every bundled model ('hotcheck list'); not together with names.
+    --long
+        Also the long-running models (minutes each; 'hotcheck list' marks them [long]) that
+        --all and patterns otherwise leave out. A model named exactly always runs.
 
 )") + kRunOptions + "\n" + kExitStatus + R"(
 EXAMPLES

@@ -43,7 +43,7 @@ usage:
   hotcheck --help | --version
 
 run options:
-  --all                   every bundled model
+  --all                   every bundled model (--long: the long-running ones too)
   --model M               memory model: rc11 (default), rc11-paper, ra, sc
   --explorer E            optimal (default) or reference (brute force, for cross-checks)
   --max-executions N      stop after N executions (inconclusive, exit 3)
@@ -98,8 +98,8 @@ int cmd_list(const std::vector<std::string>& args) {
     std::regex filter(args.empty() ? ".*" : args[0]);
     for (const auto& m : registered_models())
         if (std::regex_search(m.name, filter))
-            std::cout << fmt::format("{:<48} expect {:<10} {}\n", m.name, to_string(m.spec.expect),
-                                     m.spec.description);
+            std::cout << fmt::format("{:<48} expect {:<10} {}{}\n", m.name, to_string(m.spec.expect),
+                                     m.spec.long_running ? "[long] " : "", m.spec.description);
     return kExitOk;
 }
 
@@ -205,7 +205,7 @@ cli::RunSettings run_settings(const po::variables_map& vm) {
 
 int cmd_run(const std::vector<std::string>& args) {
     po::options_description desc;
-    desc.add_options()("all", "");
+    desc.add_options()("all", "")("long", "");
     add_run_options(desc);
     po::positional_options_description pos;
     pos.add("names", -1);
@@ -229,6 +229,9 @@ int cmd_run(const std::vector<std::string>& args) {
             return kExitUsage;
         }
     }
+    // A long-running model runs with --long or when named exactly, not through --all or a pattern.
+    if (!vm.count("long") && cli::drop_long_running(selected, names, std::cerr) > 0 && selected.empty())
+        return kExitOk;
     // Expected counterexamples are printed for models named one by one, not for --all or patterns.
     settings.show_expected_traces =
         !vm.count("all") && std::none_of(names.begin(), names.end(), [](const std::string& n) {

@@ -4,7 +4,7 @@
 //
 //   MODEL_PROGRAM [NAME...] [--expect verified|violation|inconclusive|error] [--model M]
 //                 [--max-executions N] [--timeout S] [--max-events N] [--explorer E]
-//                 [--spurious-cas] [--jobs N] [--json FILE] [--list] [-q] [-v]
+//                 [--spurious-cas] [--jobs N] [--json FILE] [--long] [--list] [-q] [-v]
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -38,6 +38,7 @@ each verdict with the expected one.
   --spurious-cas        let compare_exchange_weak fail spuriously
   --jobs N              explore on N threads (same counts and verdicts as 1)
   --json FILE           write the results as JSON ('-': stdout)
+  --long                also the long-running models (otherwise only when named)
   --list                list the models and exit
   -q, --quiet           only failures       -v, --verbose   name each model as it starts
 exit codes: 0 as expected, 1 violation or unexpected verdict, 2 usage or model error,
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
     cli::RunSettings settings;
     std::vector<std::string> names;
     bool list = false;
+    bool long_too = false;  // --long: the long-running models too
     try {
         for (int i = 1; i < argc; ++i) {
             std::string_view a = argv[i];
@@ -120,6 +122,8 @@ int main(int argc, char** argv) {
                 settings.json_path = value;
             } else if (a == "--spurious-cas") {
                 settings.base.spurious_cas_failures = true;
+            } else if (a == "--long") {
+                long_too = true;
             } else if (a == "--list") {
                 list = true;
             } else if (a == "-q" || a == "--quiet") {
@@ -158,6 +162,8 @@ int main(int argc, char** argv) {
         std::cerr << argv[0] << ": no models registered (use HOTCHECK_MODEL in the SOURCES)\n";
         return cli::kExitUsage;
     }
+    if (!long_too && cli::drop_long_running(selected, names, std::cerr) > 0 && selected.empty())
+        return cli::kExitOk;
     settings.show_expected_traces = true;
     settings.progress = false;
     return cli::run_models(selected, settings, std::cout, std::cerr);

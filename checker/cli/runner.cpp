@@ -43,6 +43,18 @@ std::vector<const RegisteredModel*> select_models(const std::vector<const Regist
     return out;
 }
 
+std::size_t drop_long_running(std::vector<const RegisteredModel*>& selected,
+                              const std::vector<std::string>& names, std::ostream& err) {
+    const std::size_t skipped = std::erase_if(selected, [&](const RegisteredModel* m) {
+        return m->spec.long_running && std::find(names.begin(), names.end(), m->name) == names.end();
+    });
+    if (skipped > 0)
+        err << fmt::format("hotcheck: left out {} long-running model{} ('hotcheck list' marks them; "
+                           "--long, or the exact name, runs them)\n",
+                           skipped, skipped == 1 ? "" : "s");
+    return skipped;
+}
+
 std::optional<std::string> duplicate_name(const std::vector<const RegisteredModel*>& models) {
     std::map<std::string_view, const RegisteredModel*> seen;
     for (const RegisteredModel* m : models) {

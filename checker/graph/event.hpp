@@ -116,6 +116,7 @@ struct Event {
     EventId rf{};                ///< read: the write it reads from
     std::uint32_t stamp = 0;     ///< when it was added; restricting a graph cuts by stamp
     std::uint32_t aux = 0;       ///< choice: number of alternatives; block: BlockReason
+    std::uint32_t co_pos = 0;    ///< write in co: its position there (kept by ExecutionGraph)
     std::source_location where{};
     /// RMW read: what its write half will be when it succeeds, so the explorer can add that
     /// write without re-running the model when the run is doomed (see TrustExplorer::next).

@@ -99,18 +99,19 @@ EventId ExecutionGraph::append(std::uint32_t t, Event e) {
 void ExecutionGraph::co_insert(LocId l, std::uint32_t position, EventId w) {
     auto& co = slot(l).co;
     co.insert(co.begin() + position, w);
+    renumber_co(co, position);
 }
 
 void ExecutionGraph::co_remove(EventId w) {
     auto& co = slot((*this)[w].loc).co;
-    std::erase(co, w);
+    const std::uint32_t at = (*this)[w].co_pos;
+    if (at >= co.size() || !(co[at] == w)) return;  // not in co
+    co.erase(co.begin() + at);
+    renumber_co(co, at);
 }
 
-std::uint32_t ExecutionGraph::co_position(EventId w) const {
-    auto c = co((*this)[w].loc);
-    auto it = std::find(c.begin(), c.end(), w);
-    assert(it != c.end());
-    return static_cast<std::uint32_t>(it - c.begin());
+void ExecutionGraph::renumber_co(std::vector<EventId>& co, std::size_t from) {
+    for (std::size_t i = from; i < co.size(); ++i) at(co[i]).co_pos = static_cast<std::uint32_t>(i);
 }
 
 EventId ExecutionGraph::co_predecessor(EventId w) const {
@@ -157,15 +158,18 @@ void ExecutionGraph::forget(EventId id) {
     const Event& e = (*this)[id];
     if (!e.is_access() || !has_location(e.loc)) return;
     LocationSlot& s = slot(e.loc);
-    auto drop = [id](std::vector<EventId>& v) {
-        for (std::size_t i = v.size(); i-- > 0;)
-            if (v[i] == id) {
-                v.erase(v.begin() + static_cast<std::ptrdiff_t>(i));
-                return;
-            }
-    };
-    drop(s.accesses);
-    if (e.is_write()) drop(s.co);
+    for (std::size_t i = s.accesses.size(); i-- > 0;)
+        if (s.accesses[i] == id) {
+            s.accesses.erase(s.accesses.begin() + static_cast<std::ptrdiff_t>(i));
+            break;
+        }
+    if (!e.is_write()) return;
+    // A write not yet placed in co (cut before the explorer placed it) is not there.
+    const std::uint32_t at = e.co_pos;
+    if (at < s.co.size() && s.co[at] == id) {
+        s.co.erase(s.co.begin() + at);
+        renumber_co(s.co, at);
+    }
 }
 
 void ExecutionGraph::cut_to_stamp(std::uint32_t stamp) {

@@ -3,6 +3,7 @@
 // storage: vectors shrink, capacity stays, so re-runs allocate nothing once warmed up.
 #pragma once
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -90,7 +91,10 @@ public:
     void co_insert(LocId l, std::uint32_t position, EventId w);
     void co_remove(EventId w);
     /// Position of w in co(loc): 0-based among non-initial writes; init is "before 0".
-    std::uint32_t co_position(EventId w) const;
+    std::uint32_t co_position(EventId w) const {
+        assert(slot((*this)[w].loc).co[(*this)[w].co_pos] == w);
+        return (*this)[w].co_pos;
+    }
     /// The write immediately co-before w (init when w is co-first).
     EventId co_predecessor(EventId w) const;
 
@@ -160,6 +164,8 @@ private:
     /// Takes a dropped event out of its location's access list and coherence order.
     void forget(EventId id);
     void trim_threads();
+    /// Stores each write's position in co from `from` on (after an insert or removal there).
+    void renumber_co(std::vector<EventId>& co, std::size_t from);
     /// Drops the dependencies of events no longer in the graph (a dependency's source is
     /// po-before its target, so checking the target suffices).
     void trim_dependencies() {

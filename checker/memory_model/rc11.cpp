@@ -177,6 +177,7 @@ public:
         collect_sc();
         if (sc_.size() < 2 || single_location()) return true;
         index();
+        if (fences_.size() == sc_.size()) return fences_acyclic();
         const std::size_t k = sc_.size(), words = (k + 63) / 64;
         auto& adj = adjacency_;
         adj.assign(k * words, 0);
@@ -206,6 +207,29 @@ public:
 
 private:
     static constexpr std::uint32_t kNone = ~0u;
+    /// SC fences only (the kernel's smp_mb and fully ordered RMWs): psc is fence_edges'
+    /// into_ rows. Peel fences with no edge in from the fences left until none is left (no
+    /// cycle) or none can go (a cycle).
+    bool fences_acyclic() {
+        const std::size_t kf = fences_.size();
+        left_.assign(fence_words_, 0);
+        set_range(left_.data(), 0, static_cast<std::uint32_t>(kf));
+        for (std::size_t remaining = kf; remaining > 0;) {
+            const std::size_t before = remaining;
+            for (std::size_t b = 0; b < kf; ++b) {
+                if (!((left_[b / 64] >> (b % 64)) & 1)) continue;
+                const Bits* in = row(into_, b);
+                bool free = true;
+                for (std::size_t w = 0; w < fence_words_ && free; ++w) free = (in[w] & left_[w]) == 0;
+                if (free) {
+                    left_[b / 64] &= ~(Bits{1} << (b % 64));
+                    --remaining;
+                }
+            }
+            if (remaining == before) return false;
+        }
+        return true;
+    }
     /// SC accesses of one location and no SC fence: psc ⊆ hb|loc ∪ co ∪ fr, which coherence
     /// already keeps acyclic (every non-hb edge raises the location's key, hb never lowers it).
     bool single_location() const {
@@ -234,31 +258,28 @@ private:
             }
     }
 
-    /// Coherence ranks, the accesses of each location by thread, and what the fences need.
+    /// The accesses of each location by thread and what the fence edges need.
     void index() {
         const std::uint32_t n = g_->thread_count();
-        offset_.assign(n + 1, 0);
-        for (std::uint32_t t = 0; t < n; ++t) offset_[t + 1] = offset_[t] + g_->thread_size(t);
-        rank_.assign(offset_[n], 0);
-        g_->for_each_location([&](graph::LocId l) {
-            auto co = g_->co(l);
-            for (std::uint32_t i = 0; i < co.size(); ++i) rank_[offset_[co[i].thread] + co[i].index] = i + 1;
-        });
+        const bool mixed = !fences_.empty() && fences_.size() < sc_.size();
         accesses_.clear();
         writes_.clear();
-        for (std::uint32_t t = 0; t < n; ++t)
-            for (std::uint32_t i = 0; i < g_->thread_size(t); ++i) {
-                const Event& e = (*g_)[{t, i}];
-                if (!e.is_access()) continue;
-                accesses_.push_back({e.loc.raw, t, i});
-                if (e.is_write() && fences_.size() < sc_.size()) writes_.push_back({e.loc.raw, t, i});
-            }
-        std::sort(accesses_.begin(), accesses_.end());
-        std::sort(writes_.begin(), writes_.end());
+        if (mixed) {
+            // For the edges between a fence and an SC access (first_access, last_access).
+            for (std::uint32_t t = 0; t < n; ++t)
+                for (std::uint32_t i = 0; i < g_->thread_size(t); ++i) {
+                    const Event& e = (*g_)[{t, i}];
+                    if (!e.is_access()) continue;
+                    accesses_.push_back({e.loc.raw, t, i});
+                    if (e.is_write()) writes_.push_back({e.loc.raw, t, i});
+                }
+            std::sort(accesses_.begin(), accesses_.end());
+            std::sort(writes_.begin(), writes_.end());
+        }
         // Per fence, for its edges with SC accesses: where its hb-successors start in each
         // thread (binary search: hb views grow along po). Fence pairs need none of it.
-        succ_.assign(sc_.size() * n, 0);
-        for (std::uint32_t f : fences_.size() < sc_.size() ? fences_ : std::vector<std::uint32_t>{}) {
+        succ_.assign(mixed ? sc_.size() * n : 0, 0);
+        for (std::uint32_t f : mixed ? fences_ : std::vector<std::uint32_t>{}) {
             const EventId fe = sc_[f];
             for (std::uint32_t t = 0; t < n; ++t) {
                 std::uint32_t lo = 0, hi = g_->thread_size(t);
@@ -274,79 +295,130 @@ private:
                 succ_[f * n + t] = lo;
             }
         }
-        fence_edges();
+        if (!fences_.empty()) fence_edges();
     }
 
     // --- fence → fence edges, as bitsets over the fences ---
-    // a → b iff a hb b, or x eco y for some x hb-after a and y hb-before b. With A(x) the fences
-    // hb-before x and B(y) those hb-after y, sweep each location's accesses by key: every y
-    // gets an edge from each fence of A(x) for the x with smaller keys to each fence of B(y).
-    // A(x) and B(y) are read off views: fence o is in A(x) iff x's hb view holds it, in B(y)
-    // iff o's hb view holds y.
+    // a → b iff a hb b, or x eco y for some x hb-after a and y hb-before b. On one location
+    // eco is "key less than", so with A(x) the fences hb-before x and B(y) those hb-after y,
+    // each location adds the edges A(x) → B(y) for every x, y with key(x) < key(y).
+    // Fences are numbered (ordinals) in thread, then po order, so A(x) is one range of
+    // ordinals per thread (hb views grow along po: a prefix of the thread's fences), and
+    // B(y) one suffix per thread. Sweeping a location's accesses by key, the fences hb-before
+    // the accesses below a key only grow; each fence b takes them at the greatest key of an
+    // access hb-before it, so a sweep from the top assigns every fence once (per thread,
+    // the suffix of fences reached so far only grows): O(accesses · threads) per location.
     using Bits = std::uint64_t;
     Bits* row(std::vector<Bits>& v, std::size_t r) { return &v[r * fence_words_]; }
     void or_into(Bits* into, const Bits* from) const {
         for (std::size_t w = 0; w < fence_words_; ++w) into[w] |= from[w];
     }
-    static void set_bit(Bits* bits, std::size_t o) { bits[o / 64] |= Bits{1} << (o % 64); }
+    /// Sets the bits [from, to).
+    static void set_range(Bits* bits, std::uint32_t from, std::uint32_t to) {
+        for (; from < to && from % 64 != 0; ++from) bits[from / 64] |= Bits{1} << (from % 64);
+        for (; from + 64 <= to; from += 64) bits[from / 64] = ~Bits{0};
+        for (; from < to; ++from) bits[from / 64] |= Bits{1} << (from % 64);
+    }
+    /// ORs into `out` the fences hb-before-or-equal the event with hb view v: per thread, the
+    /// prefix of its fences with index below v's entry.
+    void fences_in_view(const std::uint32_t* v, Bits* out) const {
+        const std::uint32_t width = width_of_views();
+        for (std::uint32_t u : fence_threads_) {
+            const std::uint32_t end = u < width ? v[u] : 0;
+            std::uint32_t lo = fence_begin_[u], hi = fence_begin_[u + 1];
+            const std::uint32_t first = lo;
+            while (lo < hi) {  // the first of u's fences at or past end
+                const std::uint32_t mid = (lo + hi) / 2;
+                if (fence_at_[mid].index < end) lo = mid + 1;
+                else hi = mid;
+            }
+            if (lo > first) set_range(out, first, lo);
+        }
+    }
 
     void fence_edges() {
-        const std::size_t kf = fences_.size();
+        const std::uint32_t kf = static_cast<std::uint32_t>(fences_.size()), n = g_->thread_count();
+        const std::uint32_t width = width_of_views();
         fence_words_ = (kf + 63) / 64;
         fence_ordinal_.assign(sc_.size(), kNone);
         fence_at_.resize(kf);
-        reach_.resize(kf * width_of_views());
+        fence_begin_.assign(n + 1, 0);
+        fence_threads_.clear();
         for (std::uint32_t o = 0; o < kf; ++o) {
             fence_ordinal_[fences_[o]] = o;
             fence_at_[o] = sc_[fences_[o]];
-            std::copy_n(g_->hb_view(fence_at_[o]), width_of_views(), &reach_[o * width_of_views()]);
+            ++fence_begin_[fence_at_[o].thread + 1];
         }
-        auto fences_before = [&](EventId x, Bits* out) {  // A(x), x excluded
-            std::fill_n(out, fence_words_, 0);
-            const std::uint32_t* v = g_->hb_view(x);
-            for (std::uint32_t o = 0; o < kf; ++o)
-                if (v[fence_at_[o].thread] > fence_at_[o].index && !(fence_at_[o] == x)) set_bit(out, o);
-        };
-        // into_[b]: the fences with an edge to b. hb first.
-        into_.assign(kf * fence_words_, 0);
-        for (std::uint32_t o = 0; o < kf; ++o) fences_before(fence_at_[o], row(into_, o));
-        // Then eco, location by location (accesses_ is sorted by location).
-        before_.assign(fence_words_, 0);
-        scratch_bits_.assign(fence_words_, 0);
-        for (std::size_t lo = 0; lo < accesses_.size();) {
+        for (std::uint32_t t = 0; t < n; ++t) {
+            if (fence_begin_[t + 1] > 0) fence_threads_.push_back(t);
+            fence_begin_[t + 1] += fence_begin_[t];
+        }
+        // into_[b]: the fences with an edge to b. hb first (a fence's own view holds itself).
+        into_.assign(std::size_t{kf} * fence_words_, 0);
+        for (std::uint32_t o = 0; o < kf; ++o) {
+            Bits* r = row(into_, o);
+            fences_in_view(g_->hb_view(fence_at_[o]), r);
+            r[o / 64] &= ~(Bits{1} << (o % 64));
+        }
+        // Then eco, location by location: the accesses sorted by location, then key.
+        keyed_.clear();
+        for (std::uint32_t t = 0; t < n; ++t)
+            for (std::uint32_t i = 0; i < g_->thread_size(t); ++i)
+                if (const Event& e = (*g_)[{t, i}]; e.is_access())
+                    keyed_.push_back({(std::uint64_t{e.loc.raw} << 32) | static_cast<std::uint32_t>(key({t, i})),
+                                      EventId{t, i}});
+        std::sort(keyed_.begin(), keyed_.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        reach_from_.resize(n);
+        for (std::size_t lo = 0; lo < keyed_.size();) {
             std::size_t hi = lo;
-            while (hi < accesses_.size() && accesses_[hi].loc == accesses_[lo].loc) ++hi;
-            keyed_.clear();
-            for (std::size_t i = lo; i < hi; ++i)
-                keyed_.push_back({key({accesses_[i].thread, accesses_[i].index}),
-                                  EventId{accesses_[i].thread, accesses_[i].index}});
-            std::sort(keyed_.begin(), keyed_.end(),
-                      [](const auto& a, const auto& b) { return a.first < b.first; });
-            std::fill(before_.begin(), before_.end(), 0);
+            while (hi < keyed_.size() && keyed_[hi].first >> 32 == keyed_[lo].first >> 32) ++hi;
+            // below_[j]: the fences hb-before some access with a key below keyed_[lo + j]'s.
+            const std::size_t m = hi - lo;
+            below_.assign((m + 1) * fence_words_, 0);
+            std::size_t group_start = 0;
+            scratch_bits_.assign(fence_words_, 0);  // the OR of A(x) for x in [lo, lo + j)
             bool any = false;
-            for (std::size_t i = 0; i < keyed_.size();) {
-                std::size_t j = i;
-                while (j < keyed_.size() && keyed_[j].first == keyed_[i].first) ++j;
-                if (any)
-                    for (std::size_t y = i; y < j; ++y) {
-                        const EventId ye = keyed_[y].second;
-                        for (std::uint32_t o = 0; o < kf; ++o)  // B(y)
-                            if (reach_[o * width_of_views() + ye.thread] > ye.index) or_into(row(into_, o), before_.data());
+            for (std::size_t j = 0; j < m; ++j) {
+                if (keyed_[lo + j].first != keyed_[lo + group_start].first) group_start = j;
+                // Equal keys (reads of one write) are not eco-related: a group shares its row.
+                if (group_start == j) std::copy_n(scratch_bits_.data(), fence_words_, row(below_, j));
+                else std::copy_n(row(below_, group_start), fence_words_, row(below_, j));
+                fences_in_view(g_->hb_view(keyed_[lo + j].second), scratch_bits_.data());
+            }
+            for (Bits b : scratch_bits_) any |= b != 0;
+            if (any) {
+                // From the top key down, each fence takes the fences below the greatest access
+                // hb-before it; per thread u the fences reached so far are a suffix from
+                // reach_from_[u].
+                for (std::uint32_t u : fence_threads_) reach_from_[u] = fence_begin_[u + 1];
+                for (std::size_t j = m; j-- > 0;) {
+                    const Bits* below = row(below_, j);
+                    bool empty = true;
+                    for (std::size_t w = 0; w < fence_words_; ++w) empty &= below[w] == 0;
+                    if (empty) break;  // and so is every lower key's
+                    const EventId y = keyed_[lo + j].second;
+                    for (std::uint32_t u : fence_threads_) {
+                        std::uint32_t o = reach_from_[u];
+                        while (o > fence_begin_[u] && reach(o - 1, y.thread) > y.index) or_into(row(into_, --o), below);
+                        reach_from_[u] = o;
                     }
-                for (std::size_t x = i; x < j; ++x) {
-                    fences_before(keyed_[x].second, scratch_bits_.data());
-                    or_into(before_.data(), scratch_bits_.data());
-                    for (Bits b : scratch_bits_) any |= b != 0;
                 }
-                i = j;
             }
             lo = hi;
         }
+        // A fence's own row may hold it only through a coherence cycle (f hb x eco y hb f),
+        // which the coherence floor already excludes: psc edges are between distinct events.
+        for (std::uint32_t o = 0; o < kf; ++o) row(into_, o)[o / 64] &= ~(Bits{1} << (o % 64));
+    }
+    /// Fence o's hb view at thread t (how many of t's events are hb-before or equal o).
+    std::uint32_t reach(std::uint32_t o, std::uint32_t t) const {
+        return t < width_of_views() ? g_->hb_view(fence_at_[o])[t] : 0;
     }
     std::uint32_t width_of_views() const { return g_->view_width(); }
 
     // --- coherence ranks and keys ---
-    std::uint32_t rank(EventId w) const { return w.is_init() ? 0 : rank_[offset_[w.thread] + w.index]; }
+    std::uint32_t rank(EventId w) const { return co_rank(*g_, w); }
     /// Where an access sits in its location's coherence: a write at its rank, a read at its source's.
     std::uint32_t pos(EventId x) const { return (*g_)[x].is_write() ? rank(x) : rank((*g_)[x].rf); }
     std::int64_t key(EventId x) const { return 2 * std::int64_t{pos(x)} + ((*g_)[x].is_read() ? 1 : 0); }
@@ -452,16 +524,19 @@ private:
     bool paper_ = false;
     std::vector<std::uint64_t> adjacency_;
     std::vector<std::uint32_t> indegree_, ready_;
-    std::vector<std::uint32_t> offset_, rank_, succ_, fences_;
+    std::vector<std::uint32_t> succ_, fences_;
     std::vector<Access> accesses_, writes_;
 
     std::vector<EventId> sc_;
     // fence_edges(): see there.
     std::size_t fence_words_ = 0;
-    std::vector<std::uint32_t> fence_ordinal_, reach_;
+    std::vector<std::uint32_t> fence_ordinal_;
+    std::vector<std::uint32_t> fence_begin_;    ///< [thread]: its first fence ordinal; [n]: kf
+    std::vector<std::uint32_t> fence_threads_;  ///< the threads with an SC fence
+    std::vector<std::uint32_t> reach_from_;     ///< [thread]: the sweep's assigned suffix
     std::vector<EventId> fence_at_;
-    std::vector<Bits> into_, before_, scratch_bits_;
-    std::vector<std::pair<std::int64_t, EventId>> keyed_;
+    std::vector<Bits> into_, below_, scratch_bits_, left_;
+    std::vector<std::pair<std::uint64_t, EventId>> keyed_;
 
 };
 

@@ -146,6 +146,9 @@ struct ModelSpec {
     /// and checks something else. Options::races_are_violations for this model.
     bool races_are_violations = true;
     const char* description = "";
+    /// Takes minutes rather than seconds: `hotcheck run --all` and patterns leave it out
+    /// unless given --long; naming it exactly runs it (the `long-models` ctest, `ctest -C Long`).
+    bool long_running = false;
 };
 
 struct RegisteredModel {

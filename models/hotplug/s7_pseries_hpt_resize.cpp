@@ -84,16 +84,15 @@
 //                   ncpus - 1) misses CPU 1 (`assertion`, 372 blocked, 0.02 s), and the v5.4
 //                   control: verified (15 616 executions, 129 346 blocked, about 6 s). The same
 //                   verdicts as on 2 CPUs. Since the layer's wakeup barriers the two cpu-up
-//                   ones take 23 328 and 46 848 executions (6.6 s, 13 s): registered only with
-//                   -DHOTCHECK_HOTPLUG_LONG, like the way-down control below.
+//                   ones take 23 328 and 46 848 executions (6.6 s, 13 s): long-running
+//                   models (run by name or with --long), like the way-down control below.
 //   v5.4-rendezvous-3cpu
 //                   the control on 3 CPUs (v5.4 locking): verified, but in 1 120 320 executions
 //                   (6 334 598 blocked), 247 s on 2 shared cores — the three stoppers'
 //                   atomic_dec_and_test acks of each of the four states, and the nr_todo
 //                   signals, are conflicting RMWs the explorer must order every way. Over the
-//                   suite's budget (~20 s a model; tests/examples_test.cpp runs every
-//                   registered model), so it is registered only when built with
-//                   -DHOTCHECK_HOTPLUG_LONG (cmake -DCMAKE_CXX_FLAGS=-DHOTCHECK_HOTPLUG_LONG).
+//                   suite's budget (~20 s a model), so it is a long-running model:
+//                   `run --all` and patterns leave it out, its name or --long runs it.
 //                   (v5.4-nolock-rendezvous-sysfs on 3 CPUs is verified too, in 186 720
 //                   executions, about 44 s: not registered.)
 //   <configuration>-sysfs
@@ -525,13 +524,13 @@ HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous", .expect = hotcheck::Verd
     s7(s7_config::v54_rendezvous);
 }
 
-#ifdef HOTCHECK_HOTPLUG_LONG  // 1 120 320 executions, 247 s: over the suite's budget (see the header)
+// 1 120 320 executions: over the suite's budget (see the header), a long-running model.
 HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous-3cpu", .expect = hotcheck::Verdict::verified,
                .description = "S7 v5.4 with multi_cpu_stop step by step on 3 CPUs (CPU 2 a bystander whose "
-                              "stopper must also stop): verified, as on 2") {
+                              "stopper must also stop): verified, as on 2",
+               .long_running = true) {
     s7(s7_config::v54_rendezvous, false, 3);
 }
-#endif
 
 HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-3cpu", .expect = hotcheck::Verdict::violation,
                .violation_kind = "deadlock",
@@ -560,16 +559,15 @@ HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous-cpu-up", .expect = hotchec
     s7(s7_config::v54_rendezvous_up);
 }
 
-// The two cpu-up 3-CPU configurations take 6.6 s and 13 s (23 328 and 46 848 executions since
-// the wakeup barriers of the kernel layer): over the budget of CI's sanitized run --all.
-#ifdef HOTCHECK_HOTPLUG_LONG
+// The two cpu-up 3-CPU configurations take 23 328 and 46 848 executions (since the wakeup
+// barriers of the kernel layer): over the budget of CI's sanitized run --all, long-running.
 HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-cpu-up-3cpu", .expect = hotcheck::Verdict::violation,
                .violation_kind = "deadlock",
                .description = "S7 cpu-up direction on 3 CPUs (CPU 2 a bystander): CPU 1 marked online before its "
-                              "stopper is unparked refuses the work; the stoppers of CPUs 0 and 2 spin forever") {
+                              "stopper is unparked refuses the work; the stoppers of CPUs 0 and 2 spin forever",
+               .long_running = true) {
     s7(s7_config::v54_nolock_rendezvous_up, false, 3);
 }
-#endif
 
 HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-cpu-up-late-3cpu", .expect = hotcheck::Verdict::violation,
                .violation_kind = "assertion",
@@ -578,13 +576,12 @@ HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-cpu-up-late-3cpu", 
     s7(s7_config::v54_nolock_rendezvous_up_late, false, 3);
 }
 
-#ifdef HOTCHECK_HOTPLUG_LONG
 HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-rendezvous-cpu-up-3cpu", .expect = hotcheck::Verdict::verified,
                .description = "S7 v5.4 locking, multi_cpu_stop step by step, cpu_up, on 3 CPUs: the read lock keeps "
-                              "CPU 1 from coming up between the snapshot and the rendezvous; all three stoppers stop") {
+                              "CPU 1 from coming up between the snapshot and the rendezvous; all three stoppers stop",
+               .long_running = true) {
     s7(s7_config::v54_rendezvous_up, false, 3);
 }
-#endif
 
 HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.3-sysfs", .expect = hotcheck::Verdict::verified,
                .description = "S7 v5.3 with cpu_down from sysfs: device_hotplug_lock (add_memory's and "

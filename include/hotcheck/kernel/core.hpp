@@ -48,6 +48,9 @@ struct config {
     /// Use the faithful v5.3 percpu_rw_semaphore for cpu_hotplug_lock and mem_hotplug_lock
     /// instead of the abstract writer-preferring lock (slower; the same outcomes).
     bool faithful_percpu_rwsem = false;
+    /// The faithful lock for cpu_hotplug_lock only (mem_hotplug_lock stays abstract): the
+    /// lock whose removal hotcheck judges, at a fraction of both locks' state space.
+    bool faithful_cpu_hotplug_lock = false;
     /// cpu_down/cpu_up (cpuhp.hpp) fold the AP hotplug thread cpuhp/N into the calling task.
     /// true: while it runs the AP (ONLINE/DOWN_PREP) callbacks, its preempt- and irq-off
     /// regions hold CPU N, the CPU going up or down, as the kernel's per-cpu cpuhp/N thread's

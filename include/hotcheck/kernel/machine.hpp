@@ -55,7 +55,7 @@ class machine : public core {
 public:
     explicit machine(config cfg = {}, SourceLoc where = SourceLoc::current())
         : core(cfg, where),
-          cpu_hotplug_lock("cpu_hotplug_lock", impl(cfg), where),
+          cpu_hotplug_lock("cpu_hotplug_lock", cfg.faithful_cpu_hotplug_lock ? percpu_rwsem_impl::faithful : impl(cfg), where),
           mem_hotplug_lock("mem_hotplug_lock", impl(cfg), where),
           device_hotplug_lock("device_hotplug_lock", where),
           cpu_add_remove_lock("cpu_add_remove_lock", where) {}
