@@ -8,7 +8,8 @@
 //   hotcheck_bench [--model M] [--budget S] [--jobs N] [--max-executions N] [--no-fork]
 //                  [--format table|csv|json] [FAMILY[:N1[-N2]] | hotplug | MODEL-PREFIX]...
 //   (hotplug: every registered hotplug/... model, then their total; an argument with a '/' in
-//   it: the registered models whose names start with it, and their total if more than one)
+//   it: the registered models whose names start with it, and their total if more than one; a
+//   long-running model (ModelSpec::long_running) only by its exact name)
 //   hotcheck_bench --list          the families (with their formulas) and the hotplug models
 #include <fmt/format.h>
 #include <sys/resource.h>
@@ -231,7 +232,7 @@ int main(int argc, char** argv) try {
                 std::cout << f << (fm.empty() ? "" : "  " + fm) << "\n";
             }
             for (const auto& m : registered_models())
-                if (is_hotplug(m)) std::cout << m.name << "\n";
+                if (is_hotplug(m)) std::cout << m.name << (is_long(m.spec) ? " [long]" : "") << "\n";
             return 0;
         } else if (a == "--budget") {
             s.budget = std::stod(value());

@@ -15,7 +15,7 @@ namespace hotcheck::kernel {
 class completion {
 public:
     explicit completion(const char* name = "completion", SourceLoc where = SourceLoc::current())
-        : done_(0, name, where), what_(intern(std::string("completion ") + name)) {}
+        : done_(0, name, where), what_(intern({"completion ", name})) {}
     /// x->done (low 32 bits) and the number of tasks on x->wait (high 32 bits): one word, as
     /// both change under x->wait.lock in the kernel.
     atomic<std::uint64_t>& done() { return done_; }

@@ -15,9 +15,12 @@
 #include <cstdlib>
 #include <deque>
 #include <mutex>
+#include <initializer_list>
 #include <set>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <hotcheck/atomic.hpp>
@@ -60,8 +63,11 @@ struct config {
 
 inline constexpr unsigned kMaxCpus = 8;
 
-/// A string that lives as long as the process (location names must outlive the exploration).
-const char* intern(std::string s);
+/// A string that lives as long as the process (location names must outlive the exploration):
+/// the concatenation of `parts`. A model builds its machine on every run, so a name seen
+/// before is found without building it (no allocation).
+const char* intern(std::initializer_list<std::string_view> parts);
+inline const char* intern(const std::string& s) { return intern({std::string_view(s)}); }
 
 /// A lock as lockdep sees it: a class name; instances are told apart by address.
 struct held_lock {
@@ -95,7 +101,7 @@ class cpumask {
 public:
     cpumask(const char* name, unsigned n, std::uint32_t init) {
         for (unsigned c = 0; c < n; ++c)
-            bits_.emplace_back((init >> c) & 1, intern(std::string(name) + "[" + std::to_string(c) + "]"));
+            bits_.emplace_back((init >> c) & 1, intern({name, "[", std::to_string(c), "]"}));
     }
     unsigned size() const { return static_cast<unsigned>(bits_.size()); }
     bool test(unsigned cpu, SourceLoc where = SourceLoc::current()) const {
@@ -179,11 +185,31 @@ namespace detail_ {
 inline thread_local core* current_world = nullptr;
 }
 
-inline const char* intern(std::string s) {
+inline const char* intern(std::initializer_list<std::string_view> parts) {
+    std::uint64_t hash = 14695981039346656037ull;  // FNV-1a over the concatenation
+    std::size_t length = 0;
+    for (std::string_view p : parts) {
+        for (char c : p) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+        length += p.size();
+    }
+    auto equal = [&](const std::string& s) {
+        if (s.size() != length) return false;
+        std::size_t at = 0;
+        for (std::string_view p : parts) {
+            if (s.compare(at, p.size(), p) != 0) return false;
+            at += p.size();
+        }
+        return true;
+    };
     static std::mutex m;
-    static std::set<std::string> pool;
+    static std::unordered_multimap<std::uint64_t, std::string> pool;  // nodes: stable strings
     std::lock_guard<std::mutex> g(m);
-    return pool.insert(std::move(s)).first->c_str();
+    for (auto [it, end] = pool.equal_range(hash); it != end; ++it)
+        if (equal(it->second)) return it->second.c_str();
+    std::string s;
+    s.reserve(length);
+    for (std::string_view p : parts) s += p;
+    return pool.emplace(hash, std::move(s))->second.c_str();
 }
 
 inline core::core(config cfg, SourceLoc where)
@@ -205,21 +231,21 @@ inline core::core(config cfg, SourceLoc where)
                 detail::model_error("kernel::config::cpu_node names a node past config::nodes", where);
             if (cfg.cpu_node[c] == n && ((cfg.online_mask ? cfg.online_mask : ~0u) >> c & 1)) cpus |= 1u << c;
         }
-        node_cpumask.emplace_back(intern("cpumask_of_node(" + std::to_string(n) + ")"), cfg.possible_cpus, cpus);
+        node_cpumask.emplace_back(intern({"cpumask_of_node(", std::to_string(n), ")"}), cfg.possible_cpus, cpus);
     }
     // The CPU locks, RCU slots and pool flags are the machine's own bookkeeping: pictures fold
     // their events (what they do is named by the model's events around them).
     for (unsigned c = 0; c < cfg.possible_cpus; ++c) {
-        cpu_locks_.emplace_back(intern("CPU " + std::to_string(c) + " (preemption off)"), where);
+        cpu_locks_.emplace_back(intern({"CPU ", std::to_string(c), " (preemption off)"}), where);
         detail::mark_machinery(cpu_locks_.back().location());
     }
     for (unsigned c = 0; c < cfg.possible_cpus; ++c) {
         pools_.emplace_back(((cfg.online_mask ? cfg.online_mask : ~0u) >> c & 1) ? 0 : 1,
-                            intern("worker_pool[cpu" + std::to_string(c) + "].disassociated"), where);
+                            intern({"worker_pool[cpu", std::to_string(c), "].disassociated"}), where);
         detail::mark_machinery(pools_.back().location());
     }
     for (unsigned c = 0; c < cfg.possible_cpus; ++c) {
-        rcu_slots_.emplace_back(0, intern("rcu_reader[cpu" + std::to_string(c) + "]"), where);
+        rcu_slots_.emplace_back(0, intern({"rcu_reader[cpu", std::to_string(c), "]"}), where);
         detail::mark_machinery(rcu_slots_.back().location());
     }
     outer_ = detail_::current_world;

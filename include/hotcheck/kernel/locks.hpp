@@ -88,8 +88,8 @@ public:
     static constexpr unsigned kReader = 1, kWriter = 1u << 16, kWaiter = 1u << 17;
     explicit rw_semaphore(const char* name = "rw_semaphore", SourceLoc where = SourceLoc::current())
         : name_(name), count_(0, name, where),
-          read_wait_(intern(std::string(name) + " (read)")),
-          write_wait_(intern(std::string(name) + " (write)")) {}
+          read_wait_(intern({name, " (read)"})),
+          write_wait_(intern({name, " (write)"})) {}
     const char* name() const { return name_; }
 
     // The lock itself, without lockdep (percpu_rw_semaphore embeds one).

@@ -105,9 +105,9 @@ public:
         detail::LocId first{};
         for (unsigned i = 0; i < n * fields; ++i) {
             const unsigned cpu = i / fields, f = i % fields;
-            std::string cell = std::string(name) + "[cpu" + std::to_string(cpu) + "]";
-            if (fields > 1) cell += "." + std::to_string(f);
-            detail::LocId l = detail::new_location(detail::to_value(init), detail::shape_of<T>(), true, where, intern(cell));
+            const char* cell = fields > 1 ? intern({name, "[cpu", std::to_string(cpu), "].", std::to_string(f)})
+                                          : intern({name, "[cpu", std::to_string(cpu), "]"});
+            detail::LocId l = detail::new_location(detail::to_value(init), detail::shape_of<T>(), true, where, cell);
             if (i == 0) first = l;
             else if (l.raw != first.raw + i)
                 detail::model_error("per_cpu_var cells are not contiguous", where);

@@ -58,10 +58,10 @@ public:
     percpu_rwsem_faithful(const char* name, SourceLoc where)
         : rss_owner(std::make_shared<rcu_sync>(name, where)),
           rss(*rss_owner),
-          read_count(intern(std::string(name) + ".read_count"), 1, 0, where),
-          rw_sem(intern(std::string(name) + ".rw_sem"), where),
-          readers_block(0, intern(std::string(name) + ".readers_block"), where),
-          writer_what(intern(std::string(name) + ".writer (rcuwait: readers_active_check)")) {}
+          read_count(intern({name, ".read_count"}), 1, 0, where),
+          rw_sem(intern({name, ".rw_sem"}), where),
+          readers_block(0, intern({name, ".readers_block"}), where),
+          writer_what(intern({name, ".writer (rcuwait: readers_active_check)"})) {}
     percpu_rwsem_faithful(const percpu_rwsem_faithful&) = delete;
     percpu_rwsem_faithful& operator=(const percpu_rwsem_faithful&) = delete;
 

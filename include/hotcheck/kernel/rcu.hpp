@@ -41,7 +41,7 @@ inline void synchronize_rcu(SourceLoc caller = SourceLoc::current()) {
     for (unsigned c = 0; c < w.nr_cpu_ids(); ++c) {
         const std::uint64_t s = w.rcu_slot(c).load(acquire, where);
         if (s % 2 == 0) continue;
-        const char* what = intern("the end of the RCU read-side section on CPU " + std::to_string(c) + " (synchronize_rcu)");
+        const char* what = intern({"the end of the RCU read-side section on CPU ", std::to_string(c), " (synchronize_rcu)"});
         wait_event([&] { return w.rcu_slot(c).load(acquire, where) != s; }, what, where);
     }
     fence(seq_cst, where);

@@ -22,10 +22,10 @@ class work_struct {
 public:
     using func_t = std::function<void(work_struct&)>;
     explicit work_struct(const char* name = "work", SourceLoc where = SourceLoc::current())
-        : state_(0, intern(std::string(name) + ".data"), where),
-          finished_(0, intern(std::string(name) + ".finished"), where),
-          flush_what_(intern(std::string("flush_work(") + name + ")")),
-          turn_what_(intern(std::string(name) + " (the previous instance to finish)")),
+        : state_(0, intern({name, ".data"}), where),
+          finished_(0, intern({name, ".finished"}), where),
+          flush_what_(intern({"flush_work(", name, ")"})),
+          turn_what_(intern({name, " (the previous instance to finish)"})),
           name_(name) {}
     work_struct(const work_struct&) = delete;
     work_struct& operator=(const work_struct&) = delete;
@@ -92,10 +92,10 @@ inline bool queue_work(unsigned cpu, bool unbound_worker, work_struct& w, Source
     const unsigned seq = v / work_struct::kOne + 1;
     work_struct* wp = &w;
     if (unbound_worker)
-        start_task({intern("kworker/u:" + std::to_string(cpu)), cpu, false, -1},
+        start_task({intern({"kworker/u:", std::to_string(cpu)}), cpu, false, -1},
                    [wp, seq, where] { run_work_instance(*wp, seq, where); }, where);
     else
-        start_task({intern("kworker/" + std::to_string(cpu)), cpu, false, static_cast<int>(cpu)},
+        start_task({intern({"kworker/", std::to_string(cpu)}), cpu, false, static_cast<int>(cpu)},
                    [wp, seq, where] { run_work_instance(*wp, seq, where); }, where);
     return true;
 }
