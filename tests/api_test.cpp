@@ -6,6 +6,7 @@
 
 #include <hotcheck/hotcheck.hpp>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -63,6 +64,47 @@ TEST_SUITE("api") {
         CHECK(r.verdict == Verdict::violation);
         CHECK(unwound >= 1);
         CHECK(unwound_after_spawner == 0);
+    }
+
+    TEST_CASE("every blocked run's waiting threads are unwound, through a model's catch (...) that rethrows") {
+        // The end of a run unwinds each suspended thread down to its body (a forced unwind):
+        // every destructor runs once, a catch (...) on the way sees it and passes it on.
+        static std::atomic<int> constructed{0}, destroyed{0}, caught{0};  // --jobs 2: two workers
+        struct Counted {
+            Counted() { ++constructed; }
+            Counted(const Counted&) = delete;
+            ~Counted() { ++destroyed; }
+        };
+        for (std::uint32_t jobs : {1u, 2u}) {
+            Options o;
+            o.jobs = jobs;
+            Result r = explore(o, [] {
+                atomic<int> flag{0};
+                Counted outer;
+                auto t1 = spawn([&] {
+                    Counted c;
+                    try {
+                        Counted inner;
+                        await([&] { return flag.load() == 1; });
+                    } catch (...) {
+                        ++caught;
+                        throw;
+                    }
+                });
+                auto t2 = spawn([&] {
+                    Counted c;
+                    flag.store(1);
+                });
+                t1.join();
+                t2.join();
+            });
+            CHECK(r.verdict == Verdict::verified);
+            CHECK(r.executions == 1);
+            CHECK(r.blocked == 1);  // T1's await read 0 and T2 ran to its end
+        }
+        CHECK(caught.load() == 2);
+        CHECK(constructed.load() > 0);
+        CHECK(destroyed.load() == constructed.load());
     }
 
     TEST_CASE("a replayed read waits for its source, even in a thread spawned after it") {

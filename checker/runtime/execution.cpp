@@ -4,8 +4,12 @@
 
 #include <signal.h>
 
+#include <unwind.h>
+
 #include <algorithm>
 #include <chrono>
+#include <csetjmp>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -35,6 +39,40 @@ void abandon(boost::context::fiber&& f) {
     static auto* graveyard = new std::vector<boost::context::fiber>;  // never destroyed
     std::lock_guard lk(m);
     graveyard->push_back(std::move(f));
+}
+
+}  // namespace
+
+// --- ending a suspended thread: a forced unwind -----------------------------------------------
+// At the end of a run every suspended model thread's frames must be destroyed (the model's
+// destructors run). A thrown exception would walk them twice (the search phase, then the
+// cleanups), and most runs of the kernel models end with their threads blocked, so the walk was
+// a quarter of their time. _Unwind_ForcedUnwind (what pthread_cancel uses) runs only the
+// cleanup phase; a stop function ends it at run_body's frame, by a longjmp to its setjmp.
+struct UnwindAnchor {
+    std::jmp_buf resume_point;
+    _Unwind_Exception exception;  ///< the forced unwind's (foreign) exception object
+};
+
+namespace {
+/// Called before each frame's cleanups: at a frame whose CFA lies above the anchor (run_body's,
+/// every younger frame's cleanups done) the unwind is over.
+_Unwind_Reason_Code stop_at_anchor(int, _Unwind_Action actions, _Unwind_Exception_Class,
+                                   _Unwind_Exception*, _Unwind_Context* context, void* arg) {
+    auto* anchor = static_cast<UnwindAnchor*>(arg);
+    if ((actions & _UA_END_OF_STACK) || _Unwind_GetCFA(context) > reinterpret_cast<std::uintptr_t>(anchor))
+        std::longjmp(anchor->resume_point, 1);
+    return _URC_NO_REASON;
+}
+
+/// Unwinds the current (model) thread's frames down to `anchor`; returns only if the unwinder
+/// cannot start.
+void force_unwind(UnwindAnchor& anchor) {
+    std::memset(&anchor.exception, 0, sizeof anchor.exception);
+    std::memcpy(&anchor.exception.exception_class, "HOTCHK\0\0", sizeof anchor.exception.exception_class);
+    // A model's catch (...) that swallows it deletes it: nothing to free.
+    anchor.exception.exception_cleanup = [](_Unwind_Reason_Code, _Unwind_Exception*) {};
+    _Unwind_ForcedUnwind(&anchor.exception, stop_at_anchor, &anchor);
 }
 
 /// The lowest valid memory_order (relaxed) through seq_cst; anything else is a cast gone wrong.
@@ -112,6 +150,9 @@ void Execution::finish_run() {
             std::move(threads_[tid].context).resume_with([this, tid](boost::context::fiber&& sched) {
                 sanitizer::resumed(fibers_[tid]);
                 threads_[tid].scheduler = std::move(sched);
+                // Suspended in its body: a forced unwind; before or after it (its start or end
+                // event), or if the unwinder cannot start, an exception.
+                if (UnwindAnchor* anchor = threads_[tid].unwind_anchor) force_unwind(*anchor);
                 throw Unwind{};
                 return boost::context::fiber{};
             });
@@ -504,9 +545,7 @@ void Execution::thread_main(std::uint32_t tid) {
         }
     }
     try {
-        // Run a copy that lives on this fiber's stack: spawns may move threads_ while it runs.
-        std::function<void()> body = std::move(threads_[tid].body);
-        body();
+        if (run_body(tid)) return;  // unwound at the end of the run
     } catch (const boost::context::detail::forced_unwind&) {
         throw;
     } catch (const Unwind&) {
@@ -532,6 +571,27 @@ void Execution::thread_main(std::uint32_t tid) {
         if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", {});
     }
     threads_[tid].status = Status::finished;
+}
+
+[[gnu::noinline]] bool Execution::run_body(std::uint32_t tid) {
+    // The longjmp lands in this frame, so it skips no destructor; the anchor goes when the
+    // body returns, throws (a model exception, reported by thread_main) or is unwound.
+    UnwindAnchor anchor;
+    struct Clear {
+        Execution& ex;
+        std::uint32_t tid;
+        ~Clear() { ex.threads_[tid].unwind_anchor = nullptr; }  // threads_ may have moved
+    } clear{*this, tid};
+    threads_[tid].unwind_anchor = &anchor;
+    if (setjmp(anchor.resume_point) != 0) return true;
+    call_body(tid);
+    return false;
+}
+
+[[gnu::noinline]] void Execution::call_body(std::uint32_t tid) {
+    // Run a copy that lives on this fiber's stack: spawns may move threads_ while it runs.
+    std::function<void()> body = std::move(threads_[tid].body);
+    body();
 }
 
 void Execution::check_threads_joined() {

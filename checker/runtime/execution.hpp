@@ -130,6 +130,8 @@ private:
         std::uint32_t next_index = 0;     ///< position of its next event
         std::uint32_t await_start = 0;    ///< position of the first event of its current wait
         std::uint32_t locations_created = 0;
+        /// While its body runs: where a forced unwind ends (see run_body), else null.
+        struct UnwindAnchor* unwind_anchor = nullptr;
     };
     static constexpr std::uint32_t kNone = ~0u;
 
@@ -155,6 +157,9 @@ private:
     /// The running model thread -> the scheduler; returns when the scheduler resumes it.
     void yield_to_scheduler();
     void thread_main(std::uint32_t tid);
+    /// Runs the thread's body; true when a forced unwind (finish_run) ended it instead.
+    bool run_body(std::uint32_t tid);
+    void call_body(std::uint32_t tid);
     /// At the end of the model body: every thread it left running is a model error.
     void check_threads_joined();
     /// Thrown into a suspended model thread to unwind its stack at the end of a run.
