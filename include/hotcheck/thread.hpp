@@ -1,6 +1,11 @@
 // Model threads. spawn() starts a thread running `body`; the model body itself is thread 0.
 // Every thread must be joined before the body returns (the body's locals die with it): a thread
 // still running then is a model error naming its spawn.
+// An execution that ends with threads still waiting (blocked, or cut by a violation) unwinds
+// each of them, the last spawned first: their destructors run, and hotcheck calls made while
+// unwinding neither record events nor wait. The unwinding is a forced unwind, as for a
+// cancelled pthread: a `catch (...)` on the way sees it and must rethrow it (`throw;`); a
+// typed catch does not see it.
 #pragma once
 #include <functional>
 #include <memory>
