@@ -31,17 +31,39 @@ LocId block_of(const Event& e) { return LocId{static_cast<std::uint32_t>(e.value
 }  // namespace
 
 std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g) {
-    // Every event, thread by thread in program order (the order findings are reported in).
-    std::vector<EventId> ids;
+    // Findings are reported in the order of the events thread by thread in program order: the
+    // first allocation or free with a fault, and for it the first offending event. Each walks
+    // only its block's accesses (the location lists), not the whole graph.
+    auto before = [](EventId a, EventId b) { return std::tie(a.thread, a.index) < std::tie(b.thread, b.index); };
+    auto first_of = [&](EventId& best, EventId x) {
+        if (best.is_init() || before(x, best)) best = x;
+    };
+    // Calls f(x) for every access to a cell of `block` (its cells are consecutive locations).
+    auto for_each_access = [&](LocId block, auto&& f) {
+        for (std::uint32_t raw = block.raw;; ++raw) {
+            const LocId cell{raw};
+            if (!g.has_location(cell) || !(g.location(cell).block == block)) break;
+            for (EventId x : g.accesses(cell)) f(x);
+        }
+    };
+    bool any_alloc = false, any_free = false;
     for (std::uint32_t t = 0; t < g.thread_count(); ++t)
-        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) ids.push_back({t, i});
+        for (const Event& e : g.thread(t)) {
+            any_alloc |= e.kind == Kind::alloc;
+            any_free |= e.kind == Kind::free;
+        }
     // An allocation initialises its cells with plain writes: every access must happen after it.
-    for (EventId a : ids) {
-        const Event& ae = g[a];
-        if (ae.kind != Kind::alloc) continue;
-        for (EventId x : ids) {
+    for (std::uint32_t t = 0; t < g.thread_count() && any_alloc; ++t)
+        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
+            const EventId a{t, i};
+            const Event& ae = g[a];
+            if (ae.kind != Kind::alloc) continue;
+            EventId x{};
+            for_each_access(block_of(ae), [&](EventId y) {
+                if (!g.hb(a, y)) first_of(x, y);
+            });
+            if (x.is_init()) continue;
             const Event& xe = g[x];
-            if (!xe.is_access() || !(g.location(xe.loc).block == block_of(ae)) || g.hb(a, x)) continue;
             return Finding{"data_race",
                            fmt::format("T{} {} {} at {}, which is not ordered after its allocation "
                                        "(and initialisation) by T{} at {}",
@@ -49,20 +71,30 @@ std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g) {
                                        cell_name(g, xe.loc), at(xe), a.thread, at(ae)),
                            x, xe.where};
         }
-    }
-    for (EventId f : ids) {
-        const Event& fe = g[f];
-        if (fe.kind != Kind::free) continue;
-        const LocId block = block_of(fe);
-        for (EventId x : ids) {
+    for (std::uint32_t t = 0; t < g.thread_count() && any_free; ++t)
+        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
+            const EventId f{t, i};
+            const Event& fe = g[f];
+            if (fe.kind != Kind::free) continue;
+            const LocId block = block_of(fe);
+            // A later free of the block, or an access to it not before this free.
+            EventId x{};
+            for (std::uint32_t u = 0; u < g.thread_count(); ++u)
+                for (std::uint32_t j = 0; j < g.thread_size(u); ++j)
+                    if (const Event& e = g[{u, j}];
+                        e.kind == Kind::free && block_of(e) == block && e.stamp > fe.stamp)
+                        first_of(x, {u, j});
+            for_each_access(block, [&](EventId y) {
+                if (!g.hb(y, f)) first_of(x, y);
+            });
+            if (x.is_init()) continue;
             const Event& xe = g[x];
-            if (!(x == f) && xe.kind == Kind::free && block_of(xe) == block && xe.stamp > fe.stamp)
+            if (xe.kind == Kind::free)
                 return Finding{"double_free",
                                fmt::format("T{} frees {} at {}, which T{} already freed at {}",
                                            x.thread, report::object_name(g, block), at(xe),
                                            f.thread, at(fe)),
                                x, xe.where};
-            if (!xe.is_access() || !(g.location(xe.loc).block == block) || g.hb(x, f)) continue;
             const char* how = g.hb(f, x) ? "after" : "concurrently with";
             const auto& cell = g.location(xe.loc);
             if (cell.percpu_stride > 0)  // an access through a per-cpu pointer of a freed object
@@ -80,15 +112,15 @@ std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g) {
                                        how, f.thread, at(fe)),
                            x, xe.where};
         }
-    }
-    for (EventId x : ids) {
-        const Event& xe = g[x];
-        if (xe.is_read() && xe.rf.is_init() && g.location(xe.loc).uninitialized)
-            return Finding{"uninitialized_read",
-                           fmt::format("T{} reads {} at {} before anything was written to it",
-                                       x.thread, cell_name(g, xe.loc), at(xe)),
-                           x, xe.where};
-    }
+    for (std::uint32_t t = 0; t < g.thread_count(); ++t)
+        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
+            const Event& xe = g[{t, i}];
+            if (xe.is_read() && xe.rf.is_init() && g.location(xe.loc).uninitialized)
+                return Finding{"uninitialized_read",
+                               fmt::format("T{} reads {} at {} before anything was written to it",
+                                           t, cell_name(g, xe.loc), at(xe)),
+                               EventId{t, i}, xe.where};
+        }
     return std::nullopt;
 }
 
