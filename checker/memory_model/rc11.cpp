@@ -360,31 +360,46 @@ private:
             fences_in_view(g_->hb_view(fence_at_[o]), r);
             r[o / 64] &= ~(Bits{1} << (o % 64));
         }
-        // Then eco, location by location: the accesses sorted by location, then key.
-        keyed_.clear();
-        for (std::uint32_t t = 0; t < n; ++t)
-            for (std::uint32_t i = 0; i < g_->thread_size(t); ++i)
-                if (const Event& e = (*g_)[{t, i}]; e.is_access())
-                    keyed_.push_back({(std::uint64_t{e.loc.raw} << 32) | static_cast<std::uint32_t>(key({t, i})),
-                                      EventId{t, i}});
-        std::sort(keyed_.begin(), keyed_.end(),
-                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        // Then eco, location by location, each one's accesses sorted by key. A location adds
+        // an edge only if a fence is hb-before one of its accesses and one hb-after another:
+        // per thread, the first fence and the last fence's reach tell, without the sort.
+        first_fence_.assign(n, ~0u);
+        max_reach_.assign(n, 0);
+        for (std::uint32_t u : fence_threads_) {
+            first_fence_[u] = fence_at_[fence_begin_[u]].index;
+            for (std::uint32_t t = 0; t < n; ++t) max_reach_[t] = std::max(max_reach_[t], reach(fence_begin_[u + 1] - 1, t));
+        }
+        auto after_a_fence = [&](EventId x) {
+            const std::uint32_t* v = g_->hb_view(x);
+            for (std::uint32_t u : fence_threads_)
+                if (u < width && v[u] > first_fence_[u]) return true;
+            return false;
+        };
         reach_from_.resize(n);
-        for (std::size_t lo = 0; lo < keyed_.size();) {
-            std::size_t hi = lo;
-            while (hi < keyed_.size() && keyed_[hi].first >> 32 == keyed_[lo].first >> 32) ++hi;
-            // below_[j]: the fences hb-before some access with a key below keyed_[lo + j]'s.
-            const std::size_t m = hi - lo;
+        g_->for_each_location([&](graph::LocId l) {
+            const auto accesses = g_->accesses(l);
+            bool source = false, target = false;
+            for (EventId x : accesses) {
+                target = target || x.index < max_reach_[x.thread];
+                source = source || after_a_fence(x);
+                if (source && target) break;
+            }
+            if (!source || !target) return;
+            keyed_.clear();
+            for (EventId x : accesses) keyed_.push_back({static_cast<std::uint64_t>(key(x)), x});
+            std::sort(keyed_.begin(), keyed_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+            // below_[j]: the fences hb-before some access with a key below keyed_[j]'s.
+            const std::size_t m = keyed_.size();
             below_.assign((m + 1) * fence_words_, 0);
             std::size_t group_start = 0;
-            scratch_bits_.assign(fence_words_, 0);  // the OR of A(x) for x in [lo, lo + j)
+            scratch_bits_.assign(fence_words_, 0);  // the OR of A(x) for x below j
             bool any = false;
             for (std::size_t j = 0; j < m; ++j) {
-                if (keyed_[lo + j].first != keyed_[lo + group_start].first) group_start = j;
+                if (keyed_[j].first != keyed_[group_start].first) group_start = j;
                 // Equal keys (reads of one write) are not eco-related: a group shares its row.
                 if (group_start == j) std::copy_n(scratch_bits_.data(), fence_words_, row(below_, j));
                 else std::copy_n(row(below_, group_start), fence_words_, row(below_, j));
-                fences_in_view(g_->hb_view(keyed_[lo + j].second), scratch_bits_.data());
+                fences_in_view(g_->hb_view(keyed_[j].second), scratch_bits_.data());
             }
             for (Bits b : scratch_bits_) any |= b != 0;
             if (any) {
@@ -397,7 +412,7 @@ private:
                     bool empty = true;
                     for (std::size_t w = 0; w < fence_words_; ++w) empty &= below[w] == 0;
                     if (empty) break;  // and so is every lower key's
-                    const EventId y = keyed_[lo + j].second;
+                    const EventId y = keyed_[j].second;
                     for (std::uint32_t u : fence_threads_) {
                         std::uint32_t o = reach_from_[u];
                         while (o > fence_begin_[u] && reach(o - 1, y.thread) > y.index) or_into(row(into_, --o), below);
@@ -405,8 +420,7 @@ private:
                     }
                 }
             }
-            lo = hi;
-        }
+        });
         // A fence's own row may hold it only through a coherence cycle (f hb x eco y hb f),
         // which the coherence floor already excludes: psc edges are between distinct events.
         for (std::uint32_t o = 0; o < kf; ++o) row(into_, o)[o / 64] &= ~(Bits{1} << (o % 64));
@@ -534,6 +548,8 @@ private:
     std::vector<std::uint32_t> fence_begin_;    ///< [thread]: its first fence ordinal; [n]: kf
     std::vector<std::uint32_t> fence_threads_;  ///< the threads with an SC fence
     std::vector<std::uint32_t> reach_from_;     ///< [thread]: the sweep's assigned suffix
+    std::vector<std::uint32_t> first_fence_;    ///< [thread]: index of its first SC fence
+    std::vector<std::uint32_t> max_reach_;      ///< [thread]: how far the fences' hb views reach
     std::vector<EventId> fence_at_;
     std::vector<Bits> into_, below_, scratch_bits_, left_;
     std::vector<std::pair<std::uint64_t, EventId>> keyed_;
