@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <initializer_list>
@@ -186,13 +187,10 @@ inline thread_local core* current_world = nullptr;
 }
 
 inline const char* intern(std::initializer_list<std::string_view> parts) {
-    std::uint64_t hash = 14695981039346656037ull;  // FNV-1a over the concatenation
     std::size_t length = 0;
-    for (std::string_view p : parts) {
-        for (char c : p) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-        length += p.size();
-    }
-    auto equal = [&](const std::string& s) {
+    for (std::string_view p : parts) length += p.size();
+    // Whether the interned string s is the concatenation of parts.
+    auto equal = [&](std::string_view s) {
         if (s.size() != length) return false;
         std::size_t at = 0;
         for (std::string_view p : parts) {
@@ -201,15 +199,37 @@ inline const char* intern(std::initializer_list<std::string_view> parts) {
         }
         return true;
     };
+    // First a per-thread cache by where the parts are (a call site's literals and its
+    // to_string buffer come back at the same addresses every run) and what the short ones
+    // hold (a loop's numbers share one buffer), checked by content.
+    std::uint64_t where = parts.size();
+    for (std::string_view p : parts) {
+        std::uint64_t head = 0;
+        if (p.size() <= sizeof head) std::memcpy(&head, p.data(), p.size());
+        where = (where ^ reinterpret_cast<std::uintptr_t>(p.data()) ^ (std::uint64_t{p.size()} << 48)) * 0x9E3779B97F4A7C15ull;
+        where = (where ^ head) * 0x9E3779B97F4A7C15ull;
+    }
+    thread_local std::array<std::pair<std::uint64_t, std::string_view>, 512> cache{};
+    auto& slot = cache[where % cache.size()];
+    if (slot.first == where && !slot.second.empty() && equal(slot.second)) return slot.second.data();
+
+    std::uint64_t hash = 14695981039346656037ull;  // FNV-1a over the concatenation
+    for (std::string_view p : parts)
+        for (char c : p) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
     static std::mutex m;
     static std::unordered_multimap<std::uint64_t, std::string> pool;  // nodes: stable strings
     std::lock_guard<std::mutex> g(m);
-    for (auto [it, end] = pool.equal_range(hash); it != end; ++it)
-        if (equal(it->second)) return it->second.c_str();
-    std::string s;
-    s.reserve(length);
-    for (std::string_view p : parts) s += p;
-    return pool.emplace(hash, std::move(s))->second.c_str();
+    const char* found = nullptr;
+    for (auto [it, end] = pool.equal_range(hash); it != end && !found; ++it)
+        if (equal(it->second)) found = it->second.c_str();
+    if (!found) {
+        std::string s;
+        s.reserve(length);
+        for (std::string_view p : parts) s += p;
+        found = pool.emplace(hash, std::move(s))->second.c_str();
+    }
+    slot = {where, std::string_view(found, length)};
+    return found;
 }
 
 inline core::core(config cfg, SourceLoc where)
