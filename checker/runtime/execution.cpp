@@ -51,16 +51,19 @@ void abandon(boost::context::fiber&& f) {
 // cleanup phase; a stop function ends it at run_body's frame, by a longjmp to its setjmp.
 struct UnwindAnchor {
     std::jmp_buf resume_point;
+    /// run_body's frame address: younger frames' CFAs are at or below it, run_body's is above.
+    /// (Not the anchor's own address: a sanitizer may keep locals on a heap "fake stack".)
+    std::uintptr_t frame = 0;
     _Unwind_Exception exception;  ///< the forced unwind's (foreign) exception object
 };
 
 namespace {
-/// Called before each frame's cleanups: at a frame whose CFA lies above the anchor (run_body's,
-/// every younger frame's cleanups done) the unwind is over.
+/// Called before each frame's cleanups: at a frame whose CFA lies above run_body's frame
+/// address (run_body's own, every younger frame's cleanups done) the unwind is over.
 _Unwind_Reason_Code stop_at_anchor(int, _Unwind_Action actions, _Unwind_Exception_Class,
                                    _Unwind_Exception*, _Unwind_Context* context, void* arg) {
     auto* anchor = static_cast<UnwindAnchor*>(arg);
-    if ((actions & _UA_END_OF_STACK) || _Unwind_GetCFA(context) > reinterpret_cast<std::uintptr_t>(anchor))
+    if ((actions & _UA_END_OF_STACK) || _Unwind_GetCFA(context) > anchor->frame)
         std::longjmp(anchor->resume_point, 1);
     return _URC_NO_REASON;
 }
@@ -582,6 +585,7 @@ void Execution::thread_main(std::uint32_t tid) {
         std::uint32_t tid;
         ~Clear() { ex.threads_[tid].unwind_anchor = nullptr; }  // threads_ may have moved
     } clear{*this, tid};
+    anchor.frame = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
     threads_[tid].unwind_anchor = &anchor;
     if (setjmp(anchor.resume_point) != 0) return true;
     call_body(tid);
