@@ -44,13 +44,13 @@ std::vector<const RegisteredModel*> select_models(const std::vector<const Regist
                                                   const std::vector<std::string>& names,
                                                   std::string& unknown);
 
-/// A message naming both registrations when two of `models` (of every registered model) have
-/// the same name: naming one would silently run the first.
 /// Leaves out the long-running models (ModelSpec::long_running) that `names` does not name
 /// exactly; returns how many, after saying so on `err`.
 std::size_t drop_long_running(std::vector<const RegisteredModel*>& selected,
                               const std::vector<std::string>& names, std::ostream& err);
 
+/// A message naming both registrations when two of `models` (of every registered model) have
+/// the same name: naming one would silently run the first.
 std::optional<std::string> duplicate_name(const std::vector<const RegisteredModel*>& models);
 std::optional<std::string> duplicate_name();
 

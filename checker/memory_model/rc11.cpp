@@ -10,6 +10,7 @@
 //   psc_base = ([E_sc] ∪ [F_sc];hb?); scb; ([E_sc] ∪ hb?;[F_sc]),  psc_F = [F_sc];(hb ∪ hb;eco;hb);[F_sc]
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <tuple>
 
 #include "memory_model/consistency.hpp"
@@ -279,7 +280,7 @@ private:
         // Per fence, for its edges with SC accesses: where its hb-successors start in each
         // thread (binary search: hb views grow along po). Fence pairs need none of it.
         succ_.assign(mixed ? sc_.size() * n : 0, 0);
-        for (std::uint32_t f : mixed ? fences_ : std::vector<std::uint32_t>{}) {
+        for (std::uint32_t f : std::span(fences_).first(mixed ? fences_.size() : 0)) {
             const EventId fe = sc_[f];
             for (std::uint32_t t = 0; t < n; ++t) {
                 std::uint32_t lo = 0, hi = g_->thread_size(t);
