@@ -1,5 +1,7 @@
 #include "random_programs.hpp"
 
+#include <hotcheck/kernel/barriers.hpp>
+
 #include <fmt/format.h>
 
 #include <memory>
@@ -13,6 +15,7 @@ RandomProgram random_program(std::uint64_t seed, const RandomConfig& c) {
         return std::uniform_int_distribution<std::uint32_t>(lo, hi)(rng);
     };
     RandomProgram p;
+    p.kernel = c.kernel;
     p.locations = pick(1, c.max_locations);
     const std::uint32_t nthreads = pick(c.min_threads, c.max_threads);
     static constexpr memory_order load_orders[] = {relaxed, acquire, seq_cst};
@@ -24,6 +27,19 @@ RandomProgram random_program(std::uint64_t seed, const RandomConfig& c) {
         const std::uint32_t n = pick(1, c.max_ops);
         for (std::uint32_t i = 0; i < n; ++i) {
             RandomOp op;
+            if (c.kernel) {
+                using K = RandomOp::Kind;
+                static constexpr K kinds[] = {K::read_once,  K::read_once,    K::write_once, K::write_once,
+                                              K::load_acquire, K::store_release, K::mb,       K::rmb,
+                                              K::wmb,        K::after_atomic, K::xchg,       K::atomic_inc,
+                                              K::cmpxchg,    K::add_return,   K::publish,    K::block_store,
+                                              K::deref,      K::locked_store, K::locked_load};
+                op.kind = kinds[pick(0, std::size(kinds) - 1)];
+                op.loc = static_cast<std::uint8_t>(pick(0, p.locations - 1));
+                op.value = static_cast<std::uint8_t>(pick(1, 2));
+                ops.push_back(op);
+                continue;
+            }
             op.loc = static_cast<std::uint8_t>(pick(0, p.locations - 1));
             op.value = static_cast<std::uint8_t>(pick(1, 3));
             std::uint32_t k = pick(0, 9);
@@ -72,7 +88,11 @@ RandomProgram random_program(std::uint64_t seed, const RandomConfig& c) {
 
 std::string RandomProgram::describe() const {
     static const char* names[] = {"load",  "store", "fetch_add", "exchange", "cas",
-                                  "fence", "read",  "write",     "full_rmw"};
+                                  "fence", "read",  "write",     "full_rmw",
+                                  "READ_ONCE", "WRITE_ONCE", "smp_load_acquire", "smp_store_release",
+                                  "smp_mb", "smp_rmb", "smp_wmb", "smp_mb__after_atomic", "xchg",
+                                  "atomic_inc", "cmpxchg", "atomic_add_return", "publish", "block_store",
+                                  "deref", "locked_store", "locked_load"};
     std::string s;
     for (std::size_t t = 0; t < threads.size(); ++t) {
         s += fmt::format("T{}:", t + 1);
@@ -84,11 +104,61 @@ std::string RandomProgram::describe() const {
     return s;
 }
 
+namespace {
+void run_kernel_op(const RandomOp& op, atomic<int>& x, ptr<int>& block_b, atomic<std::uint64_t>& pointer,
+                   mutex& spin, std::vector<int>& seen) {
+    using namespace hotcheck::kernel;
+    using K = RandomOp::Kind;
+    switch (op.kind) {
+        case K::read_once: seen.push_back(READ_ONCE(x)); break;
+        case K::write_once: WRITE_ONCE(x, op.value); break;
+        case K::load_acquire: seen.push_back(smp_load_acquire(x)); break;
+        case K::store_release: smp_store_release(x, op.value); break;
+        case K::mb: smp_mb(); break;
+        case K::rmb: smp_rmb(); break;
+        case K::wmb: smp_wmb(); break;
+        case K::after_atomic: smp_mb__after_atomic(); break;
+        case K::xchg: seen.push_back(xchg(x, op.value)); break;
+        case K::atomic_inc: atomic_inc(x); break;
+        case K::cmpxchg: seen.push_back(cmpxchg(x, op.value - 1, op.value)); break;  // fails unless x was value-1
+        case K::add_return: seen.push_back(atomic_add_return(op.value, x)); break;
+        case K::publish: WRITE_ONCE(pointer, block_b.handle()); break;
+        case K::block_store: block_b[0].store(op.value, relaxed); break;
+        case K::deref: {
+            const std::uint64_t h = READ_ONCE_PTR(pointer);
+            seen.push_back((h == block_b.handle() ? 10 : 0) + ptr<int>::from_handle(h)[0].load(relaxed));
+            break;
+        }
+        case K::locked_store:
+            spin.lock();
+            WRITE_ONCE(x, op.value);
+            spin.unlock();
+            break;
+        case K::locked_load:
+            spin.lock();
+            seen.push_back(READ_ONCE(x));
+            spin.unlock();
+            break;
+        default: break;
+    }
+}
+}  // namespace
+
 void run_program(const RandomProgram& p) {
     // Atomics on every location but 0 when 0 is plain; the plain one as var<int>.
     std::vector<std::unique_ptr<atomic<int>>> locs;
     for (std::uint32_t l = 0; l < p.locations; ++l) locs.push_back(std::make_unique<atomic<int>>(0));
     var<int> plain{0};
+    // The kernel programs' pointer p (to block A, then maybe B) and spinlock s.
+    ptr<int> block_a, block_b;
+    std::unique_ptr<atomic<std::uint64_t>> pointer;
+    std::unique_ptr<mutex> spin;
+    if (p.kernel) {
+        block_a = alloc<int>(0);
+        block_b = alloc<int>(0);
+        pointer = std::make_unique<atomic<std::uint64_t>>(block_a.handle());
+        spin = std::make_unique<mutex>("s", detail::SourceLoc::current(), detail::KernelSpinlockWord{});
+    }
     std::vector<std::vector<int>> seen(p.threads.size());
     std::vector<join_handle> handles;
     for (std::size_t t = 0; t < p.threads.size(); ++t) {
@@ -114,11 +184,16 @@ void run_program(const RandomProgram& p) {
                         seen[t].push_back(x.fetch_add(op.value, relaxed));
                         fence(seq_cst);
                         break;
+                    default: run_kernel_op(op, x, block_b, *pointer, *spin, seen[t]); break;
                 }
             }
         }));
     }
     for (auto& h : handles) h.join();
+    if (p.kernel) {
+        free(block_a);
+        free(block_b);
+    }
     static const char* const reg_names[] = {"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7"};
     static const char* const thread_names[] = {"T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8"};
     for (std::size_t t = 0; t < seen.size(); ++t) {

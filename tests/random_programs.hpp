@@ -13,6 +13,14 @@ struct RandomOp {
     enum class Kind : std::uint8_t {
         load, store, fetch_add, exchange, cas, fence, plain_load, plain_store,
         full_rmw,  ///< the kernel's fully ordered RMW: seq_cst fence, relaxed fetch_add, seq_cst fence
+        // the kernel vocabulary (hotcheck/kernel/barriers.hpp), for RandomConfig::kernel
+        read_once, write_once, load_acquire, store_release, mb, rmb, wmb, after_atomic,
+        xchg, atomic_inc, cmpxchg, add_return,
+        publish,      ///< WRITE_ONCE(p, handle of block B)
+        block_store,  ///< WRITE_ONCE(B->v, value)
+        deref,        ///< q = READ_ONCE_PTR(p); READ_ONCE(q->v): an address dependency
+        locked_store, ///< spin_lock(s); WRITE_ONCE(x, value); spin_unlock(s)
+        locked_load,  ///< spin_lock(s); READ_ONCE(x); spin_unlock(s)
     } kind;
     std::uint8_t loc = 0;
     std::uint8_t value = 0;  ///< stored / added / desired value; cas: expected is value - 1
@@ -23,6 +31,7 @@ struct RandomProgram {
     std::vector<std::vector<RandomOp>> threads;
     std::uint32_t locations = 1;
     bool has_plain = false;
+    bool kernel = false;  ///< RandomConfig::kernel: needs the block, pointer and spinlock
     std::string describe() const;
 };
 
@@ -35,6 +44,10 @@ struct RandomConfig {
     /// Mostly seq_cst accesses and fences, and fully ordered RMWs: the kernel's vocabulary,
     /// where RC11's SC axiom does the work (weak orders still appear, one op in four).
     bool sc_heavy = false;
+    /// The kernel vocabulary only: marked accesses, the kernel's barriers and RMWs (a failing
+    /// cmpxchg included), a spinlock, and a pointer published and dereferenced through a
+    /// handle (address dependencies): the LKMM's programs.
+    bool kernel = false;
 };
 
 RandomProgram random_program(std::uint64_t seed, const RandomConfig& config);

@@ -30,7 +30,8 @@ std::string cell_name(const graph::ExecutionGraph& g, LocId l) {
 LocId block_of(const Event& e) { return LocId{static_cast<std::uint32_t>(e.value)}; }
 }  // namespace
 
-std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g) {
+std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g, const Ordered& ordered) {
+    auto hb = [&](EventId a, EventId b) { return ordered ? ordered(a, b) : g.hb(a, b); };
     // Findings are reported in the order of the events thread by thread in program order: the
     // first allocation or free with a fault, and for it the first offending event. Each walks
     // only its block's accesses (the location lists), not the whole graph.
@@ -60,7 +61,7 @@ std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g) {
             if (ae.kind != Kind::alloc) continue;
             EventId x{};
             for_each_access(block_of(ae), [&](EventId y) {
-                if (!g.hb(a, y)) first_of(x, y);
+                if (!hb(a, y)) first_of(x, y);
             });
             if (x.is_init()) continue;
             const Event& xe = g[x];
@@ -85,7 +86,7 @@ std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g) {
                         e.kind == Kind::free && block_of(e) == block && e.stamp > fe.stamp)
                         first_of(x, {u, j});
             for_each_access(block, [&](EventId y) {
-                if (!g.hb(y, f)) first_of(x, y);
+                if (!hb(y, f)) first_of(x, y);
             });
             if (x.is_init()) continue;
             const Event& xe = g[x];
@@ -95,7 +96,7 @@ std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g) {
                                            x.thread, report::object_name(g, block), at(xe),
                                            f.thread, at(fe)),
                                x, xe.where};
-            const char* how = g.hb(f, x) ? "after" : "concurrently with";
+            const char* how = hb(f, x) ? "after" : "concurrently with";
             const auto& cell = g.location(xe.loc);
             if (cell.percpu_stride > 0)  // an access through a per-cpu pointer of a freed object
                 return Finding{"stale_percpu",

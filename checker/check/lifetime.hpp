@@ -3,6 +3,7 @@
 // its free, a block is freed once, an allocated cell is written before it is read, and for
 // complete executions every block is freed).
 #pragma once
+#include <functional>
 #include <optional>
 #include <source_location>
 #include <string>
@@ -20,8 +21,11 @@ struct Finding {
 };
 
 
-/// The first lifetime bug of the execution (its hb views must be computed).
-std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g);
+/// Whether event a is ordered before event b, for the lifetime checks.
+using Ordered = std::function<bool(graph::EventId a, graph::EventId b)>;
+/// The first lifetime bug of the execution, judged by `ordered` (by default happens-before,
+/// from the graph's hb views, which must be computed).
+std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g, const Ordered& ordered = {});
 
 /// A data race: two conflicting accesses, at least one plain, unordered by hb.
 struct Race {

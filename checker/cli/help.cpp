@@ -7,7 +7,11 @@ namespace {
 
 constexpr const char* kRunOptions = R"(    --model M
         The memory model for every model: rc11 (default; RC11 with the C++20 rules),
-        rc11-paper (RC11 as in PLDI 2017, herd7's rc11.cat), ra (release/acquire) or sc.
+        rc11-paper (RC11 as in PLDI 2017, herd7's rc11.cat), ra (release/acquire), sc, or
+        lkmm: the Linux-kernel memory model, with the kernel vocabulary as its own events;
+        executions with load buffering are not explored, and each verdict says so in a
+        "not explored:" line (docs/kernel.md, "Under --model lkmm"). Slow: the LKMM's axioms
+        are checked over the whole graph at each alternative.
         Without it each model runs under the memory model it declares, else rc11.
 
     --explorer E

@@ -152,7 +152,10 @@ int run_models(const std::vector<const RegisteredModel*>& models, const RunSetti
         else if ((r.verdict == Verdict::error || r.verdict == Verdict::inconclusive) && !r.error.empty())
             detail += fmt::format(" — {}", r.error);
         if (!ok) detail += fmt::format(" [expected {}]", to_string(spec.expect));
-        if (!ok || !quiet) out << fmt::format("{}  {:<44} {}\n", ok ? "PASS" : "FAIL", m->name, detail);
+        if (!ok || !quiet) {
+            out << fmt::format("{}  {:<44} {}\n", ok ? "PASS" : "FAIL", m->name, detail);
+            for (const auto& u : r.unexplored) out << fmt::format("      not explored: {}\n", u);
+        }
         if (r.violation && (!ok || settings.show_expected_traces) && !quiet)
             out << r.violation->trace_text << "  replay: --replay '" << r.violation->replay_token << "'\n\n";
         if (r.verdict == Verdict::error) ++errors;

@@ -56,6 +56,18 @@ Violation make_violation(const graph::ExecutionGraph& g, const runtime::RunResul
     return v;
 }
 
+/// The execution's first data race: by happens-before views in the C11 family, by the LKMM's
+/// own definition (linux-kernel.cat's ww-race | wr-race | rw-race) under lkmm.
+bool race_in(const graph::ExecutionGraph& g, MemoryModel model, check::Race& race) {
+    if (model != MemoryModel::lkmm) return check::find_race(g, race);
+    const graph::Relations r(g);
+    const auto pair = memory_model::lkmm_first_race(r);
+    if (!pair) return false;
+    race.first = r.ids[pair->first];
+    race.second = r.ids[pair->second];
+    return true;
+}
+
 /// The checks that need a whole execution: data races and memory lifetimes. Returns the
 /// violation to stop on, if any; counts races and collects warnings in `result`.
 std::optional<Violation> after_execution(const graph::ExecutionGraph& g, const runtime::RunResult& run,
@@ -73,24 +85,37 @@ std::optional<Violation> after_execution(const graph::ExecutionGraph& g, const r
     };
     if (plain) {
         check::Race race;
-        if (check::find_race(g, race)) {
+        if (race_in(g, options.memory_model, race)) {
             if (run.end == runtime::RunEnd::complete) ++result.racy_executions;
             if (options.races_are_violations) {
                 const auto& a = g[race.first];
                 const auto& b = g[race.second];
                 return violation_at(
                     "data_race",
-                    fmt::format("T{} {} and T{} {} of {} are not ordered by happens-before "
+                    fmt::format("T{} {} and T{} {} of {} are not ordered by {} "
                                 "(at {}:{} and {}:{})",
                                 race.first.thread, a.is_write() ? "writes" : "reads", race.second.thread,
                                 b.is_write() ? "writes" : "reads", report::location_name(g, a.loc),
+                                options.memory_model == MemoryModel::lkmm
+                                    ? "the LKMM (linux-kernel.cat: a data race)"
+                                    : "happens-before",
                                 a.where.file_name(), a.where.line(), b.where.file_name(), b.where.line()),
                     race.second, b.where);
             }
         }
     }
     if (!allocates) return std::nullopt;
-    if (auto f = check::lifetime_violation(g)) return violation_at(f->kind, f->message, f->event, f->where);
+    std::optional<check::Finding> f;
+    if (options.memory_model == MemoryModel::lkmm) {  // ordered as linux-kernel.cat bounds plain accesses
+        const graph::Relations r(g);
+        const graph::BitMatrix order = memory_model::lkmm_lifetime_order(r);
+        f = check::lifetime_violation(g, [&](graph::EventId a, graph::EventId b) {
+            return order.get(r.idx(a), r.idx(b));
+        });
+    } else {
+        f = check::lifetime_violation(g);
+    }
+    if (f) return violation_at(f->kind, f->message, f->event, f->where);
     if (run.end != runtime::RunEnd::complete) return std::nullopt;
     for (auto& leak : check::leaks(g)) {
         if (options.leaks_are_violations) return violation_at(leak.kind, leak.message, leak.event, leak.where);
@@ -126,6 +151,9 @@ bool record_run(graph::ExecutionGraph& g, const runtime::RunResult& run, const O
             } else {
                 ++result.blocked;
             }
+            for (const auto& note : run.unexplored)
+                if (std::find(result.unexplored.begin(), result.unexplored.end(), note) == result.unexplored.end())
+                    result.unexplored.push_back(note);
             if (auto v = after_execution(g, run, options, result)) {
                 result.violation = std::move(v);
                 result.verdict = Verdict::violation;
@@ -173,6 +201,9 @@ void add_tally(Tally& into, Tally&& from) {
     a.blocked += b.blocked;
     a.racy_executions += b.racy_executions;
     for (auto& k : b.graph_keys) a.graph_keys.push_back(std::move(k));
+    for (auto& u : b.unexplored)
+        if (std::find(a.unexplored.begin(), a.unexplored.end(), u) == a.unexplored.end())
+            a.unexplored.push_back(std::move(u));
     for (auto& w : b.warnings)
         if (a.warnings.size() < 20 && std::find(a.warnings.begin(), a.warnings.end(), w) == a.warnings.end())
             a.warnings.push_back(std::move(w));

@@ -33,8 +33,9 @@ public:
     /// Left to right: the lowest enabled thread adds the next event (a function of the graph).
     std::uint32_t pick_thread(std::span<const std::uint32_t> enabled) override { return enabled[0]; }
     bool picks_lowest() const override { return true; }
-    /// Every graph it runs satisfies all the model's axioms (see axioms_hold).
-    bool decides_axioms() const override { return true; }
+    /// Every graph it runs satisfies all the model's axioms (see axioms_hold), when the
+    /// model promises that a maximal addition keeps them.
+    bool decides_axioms() const override { return model_.maximal_additions_consistent(); }
     bool on_read(graph::EventId r) override;
     bool on_write(graph::EventId w) override;
     bool on_choice(graph::EventId e) override;

@@ -34,7 +34,41 @@ bool BitMatrix::empty() const {
     return true;
 }
 
+bool BitMatrix::is_set() const {
+    for (std::uint32_t a = 0; a < n_; ++a)
+        for (std::uint32_t w = 0; w < words_; ++w) {
+            std::uint64_t word = bits_[a * words_ + w];
+            if (w == a / 64) word &= ~(std::uint64_t{1} << (a % 64));
+            if (word) return false;
+        }
+    return true;
+}
+
+bool BitMatrix::topological_order(std::vector<std::uint32_t>* order) const {
+    std::vector<std::uint32_t> indegree(n_, 0), queue;
+    queue.reserve(n_);
+    for (std::uint32_t a = 0; a < n_; ++a) for_each_in_row(a, [&](std::uint32_t b) { ++indegree[b]; });
+    for (std::uint32_t a = 0; a < n_; ++a)
+        if (indegree[a] == 0) queue.push_back(a);
+    for (std::size_t i = 0; i < queue.size(); ++i)
+        for_each_in_row(queue[i], [&](std::uint32_t b) {
+            if (--indegree[b] == 0) queue.push_back(b);
+        });
+    if (queue.size() < n_) return false;
+    if (order) *order = std::move(queue);
+    return true;
+}
+
 BitMatrix BitMatrix::then(const BitMatrix& o) const {
+    if (o.is_set()) {  // r ; [S]: keep the pairs that end in S
+        BitMatrix r = *this;
+        std::vector<std::uint64_t> mask(words_, 0);
+        for (std::uint32_t b = 0; b < n_; ++b)
+            if (o.get(b, b)) mask[b / 64] |= std::uint64_t{1} << (b % 64);
+        for (std::uint32_t a = 0; a < n_; ++a)
+            for (std::uint32_t w = 0; w < words_; ++w) r.bits_[a * words_ + w] &= mask[w];
+        return r;
+    }
     BitMatrix r(n_);
     for (std::uint32_t a = 0; a < n_; ++a) {
         std::uint64_t* out = &r.bits_[a * words_];
@@ -49,6 +83,20 @@ BitMatrix BitMatrix::then(const BitMatrix& o) const {
 }
 
 BitMatrix BitMatrix::plus() const {
+    if (std::vector<std::uint32_t> order; topological_order(&order)) {
+        // Successors first: a's row is its successors and their (finished) rows.
+        BitMatrix r(n_);
+        for (std::size_t i = order.size(); i-- > 0;) {
+            const std::uint32_t a = order[i];
+            std::uint64_t* out = &r.bits_[a * words_];
+            for_each_in_row(a, [&](std::uint32_t b) {
+                out[b / 64] |= std::uint64_t{1} << (b % 64);
+                const std::uint64_t* in = &r.bits_[b * words_];
+                for (std::uint32_t w = 0; w < words_; ++w) out[w] |= in[w];
+            });
+        }
+        return r;
+    }
     BitMatrix r = *this;
     for (std::uint32_t k = 0; k < n_; ++k)
         for (std::uint32_t a = 0; a < n_; ++a)

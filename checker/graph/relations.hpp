@@ -28,7 +28,8 @@ public:
     friend bool operator==(const BitMatrix&, const BitMatrix&) = default;
     /// Relational composition: (a,c) iff some b has (a,b) in this and (b,c) in o.
     BitMatrix then(const BitMatrix& o) const;
-    /// Transitive closure (Warshall, a row at a time).
+    /// Transitive closure: along a topological order when acyclic (O(edges · n/64)), else
+    /// Warshall, a row at a time.
     BitMatrix plus() const;
     /// This plus the identity (r? in cat).
     BitMatrix reflexive() const;
@@ -36,10 +37,21 @@ public:
     BitMatrix star() const { return plus().reflexive(); }
     bool empty() const;
     bool irreflexive() const;
-    bool acyclic() const { return plus().irreflexive(); }
+    bool acyclic() const { return topological_order(nullptr); }
     bool any_row(std::uint32_t a) const;
 
 private:
+    /// Kahn's peel; false if there is a cycle. `order` (if given) receives the order.
+    bool topological_order(std::vector<std::uint32_t>* order) const;
+    /// Whether only diagonal pairs are set: a set [S] (composition is then a column mask).
+    bool is_set() const;
+    template <class F>
+    void for_each_in_row(std::uint32_t a, F&& f) const {
+        for (std::uint32_t w = 0; w < words_; ++w)
+            for (std::uint64_t bits = bits_[a * words_ + w]; bits; bits &= bits - 1)
+                f(w * 64 + static_cast<std::uint32_t>(__builtin_ctzll(bits)));
+    }
+
     std::uint32_t n_, words_;
     std::vector<std::uint64_t> bits_;
 };

@@ -8,6 +8,8 @@
 // Each model lives in its own file and supplies both halves.
 #pragma once
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include <hotcheck/model.hpp>
@@ -58,6 +60,11 @@ public:
     virtual bool consistent_after(const graph::ExecutionGraph& g, graph::EventId, Scratch& s) const {
         return execution_consistent(g, s);
     }
+    /// Whether an event added maximally (reading the co-latest write, placed co-last) keeps a
+    /// consistent graph consistent, so that consistent_after at the explorer's alternatives
+    /// decides every axiom and no execution needs execution_consistent again (the C11 family
+    /// and SC: yes; the LKMM: its derived relations do not promise it).
+    virtual bool maximal_additions_consistent() const { return true; }
 };
 
 /// Computes the views of every event that lacks them (a graph built by the reference
@@ -80,12 +87,20 @@ std::unique_ptr<Consistency> make_ra();
 std::unique_ptr<Consistency> make_rc11(bool paper);
 /// RC11's hb and axioms, optionally without the SC axiom (which is what RA is).
 std::unique_ptr<Consistency> make_rc11_family(bool paper, bool sc_axiom);
-/// The Linux-kernel memory model (memory_model/lkmm/): its reference axioms only, for the
-/// litmus front end's candidate executions, which may have load buffering.
+/// The Linux-kernel memory model (memory_model/lkmm/): its axioms over the litmus front end's
+/// candidate executions (which may have load buffering) and over a C++ model's executions
+/// (which do not: the explorer's graphs are porf-acyclic).
 std::unique_ptr<Consistency> make_lkmm();
+/// Views for a model with no synchronisation of its own in its floor (the LKMM): porf, and
+/// happens-before as program order extended by thread creation and join.
+void add_po_views(graph::ExecutionGraph& g, graph::EventId e);
 /// The LKMM's data-race flag (herd's DATARACE): whether ww-race | wr-race | rw-race is
 /// non-empty in the execution, which is meant to be LKMM-consistent.
 bool lkmm_data_race(const graph::Relations& r);
+/// The LKMM's order for lifetime checks (lkmm::lifetime_order), indexed as r.
+graph::BitMatrix lkmm_lifetime_order(const graph::Relations& r);
+/// The first pair (indices into r) of conflicting accesses that race by the LKMM's definition.
+std::optional<std::pair<std::uint32_t, std::uint32_t>> lkmm_first_race(const graph::Relations& r);
 std::unique_ptr<Consistency> make(MemoryModel m);
 
 }  // namespace hotcheck::memory_model

@@ -90,6 +90,25 @@ void add_c11_views(ExecutionGraph& g, EventId e, bool paper) {
     }
 }
 
+void add_po_views(ExecutionGraph& g, EventId e) {
+    std::uint32_t* porf = g.view_slot(e);
+    const std::uint32_t width = g.view_width();
+    std::uint32_t* hb = porf + width;
+    if (e.index > 0) {
+        std::copy_n(g.porf_view({e.thread, e.index - 1}), 2 * width, porf);
+    } else {
+        std::fill_n(porf, 2 * width, 0u);
+    }
+    porf[e.thread] = hb[e.thread] = e.index + 1;
+    const Event& ev = g[e];
+    if ((ev.kind == Kind::start || ev.kind == Kind::join) && !ev.rf.is_init()) {
+        join(porf, g.porf_view(ev.rf), width);
+        join(hb, g.hb_view(ev.rf), width);
+    } else if (ev.kind == Kind::read && !ev.rf.is_init()) {
+        join(porf, g.porf_view(ev.rf), width);
+    }
+}
+
 std::uint32_t hb_coherence_floor(const ExecutionGraph& g, EventId e) {
     if (e.index == 0) return 0;
     // The largest rank among the location's accesses that happen before e (a write's own, a

@@ -42,6 +42,8 @@ json model_json(const std::string& name, const Result& r, const ModelSpec* expec
     }
     if (!r.error.empty()) j["error"] = r.error;
     if (r.racy_executions) j["racy_executions"] = r.racy_executions;
+    // What the verdict does not cover (Result::unexplored).
+    if (!r.unexplored.empty()) j["unexplored"] = r.unexplored;
     // A shard's counts are a part of the model's (`hotcheck merge` adds the shards up).
     if (r.shard_count > 1) j["shard"] = {{"index", r.shard_index + 1}, {"count", r.shard_count}};
     if (r.violation) {

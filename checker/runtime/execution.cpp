@@ -88,7 +88,7 @@ Execution* Execution::current() { return g_current; }
 void Execution::set_run_observer(RunObserver observer) { g_observer = observer; }
 
 Execution::Execution(exploration::Driver& driver, const Options& options, StackPool& stacks)
-    : driver_(driver), options_(options), stacks_(stacks) {
+    : driver_(driver), options_(options), stacks_(stacks), lkmm_(options.memory_model == MemoryModel::lkmm) {
     fault::arm_this_thread();
     watch_.stop_request = options.stop_request;
     if (options.timeout_s > 0 && options.timeout_s < 1e9)
@@ -745,6 +745,7 @@ Value Execution::read_event(LocId loc, Order order, bool rmw, const Event* cas_p
     e.operand = operand;
     e.where = where;
     id = append(e);
+    add_address_dependencies(id, loc);
     if (!driver_.on_read(id)) stop(RunEnd::dropped, "", "", where);
     check_initialized((*g_)[id], where);
     return (*g_)[id].value;
@@ -760,7 +761,7 @@ void Execution::check_initialized(const Event& read, SourceLoc where) {
 }
 
 void Execution::write_event(LocId loc, Value v, Order order, bool rmw, detail::RmwOp op,
-                            SourceLoc where) {
+                            SourceLoc where, graph::KernelTag tag) {
     set_rmw_write_next(rmw);
     EventId id = begin_event(where);
     set_rmw_write_next(false);
@@ -779,10 +780,12 @@ void Execution::write_event(LocId loc, Value v, Order order, bool rmw, detail::R
     e.order = order;
     e.rmw = rmw;
     e.rmw_op = op;
+    e.tag = tag;
     e.loc = loc;
     e.value = v;
     e.where = where;
     id = append(e);
+    add_address_dependencies(id, loc);
     if (!driver_.on_write(id)) stop(RunEnd::dropped, "", "", where);
 }
 
@@ -905,6 +908,22 @@ void Execution::fence(memory_order order, SourceLoc where) {
     if (!valid_order(order)) stop(RunEnd::error, "invalid_order", order_error("fence", order), where);
     auto o = fence_order(order);
     if (!o) return;  // a relaxed fence orders nothing
+    if (lkmm_) {
+        // The LKMM has smp_mb() (what a seq_cst fence compiles to) and no acquire or release
+        // fence: smp_rmb and smp_wmb are weaker, smp_mb stronger; the model must say which.
+        if (*o != Order::sc)
+            stop(RunEnd::error, "invalid_order",
+                 fmt::format("a C++ fence({}) at {}:{} has no counterpart in the Linux-kernel memory model: "
+                             "use smp_mb(), smp_rmb() or smp_wmb() (hotcheck/kernel/barriers.hpp)",
+                             graph::to_string(*o), base_name(where.file_name()), where.line()),
+                 where);
+        fence_event(Order::sc, graph::KernelTag::mb, where);
+        return;
+    }
+    fence_event(*o, graph::KernelTag::none, where);
+}
+
+void Execution::fence_event(Order order, graph::KernelTag tag, SourceLoc where) {
     EventId id = begin_event(where);
     if (is_replay(cur_)) {
         replayed(id, Kind::fence, {}, where);
@@ -913,10 +932,149 @@ void Execution::fence(memory_order order, SourceLoc where) {
     }
     Event e;
     e.kind = Kind::fence;
-    e.order = *o;
+    e.order = order;
+    e.tag = tag;
     e.where = where;
     append(e);
     if (!driver_.on_other(id)) stop(RunEnd::dropped, "", "", where);
+}
+
+// --- the kernel's barriers and atomics: LKMM events under lkmm, their C11 mapping elsewhere ---
+
+void Execution::kernel_fence(detail::KernelFence f, SourceLoc where) {
+    if (unwinding_) return;
+    using F = detail::KernelFence;
+    using graph::KernelTag;
+    if (!lkmm_) {  // barriers.hpp's table: rmb/wmb as acquire/release fences, the rest seq_cst
+        fence_event(f == F::rmb ? Order::acq : f == F::wmb ? Order::rel : Order::sc, KernelTag::none, where);
+        return;
+    }
+    static constexpr KernelTag tags[] = {KernelTag::mb,           KernelTag::rmb,          KernelTag::wmb,
+                                         KernelTag::before_atomic, KernelTag::after_atomic,
+                                         KernelTag::after_spinlock, KernelTag::after_unlock_lock};
+    fence_event(Order::sc, tags[static_cast<int>(f)], where);  // a fence's tag is what it is
+}
+
+namespace {
+/// The orders of a kernel RMW's halves under the LKMM (linux-kernel.bell: MB on both halves,
+/// ACQUIRE on the read, RELEASE on the write).
+std::pair<Order, Order> lkmm_rmw_orders(detail::KernelOrder o) {
+    switch (o) {
+        case detail::KernelOrder::full: return {Order::sc, Order::sc};
+        case detail::KernelOrder::acquire: return {Order::acq, Order::rlx};
+        case detail::KernelOrder::release: return {Order::rlx, Order::rel};
+        case detail::KernelOrder::once: break;
+    }
+    return {Order::rlx, Order::rlx};
+}
+memory_order c11_rmw_order(detail::KernelOrder o) {
+    return o == detail::KernelOrder::acquire ? memory_order::acquire
+         : o == detail::KernelOrder::release ? memory_order::release
+                                             : memory_order::relaxed;
+}
+}  // namespace
+
+Value Execution::kernel_rmw(LocId loc, detail::RmwOp op, Value operand, detail::KernelOrder order,
+                            bool returns_value, SourceLoc where) {
+    if (unwinding_) return 0;
+    if (!lkmm_) {  // fully ordered: smp_mb(); relaxed RMW; smp_mb()
+        const bool full = order == detail::KernelOrder::full;
+        if (full) fence_event(Order::sc, graph::KernelTag::none, where);
+        const Value old = rmw(loc, op, operand, c11_rmw_order(order), where);
+        if (full) fence_event(Order::sc, graph::KernelTag::none, where);
+        return old;
+    }
+    refuse_in_await("read-modify-write", where);
+    const auto [ro, wo] = lkmm_rmw_orders(order);
+    Event proto;
+    proto.write_known = true;
+    proto.write_order = wo;
+    proto.rmw_op = op;
+    if (!returns_value) proto.tag = graph::KernelTag::noreturn;
+    const Value old = read_event(loc, ro, true, &proto, operand, where);
+    write_event(loc, normalize(graph::apply_rmw(op, old, operand), g_->location(loc).shape), wo, true, op, where);
+    return old;
+}
+
+bool Execution::kernel_cmpxchg(LocId loc, Value& expected, Value desired, detail::KernelOrder order,
+                               SourceLoc where) {
+    if (unwinding_) return false;
+    if (!lkmm_) {  // smp_mb(); relaxed CAS; smp_mb() if it succeeded
+        const bool full = order == detail::KernelOrder::full;
+        if (full) fence_event(Order::sc, graph::KernelTag::none, where);
+        const memory_order m = c11_rmw_order(order);
+        const bool ok = compare_exchange(loc, expected, desired, m,
+                                         m == memory_order::acquire ? m : memory_order::relaxed, false, where);
+        if (ok && full) fence_event(Order::sc, graph::KernelTag::none, where);
+        return ok;
+    }
+    refuse_in_await("cmpxchg", where);
+    const auto [ro, wo] = lkmm_rmw_orders(order);
+    const auto shape = checked_location(loc, where).shape;
+    const Value want = normalize(expected, shape);
+    Event proto;
+    proto.is_cas = true;
+    proto.success_order = ro;
+    proto.failure_order = Order::rlx;  // a failed cmpxchg is a once read (FailedRMW)
+    proto.write_known = true;
+    proto.write_order = wo;
+    proto.rmw_op = detail::RmwOp::Exchange;
+    proto.desired = normalize(desired, shape);
+    const Value seen = read_event(loc, ro, true, &proto, want, where);
+    if (seen != want) {
+        expected = seen;
+        return false;
+    }
+    write_event(loc, proto.desired, wo, true, detail::RmwOp::Exchange, where);
+    return true;
+}
+
+Value Execution::kernel_load_address(LocId loc, SourceLoc where) {
+    if (unwinding_) return 0;
+    if (!lkmm_) return load(loc, memory_order::acquire, where);
+    const Value v = read_event(loc, Order::rlx, false, nullptr, 0, where);
+    // A handle (hotcheck::ptr::handle()): the cell count above the first cell's LocId.
+    const std::uint32_t n = static_cast<std::uint32_t>(v >> 32);
+    const LocId first{static_cast<std::uint32_t>(v)};
+    if (n > 0 && g_->has_location(first)) {
+        threads_[cur_].address_heads.push_back({{cur_, threads_[cur_].next_index - 1}, first.raw, first.raw + n});
+    } else if (v != 0) {
+        note_unexplored(fmt::format(
+            "the value READ_ONCE_PTR/rcu_dereference read at {}:{} is not a hotcheck handle, so no address "
+            "dependency is carried from it: executions the kernel's dependency ordering forbids are explored",
+            base_name(where.file_name()), where.line()));
+    }
+    return v;
+}
+
+bool Execution::kernel_lock_attempt(LocId loc, SourceLoc where) {
+    if (unwinding_) return false;
+    Value expected = 0;
+    if (!lkmm_) return compare_exchange(loc, expected, 1, memory_order::acquire, memory_order::relaxed, false, where);
+    // lock.cat: LKR (an acquire read of the free lock) and LKW; a failed attempt reads it taken (LF).
+    Event proto;
+    proto.is_cas = true;
+    proto.success_order = Order::acq;
+    proto.failure_order = Order::rlx;
+    proto.write_known = true;
+    proto.write_order = Order::rlx;
+    proto.desired = 1;
+    proto.tag = graph::KernelTag::lock_read;
+    if (read_event(loc, Order::acq, true, &proto, 0, where) != 0) return false;
+    write_event(loc, 1, Order::rlx, true, detail::RmwOp::Exchange, where, graph::KernelTag::lock_write);
+    return true;
+}
+
+void Execution::kernel_unlock(LocId loc, SourceLoc where) {
+    if (unwinding_) return;
+    if (!lkmm_) return store(loc, 0, memory_order::release, where);
+    refuse_in_await("spin_unlock", where);
+    write_event(loc, 0, Order::rel, false, {}, where, graph::KernelTag::unlock);
+}
+
+void Execution::note_unexplored(std::string note) {
+    if (std::find(result_.unexplored.begin(), result_.unexplored.end(), note) == result_.unexplored.end())
+        result_.unexplored.push_back(std::move(note));
 }
 
 LocId Execution::alloc_block(std::uint32_t n, Value init, bool initialized,

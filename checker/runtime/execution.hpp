@@ -41,6 +41,7 @@ struct RunResult {
     SourceLoc where{};
     std::uint32_t thread = 0;  ///< the thread the violation is about
     std::vector<std::pair<const char*, std::int64_t>> outcomes;
+    std::vector<std::string> unexplored;  ///< see Result::unexplored
 };
 
 class Execution {
@@ -87,6 +88,13 @@ public:
                           memory_order failure, bool weak, SourceLoc where,
                           const void* expected_object = nullptr);
     void fence(memory_order order, SourceLoc where);
+    void kernel_fence(detail::KernelFence f, SourceLoc where);
+    Value kernel_rmw(LocId loc, detail::RmwOp op, Value operand, detail::KernelOrder order,
+                     bool returns_value, SourceLoc where);
+    bool kernel_cmpxchg(LocId loc, Value& expected, Value desired, detail::KernelOrder order, SourceLoc where);
+    Value kernel_load_address(LocId loc, SourceLoc where);
+    bool kernel_lock_attempt(LocId loc, SourceLoc where);
+    void kernel_unlock(LocId loc, SourceLoc where);
     LocId alloc_block(std::uint32_t n, Value init, bool initialized, detail::ValueShape shape,
                       const char* name, SourceLoc where, std::uint32_t per_cpu_stride = 0);
     void free_block(LocId first, SourceLoc where);
@@ -114,6 +122,10 @@ public:
 
 private:
     enum class Status : std::uint8_t { runnable, blocked, finished };
+    struct AddressHead {
+        graph::EventId read;
+        std::uint32_t first, end;
+    };
     struct Thread {
         boost::context::fiber context;    ///< this thread while suspended
         boost::context::fiber scheduler;  ///< the scheduler while this thread runs
@@ -130,6 +142,9 @@ private:
         std::uint32_t next_index = 0;     ///< position of its next event
         std::uint32_t await_start = 0;    ///< position of the first event of its current wait
         std::uint32_t locations_created = 0;
+        /// Under the LKMM: the reads whose value was a handle (kernel_load_address), and the
+        /// block of locations [first, end) it addresses.
+        std::vector<AddressHead> address_heads;
         /// While its body runs: where a forced unwind ends (see run_body), else null.
         struct UnwindAnchor* unwind_anchor = nullptr;
     };
@@ -189,7 +204,18 @@ private:
     Value read_event(LocId loc, graph::Order order, bool rmw, const graph::Event* cas_proto,
                      Value operand, SourceLoc where);
     void write_event(LocId loc, Value v, graph::Order order, bool rmw, detail::RmwOp op,
-                     SourceLoc where);
+                     SourceLoc where, graph::KernelTag tag = graph::KernelTag::none);
+    void fence_event(graph::Order order, graph::KernelTag tag, SourceLoc where);
+    /// Under the LKMM: the new access `id` of the running thread to `loc` depends by address
+    /// on each read whose handle's block holds `loc` (Thread::address_heads).
+    void add_address_dependencies(graph::EventId id, LocId loc) {
+        const auto& heads = threads_[cur_].address_heads;
+        if (heads.empty()) [[likely]] return;
+        for (const AddressHead& h : heads)
+            if (loc.raw >= h.first && loc.raw < h.end) g_->add_dependency(h.read, id, graph::DepKind::addr);
+    }
+    /// Records, once, an execution class this exploration does not cover (Result::unexplored).
+    void note_unexplored(std::string note);
     void finish_run();
     /// A read of an allocated cell that was never written is a violation.
     void check_initialized(const graph::Event& read, SourceLoc where);
@@ -258,6 +284,7 @@ private:
     bool keeps_turn_by_scan_rules() const;
     bool stopping_ = false;
     bool unwinding_ = false;
+    bool lkmm_ = false;  ///< --model lkmm: kernel primitives are the LKMM's events
     RunResult result_;
 };
 

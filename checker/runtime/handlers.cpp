@@ -52,6 +52,16 @@ bool compare_exchange(LocId loc, Value& expected, Value desired, memory_order su
 Value na_load(LocId loc, SourceLoc where) { return ex(where).na_load(loc, where); }
 void na_store(LocId loc, Value v, SourceLoc where) { ex(where).na_store(loc, v, where); }
 void fence(memory_order order, SourceLoc where) { ex(where).fence(order, where); }
+void kernel_fence(KernelFence f, SourceLoc where) { ex(where).kernel_fence(f, where); }
+Value kernel_rmw(LocId loc, RmwOp op, Value operand, KernelOrder order, bool returns_value, SourceLoc where) {
+    return ex(where).kernel_rmw(loc, op, operand, order, returns_value, where);
+}
+bool kernel_cmpxchg(LocId loc, Value& expected, Value desired, KernelOrder order, SourceLoc where) {
+    return ex(where).kernel_cmpxchg(loc, expected, desired, order, where);
+}
+Value kernel_load_address(LocId loc, SourceLoc where) { return ex(where).kernel_load_address(loc, where); }
+bool kernel_lock_attempt(LocId loc, SourceLoc where) { return ex(where).kernel_lock_attempt(loc, where); }
+void kernel_unlock(LocId loc, SourceLoc where) { ex(where).kernel_unlock(loc, where); }
 LocId alloc_block(std::uint32_t n, Value init, bool initialized, ValueShape shape, const char* name,
                   SourceLoc where, std::uint32_t per_cpu_stride) {
     return ex(where).alloc_block(n, init, initialized, shape, name, where, per_cpu_stride);

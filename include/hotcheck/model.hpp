@@ -16,7 +16,7 @@ enum class MemoryModel {
     ra,          ///< release/acquire: every access treated as release/acquire
     rc11,        ///< RC11 with the C++20 rules (GenMC's semantics); the default
     rc11_paper,  ///< RC11 as in the PLDI 2017 paper (herd7's rc11.cat)
-    lkmm,        ///< the Linux-kernel memory model (tools/memory-model); litmus tests only so far
+    lkmm,        ///< the Linux-kernel memory model (tools/memory-model); C++ models: no load buffering
 };
 std::string_view to_string(MemoryModel m);
 std::optional<MemoryModel> parse_memory_model(std::string_view name);
@@ -109,6 +109,9 @@ struct Result {
     std::uint64_t events = 0;  ///< events run, added or replayed, over every run (events/s)
     std::vector<std::string> graph_keys;  ///< with Options::collect_graphs
     std::vector<std::string> warnings;    ///< distinct warnings (e.g. leaks), at most 20
+    /// What this exploration did not cover, printed with the verdict (a verdict claims only
+    /// what was explored): under lkmm, load buffering and addresses no dependency was seen for.
+    std::vector<std::string> unexplored;
     std::vector<std::string> outcomes;  ///< sorted, distinct "name=value,..." tuples
     double elapsed_s = 0;
     std::uint32_t shard_index = 0;  ///< which part of the tree these counts are (Options::shard_*)

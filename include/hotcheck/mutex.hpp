@@ -13,6 +13,10 @@ class mutex {
 public:
     explicit mutex(const char* name = "mutex", detail::SourceLoc where = detail::SourceLoc::current())
         : name_(name), locked_(0, name, where) {}
+    /// A kernel spinlock's lock word (hotcheck/kernel/locks.hpp): the same lock, whose accesses
+    /// are lock.cat's LKR, LKW and UL under the Linux-kernel memory model.
+    mutex(const char* name, detail::SourceLoc where, detail::KernelSpinlockWord)
+        : name_(name), locked_(0, name, where), kernel_(true) {}
     mutex(const mutex&) = delete;
     mutex& operator=(const mutex&) = delete;
     /// The lock word's location (for layers built on this API).
@@ -22,7 +26,7 @@ public:
         const unsigned me = detail::self() + 1;
         unsigned seen = 0;
         detail::await_begin();
-        if (locked_.compare_exchange_strong(seen, 1, acquire, relaxed, where)) {
+        if (attempt(seen, where)) {
             owner_ = me;
             return;
         }
@@ -33,7 +37,7 @@ public:
 
     bool try_lock(detail::SourceLoc where = detail::SourceLoc::current()) {
         unsigned seen = 0;
-        if (!locked_.compare_exchange_strong(seen, 1, acquire, relaxed, where)) return false;
+        if (!attempt(seen, where)) return false;
         owner_ = detail::self() + 1;
         return true;
     }
@@ -47,15 +51,25 @@ public:
             return;
         }
         owner_ = 0;
-        locked_.store(0, release, where);
+        if (kernel_)
+            detail::kernel_unlock(locked_.location(), where);
+        else
+            locked_.store(0, release, where);
     }
 
 private:
+    /// 0 -> 1 (acquire) if free.
+    bool attempt(unsigned& seen, detail::SourceLoc where) {
+        if (kernel_) return detail::kernel_lock_attempt(locked_.location(), where);
+        return locked_.compare_exchange_strong(seen, 1, acquire, relaxed, where);
+    }
+
     const char* name_;
     // The lock word holds 1 while locked, not the holder's id: thread ids follow creation order,
     // which can depend on the schedule, and a value that did would split one execution in two.
     atomic<unsigned> locked_;
     unsigned owner_ = 0;  ///< the holder's thread id + 1 (plain: written only by the holder)
+    bool kernel_ = false;  ///< a kernel spinlock's word (kernel_lock_attempt / kernel_unlock)
 };
 
 /// std::lock_guard for hotcheck::mutex, recording the caller's source line (std::lock_guard

@@ -47,7 +47,10 @@ void Model::preserved_program_order(const Base& b) {
          b.M.then(po_opt).then(b.RMW).then(b.fencerel(b.AfterAtomic)).then(b.M) |
          b.M.then(po_opt).then(b.LKW).then(b.fencerel(b.AfterSpinlock)).then(b.M) |
          b.M.then(po_unlock_lock_po).then(b.AfterUnlockLock).then(po).then(b.M) |
-         b.M.then(po_opt).then(b.SrcuUnlock).then(b.fencerel(b.AfterSrcuReadUnlock)).then(b.M);
+         b.M.then(po_opt).then(b.SrcuUnlock).then(b.fencerel(b.AfterSrcuReadUnlock)).then(b.M) |
+         // a C++ model's spawn and join (po across threads, see Base::po): creating and waking a
+         // task, and waiting for it to exit, order everything as smp_mb() would
+         b.M.then(po & b.ext).then(b.M);
     // gp = po ; [Sync-rcu | Sync-srcu] ; po?
     gp = po.then(b.SyncRcu | b.SyncSrcu).then(po_opt);
     strong_fence = mb | gp;

@@ -10,6 +10,9 @@
 // their source (pre-race) and can never end at it (they end in rf, co or fr). Leaving IW out
 // therefore changes no axiom and no flag.
 #pragma once
+#include <optional>
+#include <utility>
+
 #include "graph/relations.hpp"
 
 namespace hotcheck::memory_model::lkmm {
@@ -20,7 +23,9 @@ using graph::BitMatrix;
 /// Events other than accesses and fences (thread start and end, ...) are not herd events:
 /// every set and relation here leaves them out.
 struct Base {
-    explicit Base(const graph::Relations& r);
+    /// `with_lifetimes`: allocations and frees are events too, as plain writes of no location
+    /// (what kmalloc's initialisation and kfree are to the block), for lifetime_order.
+    explicit Base(const graph::Relations& r, bool with_lifetimes = false);
 
     std::uint32_t n;
     // --- sets, as [S] ---
@@ -83,5 +88,11 @@ bool locks_consistent(const Base& b);
 bool plain_coherent(const Base& b, const Model& m);
 /// data-race: ww-race | wr-race | rw-race is non-empty.
 bool data_race(const Base& b, const Model& m);
+/// For the lifetime checks (Base built with_lifetimes): (a, b) when a is visible to or
+/// executes before b as linux-kernel.cat bounds plain accesses (ww-vis, wr-vis from a write,
+/// an allocation or a free; rw-xbstar from a read), or a is po-before b.
+BitMatrix lifetime_order(const Base& b, const Model& m);
+/// A racing pair (ww-race | wr-race | rw-race), the first by index, if any.
+std::optional<std::pair<std::uint32_t, std::uint32_t>> first_race(const Base& b, const Model& m);
 
 }  // namespace hotcheck::memory_model::lkmm

@@ -65,7 +65,8 @@ bool plain_coherent(const Base& b, const Model& m) {
     return incoherent.empty();
 }
 
-bool data_race(const Base& b, const Model& m) {
+namespace {
+BitMatrix races(const Base& b, const Model& m) {
     const Bounds x = bounds(b, m);
     // ww-nonrace = ww-vis & ((Marked * W) | rw-xbstar) & ((W * Marked) | wr-vis)
     const BitMatrix ww_nonrace = x.ww_vis & (b.product(b.Marked, b.W) | x.rw_xbstar) &
@@ -77,7 +78,23 @@ bool data_race(const Base& b, const Model& m) {
         (x.pre_race & b.co.reflexive().then(b.rf)).minus(x.wr_vis).minus(x.rw_xbstar.inverse());
     // rw-race = (pre-race & fr) \ rw-xbstar
     const BitMatrix rw_race = (x.pre_race & b.fr).minus(x.rw_xbstar);
-    return !(ww_race | wr_race | rw_race).empty();
+    return ww_race | wr_race | rw_race;
+}
+}  // namespace
+
+bool data_race(const Base& b, const Model& m) { return !races(b, m).empty(); }
+
+BitMatrix lifetime_order(const Base& b, const Model& m) {
+    const Bounds x = bounds(b, m);
+    return b.W.then(x.ww_vis | x.wr_vis) | b.R.then(x.rw_xbstar) | b.po;
+}
+
+std::optional<std::pair<std::uint32_t, std::uint32_t>> first_race(const Base& b, const Model& m) {
+    const BitMatrix r = races(b, m);
+    for (std::uint32_t x = 0; x < b.n; ++x)
+        for (std::uint32_t y = 0; y < b.n; ++y)
+            if (r.get(x, y)) return std::pair{x, y};
+    return std::nullopt;
 }
 
 }  // namespace hotcheck::memory_model::lkmm

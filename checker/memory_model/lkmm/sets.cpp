@@ -11,8 +11,6 @@ using graph::Order;
 
 namespace {
 bool is_event(const Event& e) { return e.is_access() || e.kind == Kind::fence; }
-/// A compare-exchange (or add_unless) that failed: a lone read, syntactically an RMW.
-bool failed_rmw(const Event& e) { return e.is_read() && e.is_cas && !e.rmw; }
 }  // namespace
 
 BitMatrix Base::product(const BitMatrix& s, const BitMatrix& t) const {
@@ -31,22 +29,36 @@ BitMatrix Base::domain(const BitMatrix& r) const {
     return s;
 }
 
-Base::Base(const graph::Relations& r) : n(r.n) {
+Base::Base(const graph::Relations& r, bool with_lifetimes) : n(r.n) {
+    auto lifetime = [&](const Event& e) { return with_lifetimes && (e.kind == Kind::alloc || e.kind == Kind::free); };
     auto set = [&](auto pred) {
         BitMatrix s(n);
         for (std::uint32_t i = 0; i < n; ++i)
-            if (is_event(r.ev(i)) && pred(r.ev(i))) s.set(i, i);
+            if ((is_event(r.ev(i)) || lifetime(r.ev(i))) && pred(r.ev(i))) s.set(i, i);
         return s;
     };
     auto tagged = [&](KernelTag t) { return set([t](const Event& e) { return e.tag == t; }); };
+    // A compare-exchange (cmpxchg, add_unless, a spinlock attempt) that failed: a read,
+    // syntactically an RMW, with no write half (the litmus front end makes it a lone read; the
+    // runtime keeps it an RMW read that no write follows).
+    std::vector<bool> has_write_half(n, false);
+    for (std::uint32_t a = 0; a < n; ++a) has_write_half[a] = r.rmw.any_row(a);
+    std::vector<bool> failed(n, false);
+    for (std::uint32_t a = 0; a < n; ++a) failed[a] = r.ev(a).is_read() && r.ev(a).is_cas && !has_write_half[a];
+    auto failed_set = [&] {
+        BitMatrix f(n);
+        for (std::uint32_t a = 0; a < n; ++a)
+            if (failed[a]) f.set(a, a);
+        return f;
+    }();
 
     E = set([](const Event&) { return true; });
-    M = set([](const Event& e) { return e.is_access(); });
+    M = set([&](const Event& e) { return e.is_access() || lifetime(e); });
     R = set([](const Event& e) { return e.is_read(); });
-    W = set([](const Event& e) { return e.is_write(); });
+    W = set([&](const Event& e) { return e.is_write() || lifetime(e); });
     F = set([](const Event& e) { return e.kind == Kind::fence; });
     RMW = set([](const Event& e) { return e.is_access() && (e.rmw || e.is_cas); });
-    FailedRMW = set(failed_rmw);
+    FailedRMW = failed_set;
 
     Rmb = tagged(KernelTag::rmb);
     Wmb = tagged(KernelTag::wmb);
@@ -60,10 +72,11 @@ Base::Base(const graph::Relations& r) : n(r.n) {
     RcuUnlock = tagged(KernelTag::rcu_unlock);
     SyncRcu = tagged(KernelTag::sync_rcu);
     SyncSrcu = tagged(KernelTag::sync_srcu);
-    LKR = tagged(KernelTag::lock_read);
+    // A spinlock attempt (tagged lock_read) that read the lock taken is a failed one: LF.
+    LKR = tagged(KernelTag::lock_read).minus(FailedRMW);
     LKW = tagged(KernelTag::lock_write);
     UL = tagged(KernelTag::unlock);
-    LF = tagged(KernelTag::lock_fail);
+    LF = tagged(KernelTag::lock_fail) | (tagged(KernelTag::lock_read) & FailedRMW);
     RL = tagged(KernelTag::is_locked);
     RU = tagged(KernelTag::is_unlocked);
     SrcuLock = tagged(KernelTag::srcu_lock);
@@ -72,9 +85,9 @@ Base::Base(const graph::Relations& r) : n(r.n) {
 
     // Acquire = ACQUIRE \ W \ FailedRMW, Release = RELEASE \ R \ FailedRMW, Mb = MB \ FailedRMW;
     // lock.cat adds LKR to Acquire and UL to Release.
-    Acquire = set([](const Event& e) { return e.is_read() && e.order == Order::acq && !failed_rmw(e); }) | LKR;
-    Release = set([](const Event& e) { return e.is_write() && e.order == Order::rel && !failed_rmw(e); }) | UL;
-    Mb = set([](const Event& e) { return e.is_access() && e.order == Order::sc && !failed_rmw(e); }) |
+    Acquire = set([](const Event& e) { return e.is_read() && e.order == Order::acq; }).minus(FailedRMW) | LKR;
+    Release = set([](const Event& e) { return e.is_write() && e.order == Order::rel; }) | UL;
+    Mb = set([](const Event& e) { return e.is_access() && e.order == Order::sc; }).minus(FailedRMW) |
          tagged(KernelTag::mb);
     // Marked = (~M) | IW | ONCE | RELEASE | ACQUIRE | MB | RMW | LKR | LKW | UL | LF | RL | RU |
     //          Srcu-lock | Srcu-unlock: every access with a tag (order above na), every RMW.
@@ -82,7 +95,11 @@ Base::Base(const graph::Relations& r) : n(r.n) {
              LKW | UL | LF | RL | RU | SrcuLock | SrcuUnlock;
     Plain = M.minus(Marked);
 
-    po = E.then(r.po).then(E);
+    // A C++ model's threads are created and joined by other threads (tc: spawn -> start, end
+    // -> join): what the creator did before the spawn is program-order-before the child's
+    // events, and the child's before what follows the join (Model: a full barrier too).
+    // Litmus tests have no such edges.
+    po = E.then(r.tc.empty() ? r.po : (r.po | r.tc).plus()).then(E);
     same_thread = BitMatrix(n);
     for (std::uint32_t a = 0; a < n; ++a)
         for (std::uint32_t b = 0; b < n; ++b)
@@ -99,7 +116,7 @@ Base::Base(const graph::Relations& r) : n(r.n) {
     rmw = r.rmw;  // lock.cat's lk-rmw is among them: LKR;rmw;LKW
 
     // synchronize_srcu() takes part in `& loc` (rcu-order) through its srcu_struct.
-    const BitMatrix located = M | SyncSrcu;
+    const BitMatrix located = set([](const Event& e) { return e.is_access(); }) | SyncSrcu;
     loc = BitMatrix(n);
     for (std::uint32_t a = 0; a < n; ++a)
         for (std::uint32_t b = 0; b < n; ++b)

@@ -82,6 +82,33 @@ Value na_load(LocId loc, SourceLoc where);
 void na_store(LocId loc, Value v, SourceLoc where);
 void fence(memory_order order, SourceLoc where);
 
+// --- the kernel's own barriers and atomics (hotcheck/kernel/barriers.hpp) ------------------------
+// Each is recorded as the Linux-kernel memory model's event under --model lkmm, and as its
+// strengthened C11 mapping (barriers.hpp's table) under every other model.
+
+/// smp_mb() and its relatives (tools/memory-model/linux-kernel.def).
+enum class KernelFence : std::uint8_t { mb, rmb, wmb, before_atomic, after_atomic, after_spinlock, after_unlock_lock };
+void kernel_fence(KernelFence f, SourceLoc where);
+/// The ordering a kernel RMW's name gives it (Documentation/atomic_t.txt): `full` for the
+/// value-returning ones without a suffix, `once` for `_relaxed` and the non-returning ones.
+enum class KernelOrder : std::uint8_t { once, acquire, release, full };
+/// atomic_add_return, xchg, atomic_inc, test_and_set_bit, ... `returns_value` false: a
+/// non-returning RMW (the LKMM's Noreturn: smp_rmb does not order it).
+Value kernel_rmw(LocId loc, RmwOp op, Value operand, KernelOrder order, bool returns_value, SourceLoc where);
+/// cmpxchg and its variants: ordered by `order` only when it succeeds; a failed one is a once
+/// read. On failure `expected` receives the value read.
+bool kernel_cmpxchg(LocId loc, Value& expected, Value desired, KernelOrder order, SourceLoc where);
+/// READ_ONCE_PTR / rcu_dereference: a once read whose value addresses later accesses. Under
+/// the LKMM every later access of this thread to the block the value is a handle of
+/// (hotcheck::ptr::handle()) carries an address dependency on it; under C11 an acquire load.
+Value kernel_load_address(LocId loc, SourceLoc where);
+/// spin_lock's and spin_unlock's accesses of a lock word (lock.cat's LKR, LKW, UL; LF for a
+/// failed attempt). kernel_lock_attempt: 0 -> 1 if free (acquire), else fails reading it.
+bool kernel_lock_attempt(LocId loc, SourceLoc where);
+/// Selects a hotcheck::mutex whose word is a kernel spinlock's (kernel_lock_attempt/unlock).
+struct KernelSpinlockWord {};
+void kernel_unlock(LocId loc, SourceLoc where);
+
 // --- allocation with lifetime checks ------------------------------------------------------------
 /// Allocates `n` cells (initialised to `init` unless `initialized` is false) and returns the
 /// first cell; the others follow it (LocId::raw + i).

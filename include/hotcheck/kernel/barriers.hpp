@@ -1,21 +1,34 @@
-// The kernel's marked accesses, barriers, atomic_t operations and bit operations, mapped onto
-// RC11 as KERNEL.md section 6 says (include/asm-generic/barrier.h, Documentation/atomic_t.txt,
-// Documentation/memory-barriers.txt):
+// The kernel's marked accesses, barriers, atomic_t operations and bit operations
+// (include/asm-generic/barrier.h, Documentation/atomic_t.txt, Documentation/memory-barriers.txt).
+// Each is one call of the kernel seam (detail/handlers.hpp), recorded as what the memory model
+// the exploration runs under makes of it:
 //
+//   under --model lkmm: the LKMM's own event, one for one (tools/memory-model/linux-kernel.def):
+//   READ_ONCE / WRITE_ONCE once; smp_load_acquire / smp_store_release acquire / release;
+//   smp_mb, smp_rmb, smp_wmb, smp_mb__{before,after}_atomic fences of that name; a fully
+//   ordered RMW one RMW with the MB tag; a non-returning RMW a once RMW whose read is Noreturn;
+//   a failed cmpxchg a once read; READ_ONCE_PTR a once read heading an address dependency to
+//   every later access, by the same task, of the block whose handle it read.
+//
+//   under rc11 (and sc, ra), KERNEL.md section 6's strengthened mapping:
 //   READ_ONCE / WRITE_ONCE              relaxed load / store
 //   smp_load_acquire / smp_store_release acquire load / release store
+//   READ_ONCE_PTR / WRITE_ONCE_PTR      acquire load / release store (no dependencies in C11)
 //   smp_mb                              fence(seq_cst)
 //   smp_rmb / smp_wmb                   fence(acquire) / fence(release): stronger than Linux
-//                                       (they also order R→W), so a bug that needs wmb's
-//                                       weakness is missed — documented, not hidden
+//                                       (they also order R->W), so a bug that needs wmb's
+//                                       weakness is missed -- documented, not hidden
 //   value-returning RMW (xchg, cmpxchg that succeeds, atomic_*_return, test_and_set_bit)
 //                                       fence(seq_cst); relaxed RMW; fence(seq_cst): fully ordered
 //   non-returning RMW (atomic_inc, set_bit, clear_bit), failed cmpxchg
 //                                       relaxed
 //   smp_mb__before_atomic / __after_atomic  fence(seq_cst)
+//   RC11 also forbids load buffering, which the LKMM allows: verdicts are "under RC11 plus
+//   these strengthenings".
 //
-// RC11 also forbids load buffering, which the LKMM allows: verdicts are "under RC11 plus these
-// strengthenings".
+// Under lkmm no execution with load buffering is explored either (a read never reads from a
+// write that depends, through program order and reads-from, on the read itself); the verdict
+// says so.
 #pragma once
 #include <cstdint>
 
@@ -48,18 +61,36 @@ void smp_store_release(atomic<T>& x, U v, SourceLoc where = SourceLoc::current()
 /// release here: stronger than the kernel (KERNEL.md §6), never weaker.
 template <class T>
 T READ_ONCE_PTR(const atomic<T>& x, SourceLoc where = SourceLoc::current()) {
-    return x.load(acquire, where);
+    return detail::from_value<T>(detail::kernel_load_address(x.location(), where));
 }
 template <class T, class U>
 void WRITE_ONCE_PTR(atomic<T>& x, U v, SourceLoc where = SourceLoc::current()) {
     x.store(static_cast<T>(v), release, where);
 }
 
-inline void smp_mb(SourceLoc where = SourceLoc::current()) { fence(seq_cst, where); }
-inline void smp_rmb(SourceLoc where = SourceLoc::current()) { fence(acquire, where); }
-inline void smp_wmb(SourceLoc where = SourceLoc::current()) { fence(release, where); }
-inline void smp_mb__before_atomic(SourceLoc where = SourceLoc::current()) { fence(seq_cst, where); }
-inline void smp_mb__after_atomic(SourceLoc where = SourceLoc::current()) { fence(seq_cst, where); }
+inline void smp_mb(SourceLoc where = SourceLoc::current()) { detail::kernel_fence(detail::KernelFence::mb, where); }
+inline void smp_rmb(SourceLoc where = SourceLoc::current()) { detail::kernel_fence(detail::KernelFence::rmb, where); }
+inline void smp_wmb(SourceLoc where = SourceLoc::current()) { detail::kernel_fence(detail::KernelFence::wmb, where); }
+inline void smp_mb__before_atomic(SourceLoc where = SourceLoc::current()) {
+    detail::kernel_fence(detail::KernelFence::before_atomic, where);
+}
+inline void smp_mb__after_atomic(SourceLoc where = SourceLoc::current()) {
+    detail::kernel_fence(detail::KernelFence::after_atomic, where);
+}
+inline void smp_mb__after_spinlock(SourceLoc where = SourceLoc::current()) {
+    detail::kernel_fence(detail::KernelFence::after_spinlock, where);
+}
+inline void smp_mb__after_unlock_lock(SourceLoc where = SourceLoc::current()) {
+    detail::kernel_fence(detail::KernelFence::after_unlock_lock, where);
+}
+
+namespace kernel_detail {
+/// One kernel RMW of `v` (see the table above).
+template <class T>
+T rmw(atomic<T>& v, detail::RmwOp op, T operand, detail::KernelOrder order, bool returns, SourceLoc where) {
+    return detail::from_value<T>(detail::kernel_rmw(v.location(), op, detail::to_value(operand), order, returns, where));
+}
+}  // namespace kernel_detail
 /// A compiler barrier: no inter-thread ordering at all.
 inline void barrier() {}
 
@@ -72,18 +103,22 @@ T atomic_read(const atomic<T>& v, SourceLoc where = SourceLoc::current()) { retu
 template <class T, class U>
 void atomic_set(atomic<T>& v, U i, SourceLoc where = SourceLoc::current()) { v.store(static_cast<T>(i), relaxed, where); }
 template <class T>
-void atomic_inc(atomic<T>& v, SourceLoc where = SourceLoc::current()) { v.fetch_add(1, relaxed, where); }
+void atomic_inc(atomic<T>& v, SourceLoc where = SourceLoc::current()) {
+    kernel_detail::rmw(v, detail::RmwOp::Add, T(1), detail::KernelOrder::once, false, where);
+}
 template <class T>
-void atomic_dec(atomic<T>& v, SourceLoc where = SourceLoc::current()) { v.fetch_sub(1, relaxed, where); }
+void atomic_dec(atomic<T>& v, SourceLoc where = SourceLoc::current()) {
+    kernel_detail::rmw(v, detail::RmwOp::Sub, T(1), detail::KernelOrder::once, false, where);
+}
 template <class T, class U>
-void atomic_add(U i, atomic<T>& v, SourceLoc where = SourceLoc::current()) { v.fetch_add(static_cast<T>(i), relaxed, where); }
+void atomic_add(U i, atomic<T>& v, SourceLoc where = SourceLoc::current()) {
+    kernel_detail::rmw(v, detail::RmwOp::Add, static_cast<T>(i), detail::KernelOrder::once, false, where);
+}
 
 /// Fully ordered: a value-returning RMW acts as smp_mb() before and after.
 template <class T, class U>
 T atomic_add_return(U i, atomic<T>& v, SourceLoc where = SourceLoc::current()) {
-    fence(seq_cst, where);
-    T old = v.fetch_add(static_cast<T>(i), relaxed, where);
-    fence(seq_cst, where);
+    const T old = kernel_detail::rmw(v, detail::RmwOp::Add, static_cast<T>(i), detail::KernelOrder::full, true, where);
     return static_cast<T>(old + static_cast<T>(i));
 }
 template <class T>
@@ -95,54 +130,41 @@ bool atomic_dec_and_test(atomic<T>& v, SourceLoc where = SourceLoc::current()) {
 
 template <class T, class U>
 T xchg(atomic<T>& v, U n, SourceLoc where = SourceLoc::current()) {
-    fence(seq_cst, where);
-    T old = v.exchange(static_cast<T>(n), relaxed, where);
-    fence(seq_cst, where);
-    return old;
+    return kernel_detail::rmw(v, detail::RmwOp::Exchange, static_cast<T>(n), detail::KernelOrder::full, true, where);
 }
-/// Fully ordered when it succeeds; a failed cmpxchg is a relaxed read.
+/// Fully ordered when it succeeds; a failed cmpxchg is a once (relaxed) read.
 template <class T, class U, class V>
 T cmpxchg(atomic<T>& v, U old, V n, SourceLoc where = SourceLoc::current()) {
-    fence(seq_cst, where);
-    T seen = static_cast<T>(old);
-    if (v.compare_exchange_strong(seen, static_cast<T>(n), relaxed, relaxed, where)) {
-        fence(seq_cst, where);
-        return static_cast<T>(old);
-    }
-    return seen;
+    detail::Value seen = detail::to_value(static_cast<T>(old));
+    detail::kernel_cmpxchg(v.location(), seen, detail::to_value(static_cast<T>(n)), detail::KernelOrder::full, where);
+    return detail::from_value<T>(seen);
 }
 
 // --- bit operations on an unsigned long word --------------------------------------------------
 using bitmap_word = atomic<unsigned long>;
 
 inline void set_bit(unsigned nr, bitmap_word& w, SourceLoc where = SourceLoc::current()) {
-    w.fetch_or(1UL << nr, relaxed, where);
+    kernel_detail::rmw(w, detail::RmwOp::Or, 1UL << nr, detail::KernelOrder::once, false, where);
 }
 inline void clear_bit(unsigned nr, bitmap_word& w, SourceLoc where = SourceLoc::current()) {
-    w.fetch_and(~(1UL << nr), relaxed, where);
+    kernel_detail::rmw(w, detail::RmwOp::And, ~(1UL << nr), detail::KernelOrder::once, false, where);
 }
 inline bool test_bit(unsigned nr, const bitmap_word& w, SourceLoc where = SourceLoc::current()) {
     return (w.load(relaxed, where) >> nr) & 1;
 }
 /// Fully ordered (value-returning).
 inline bool test_and_set_bit(unsigned nr, bitmap_word& w, SourceLoc where = SourceLoc::current()) {
-    fence(seq_cst, where);
-    bool was = (w.fetch_or(1UL << nr, relaxed, where) >> nr) & 1;
-    fence(seq_cst, where);
-    return was;
+    return (kernel_detail::rmw(w, detail::RmwOp::Or, 1UL << nr, detail::KernelOrder::full, true, where) >> nr) & 1;
 }
 inline bool test_and_clear_bit(unsigned nr, bitmap_word& w, SourceLoc where = SourceLoc::current()) {
-    fence(seq_cst, where);
-    bool was = (w.fetch_and(~(1UL << nr), relaxed, where) >> nr) & 1;
-    fence(seq_cst, where);
-    return was;
+    return (kernel_detail::rmw(w, detail::RmwOp::And, ~(1UL << nr), detail::KernelOrder::full, true, where) >> nr) & 1;
 }
 /// Acquire / release variants for bit locks.
 inline bool test_and_set_bit_lock(unsigned nr, bitmap_word& w, SourceLoc where = SourceLoc::current()) {
-    return (w.fetch_or(1UL << nr, acquire, where) >> nr) & 1;
+    return (kernel_detail::rmw(w, detail::RmwOp::Or, 1UL << nr, detail::KernelOrder::acquire, true, where) >> nr) & 1;
 }
 inline void clear_bit_unlock(unsigned nr, bitmap_word& w, SourceLoc where = SourceLoc::current()) {
-    w.fetch_and(~(1UL << nr), release, where);
+    kernel_detail::rmw(w, detail::RmwOp::And, ~(1UL << nr), detail::KernelOrder::release, false, where);
 }
 
 }  // namespace hotcheck::kernel

@@ -16,7 +16,7 @@ namespace hotcheck::kernel {
 class spinlock_t {
 public:
     explicit spinlock_t(const char* name = "spinlock", SourceLoc where = SourceLoc::current())
-        : name_(name), m_(name, where) {}
+        : name_(name), m_(name, where, detail::KernelSpinlockWord{}) {}
     const char* name() const { return name_; }
     hotcheck::mutex& raw() { return m_; }
 
@@ -107,7 +107,11 @@ public:
     }
     void raw_up_read(SourceLoc where) { count_.fetch_sub(kReader, release, where); }
     void raw_down_write(SourceLoc where) {
-        count_.fetch_add(kWaiter, relaxed, where);  // from now on new readers queue behind us
+        // From now on new readers queue behind us. Acquire: the waiter is woken by the last
+        // releaser (through sem->wait_lock and the wakeup); C11 gets that ordering from the
+        // release sequence this RMW continues, the LKMM (which has none into an acquire read
+        // of one's own write) only from the acquire.
+        count_.fetch_add(kWaiter, acquire, where);
         wait_event([&] {
             unsigned v = count_.load(relaxed, where);
             if (v & kWriter || (v & (kWriter - 1)) != 0) return false;

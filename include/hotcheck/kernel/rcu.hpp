@@ -8,8 +8,11 @@
 //                              section ends (acquire); full fence
 //   call_rcu(fn)               a thread that waits for a grace period and then runs fn
 //   rcu_assign_pointer         release store
-//   rcu_dereference            acquire load: stronger than the kernel's address dependency
-//                              (RC11 has no dependency ordering), documented in KERNEL.md §6
+//   rcu_dereference            under lkmm: a once read heading an address dependency (as
+//                              READ_ONCE_PTR); elsewhere an acquire load, stronger than the
+//                              kernel's address dependency (C11 has none), KERNEL.md §6
+//   Under lkmm the grace period is this implementation's (its fences are smp_mb()), not the
+//   LKMM's RCU axioms: rcu_read_lock() is not the LKMM's Rcu-lock event.
 #pragma once
 #include <functional>
 #include <string>
@@ -66,7 +69,7 @@ void rcu_assign_pointer(atomic<T>& p, U v, SourceLoc where = SourceLoc::current(
 }
 template <class T>
 T rcu_dereference(const atomic<T>& p, SourceLoc where = SourceLoc::current()) {
-    return p.load(acquire, where);
+    return detail::from_value<T>(detail::kernel_load_address(p.location(), where));
 }
 template <class T>
 T rcu_access_pointer(const atomic<T>& p, SourceLoc where = SourceLoc::current()) {
