@@ -1,22 +1,47 @@
 // The Linux-kernel memory model as a Consistency. The reference half is the cat files' axioms
-// (memory_model/lkmm/model.hpp). The explorer's half: program order (with thread creation and
-// join) is the only happens-before its floor trusts, so the floor is the coherence axiom's
-// (po-loc | com acyclic) and every other axiom is checked over the whole graph at each explorer
-// alternative and once per execution (a maximal addition is not promised to keep the LKMM's
-// derived relations acyclic). That is the reference check, run per alternative: correct and
-// slow, to be replaced by views of the LKMM's own relations.
+// (memory_model/lkmm/model.hpp). The explorer's half:
+//
+// Views. Each event's "hb" view holds what the LKMM makes visible to it: its program-order
+// prefix (with thread creation and join), and, through a read from another thread, what the
+// write it read had visible — when the read is an acquire (or LKR, or a successful fully
+// ordered RMW) or a full fence point (smp_mb(), a fully ordered RMW) follows it, and the write
+// is a release (or UL, or fully ordered) or a full fence point precedes it, or the write heads
+// an rmw-sequence (rf ; rmw)* of such a write. That is linux-kernel.cat's cumul-fence
+// (A-cumul(strong-fence | po-rel) ; rmw-sequence) ending in rfe, followed by acq-po or mb:
+// a Marked access `a` in the view of e and a read r (= e) of a's location reading a write
+// co-before a's (a's source, for a read) close a cycle of hb through prop \ id & int, or of
+// coherence. smp_rmb / smp_wmb, control and data dependencies are not used (a smaller view only
+// prunes less). Plain locations take their floor from program order alone.
+//
+// The floor is hb_coherence_floor over those views; every other axiom is checked over the whole
+// graph at each explorer alternative and once per execution (a maximal addition is not
+// promised to keep the LKMM's derived relations acyclic).
+//
+// Fast path: an execution that is sequentially consistent — (po | tc | rf | co | fr) acyclic,
+// thread creation and join included in po as the LKMM's Base does — satisfies every axiom of
+// linux-kernel.cat (each is the acyclicity, irreflexivity or emptiness of a relation contained
+// in that order, or plain-coherence, whose pairs would close a cycle with it) except the RCU
+// ones, which C++ models never feed (no Rcu-lock, Sync-rcu or Srcu events), and lock.cat's
+// lock-nest and unmatched-locks, which the runtime's spinlock keeps (a lock word is taken only
+// from 0 and released only by its holder). So only the other executions pay for the whole-graph
+// check; `differential-lkmm` compares this against the reference's full check.
 //
 // Soundness of pruning: the axioms are acyclicity, irreflexivity and emptiness of relations
 // built monotonically from the graph's events and edges, except for FailedRMW (an RMW read
 // whose write half is not added yet counts as failed, which removes ordering, never adds it).
 // So every restriction of a consistent graph to a porf-prefix is consistent, and cutting an
 // inconsistent graph loses no consistent extension of it.
+#include <algorithm>
+
 #include "graph/graph.hpp"
 #include "memory_model/consistency.hpp"
 #include "memory_model/lkmm/model.hpp"
 
 namespace hotcheck::memory_model {
 namespace {
+bool sequentially_consistent(const graph::ExecutionGraph& g);
+void add_lkmm_views(graph::ExecutionGraph& g, graph::EventId e);
+
 class Lkmm final : public Consistency {
 public:
     bool consistent(const graph::Relations& r) const override {
@@ -30,15 +55,151 @@ public:
         const lkmm::Base b(r);
         return lkmm::Model(b).hb;
     }
-    void add_views(graph::ExecutionGraph& g, graph::EventId e) const override { add_po_views(g, e); }
+    void add_views(graph::ExecutionGraph& g, graph::EventId e) const override { add_lkmm_views(g, e); }
     std::uint32_t floor(const graph::ExecutionGraph& g, graph::EventId e, Scratch&) const override {
-        return hb_coherence_floor(g, e);
+        if (g.location(g[e].loc).atomic) return hb_coherence_floor(g, e);
+        // A plain location: coherence with this thread's earlier accesses only.
+        std::uint32_t floor = 0;
+        for (graph::EventId a : g.accesses(g[e].loc)) {
+            if (a.thread != e.thread || a.index >= e.index) continue;
+            const graph::Event& x = g[a];
+            floor = std::max(floor, x.is_write() ? co_rank(g, a) : co_rank(g, x.rf));
+        }
+        return floor;
     }
     bool execution_consistent(const graph::ExecutionGraph& g, Scratch&) const override {
-        return consistent(graph::Relations(g));
+        return sequentially_consistent(g) || consistent(graph::Relations(g));
     }
     bool maximal_additions_consistent() const override { return false; }
 };
+}  // namespace
+
+namespace {
+using graph::Event;
+using graph::EventId;
+using graph::ExecutionGraph;
+using graph::Kind;
+using graph::Order;
+
+void join(std::uint32_t* into, const std::uint32_t* from, std::uint32_t width) {
+    for (std::uint32_t t = 0; t < width; ++t) into[t] = std::max(into[t], from[t]);
+}
+/// Not a failed compare-exchange (FailedRMW orders nothing). Known when the read has its value.
+bool succeeds(const Event& e) { return !(e.is_read() && (e.rmw || e.is_cas)) || e.rmw_succeeds_with(e.value); }
+/// smp_mb(), or a half of a fully ordered RMW (the bell's Mb): fencerel(Mb) orders every access
+/// before it with every access after it.
+bool fence_point(const Event& e) {
+    return (e.kind == Kind::fence && e.tag == graph::KernelTag::mb) ||
+           (e.is_access() && e.order == Order::sc && succeeds(e));
+}
+bool release_like(const Event& e) {
+    return e.is_write() && (e.order == Order::rel || e.order == Order::sc || e.tag == graph::KernelTag::unlock);
+}
+bool acquire_like(const Event& e) {
+    return e.is_read() && succeeds(e) &&
+           (e.order == Order::acq || e.order == Order::sc || e.tag == graph::KernelTag::lock_read);
+}
+
+/// Joins into `hb` what a read from another thread of `w` makes visible (see the header):
+/// along w's rmw-sequence read backwards, each write's own view if it is release-like, else
+/// the view of the last full fence point before it.
+void join_cumulative(const ExecutionGraph& g, EventId w, std::uint32_t* hb) {
+    const std::uint32_t width = g.view_width();
+    while (!w.is_init()) {
+        const Event& c = g[w];
+        if (c.is_atomic() || c.rmw) {
+            if (release_like(c)) {
+                join(hb, g.hb_view(w), width);
+            } else {
+                for (std::uint32_t i = w.index; i-- > 0;)
+                    if (fence_point(g[{w.thread, i}])) {
+                        join(hb, g.hb_view({w.thread, i}), width);
+                        break;
+                    }
+            }
+        }
+        if (!(c.rmw && w.index > 0)) break;
+        w = g[{w.thread, w.index - 1}].rf;  // rf ; rmw: the RMW's read half read the previous write
+    }
+}
+
+void add_lkmm_views(ExecutionGraph& g, EventId e) {
+    std::uint32_t* porf = g.view_slot(e);  // first: it may widen (move) every view
+    const std::uint32_t width = g.view_width();
+    std::uint32_t* hb = porf + width;
+    if (e.index > 0) {
+        std::copy_n(g.porf_view({e.thread, e.index - 1}), 2 * width, porf);
+    } else {
+        std::fill_n(porf, 2 * width, 0u);
+    }
+    porf[e.thread] = hb[e.thread] = e.index + 1;
+    const Event& ev = g[e];
+    if ((ev.kind == Kind::start || ev.kind == Kind::join) && !ev.rf.is_init()) {
+        join(porf, g.porf_view(ev.rf), width);
+        join(hb, g.hb_view(ev.rf), width);
+        return;
+    }
+    const bool marked = ev.is_access() && (ev.is_atomic() || ev.rmw || ev.is_cas);
+    if (ev.is_read() && !ev.rf.is_init()) {
+        join(porf, g.porf_view(ev.rf), width);
+        if (marked && ev.rf.thread != e.thread && acquire_like(ev)) join_cumulative(g, ev.rf, hb);
+    }
+    if (fence_point(ev))  // the marked reads from other threads since the previous fence point
+        for (std::uint32_t i = e.index; i-- > 0;) {
+            const Event& p = g[{e.thread, i}];
+            if (fence_point(p)) break;
+            if (p.is_read() && (p.is_atomic() || p.rmw) && !p.rf.is_init() && p.rf.thread != e.thread)
+                join_cumulative(g, p.rf, hb);
+        }
+}
+
+bool sequentially_consistent(const graph::ExecutionGraph& g) {
+    // Dense numbering: thread t's events from first[t].
+    const std::uint32_t threads = g.thread_count();
+    std::vector<std::uint32_t> first(threads + 1, 0);
+    for (std::uint32_t t = 0; t < threads; ++t) first[t + 1] = first[t] + g.thread_size(t);
+    const std::uint32_t n = first[threads];
+    auto id = [&](graph::EventId e) { return first[e.thread] + e.index; };
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
+    edges.reserve(3 * n);
+    for (std::uint32_t t = 0; t < threads; ++t)
+        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
+            const graph::Event& e = g[{t, i}];
+            const std::uint32_t me = first[t] + i;
+            if (e.tag >= graph::KernelTag::rcu_lock && e.tag <= graph::KernelTag::sync_srcu) return false;
+            if (e.tag == graph::KernelTag::srcu_lock || e.tag == graph::KernelTag::srcu_unlock) return false;
+            if (i + 1 < g.thread_size(t)) edges.emplace_back(me, me + 1);
+            const bool sourced = e.is_read() || e.kind == graph::Kind::start || e.kind == graph::Kind::join;
+            if (sourced && g.contains(e.rf)) edges.emplace_back(id(e.rf), me);  // rf, or tc
+            if (e.is_read()) {  // fr: to the write co-after its source
+                const auto co = g.co(e.loc);
+                const std::size_t next = e.rf.is_init() ? 0 : g.co_position(e.rf) + 1;
+                if (next < co.size()) edges.emplace_back(me, id(co[next]));
+            }
+        }
+    g.for_each_location([&](graph::LocId l) {
+        const auto co = g.co(l);
+        for (std::size_t k = 1; k < co.size(); ++k) edges.emplace_back(id(co[k - 1]), id(co[k]));
+    });
+    // Kahn's peel over the edge list (counting sort into adjacency).
+    std::vector<std::uint32_t> out_start(n + 1, 0), indegree(n, 0), adjacent(edges.size()), queue;
+    for (auto [a, b] : edges) {
+        ++out_start[a + 1];
+        ++indegree[b];
+    }
+    for (std::uint32_t v = 0; v < n; ++v) out_start[v + 1] += out_start[v];
+    {
+        std::vector<std::uint32_t> fill(out_start.begin(), out_start.end() - 1);
+        for (auto [a, b] : edges) adjacent[fill[a]++] = b;
+    }
+    queue.reserve(n);
+    for (std::uint32_t v = 0; v < n; ++v)
+        if (indegree[v] == 0) queue.push_back(v);
+    for (std::size_t k = 0; k < queue.size(); ++k)
+        for (std::uint32_t j = out_start[queue[k]]; j < out_start[queue[k] + 1]; ++j)
+            if (--indegree[adjacent[j]] == 0) queue.push_back(adjacent[j]);
+    return queue.size() == n;
+}
 }  // namespace
 
 std::unique_ptr<Consistency> make_lkmm() { return std::make_unique<Lkmm>(); }
