@@ -33,10 +33,12 @@ RandomProgram random_program(std::uint64_t seed, const RandomConfig& c) {
                                               K::load_acquire, K::store_release, K::mb,       K::rmb,
                                               K::wmb,        K::after_atomic, K::xchg,       K::atomic_inc,
                                               K::cmpxchg,    K::add_return,   K::publish,    K::block_store,
-                                              K::deref,      K::locked_store, K::locked_load};
+                                              K::deref,      K::locked_store, K::locked_load,
+                                              K::plain_load, K::plain_store};
                 op.kind = kinds[pick(0, std::size(kinds) - 1)];
                 op.loc = static_cast<std::uint8_t>(pick(0, p.locations - 1));
                 op.value = static_cast<std::uint8_t>(pick(1, 2));
+                p.has_plain |= op.kind == K::plain_load || op.kind == K::plain_store;
                 ops.push_back(op);
                 continue;
             }
