@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -90,6 +91,7 @@ json merge_model(const std::string& name, const Shards& s) {
     std::uint64_t executions = 0, blocked = 0, racy = 0, events = 0;
     double elapsed = 0;
     std::set<std::string> outcomes;
+    std::vector<std::string> unexplored;  // every shard's, in order, once
     const json* worst = nullptr;
     for (std::size_t i = 0; i < s.parts.size(); ++i) {
         const json& p = s.parts[i];
@@ -120,6 +122,10 @@ json merge_model(const std::string& name, const Shards& s) {
             if (!std::isfinite(e) || e < 0) throw Problem(fmt::format("{}: bad elapsed_s {}", file, e));
             elapsed = std::max(elapsed, e);
             for (const auto& o : p.at("outcomes")) outcomes.insert(o.get<std::string>());
+            if (p.contains("unexplored"))
+                for (const auto& u : p.at("unexplored"))
+                    if (std::find(unexplored.begin(), unexplored.end(), u.get<std::string>()) == unexplored.end())
+                        unexplored.push_back(u.get<std::string>());
             if (!worst || severity(p.at("verdict").get<std::string>()) > severity(worst->at("verdict").get<std::string>()))
                 worst = &p;
         } catch (const json::exception& e) {
@@ -142,6 +148,7 @@ json merge_model(const std::string& name, const Shards& s) {
     if (racy) m["racy_executions"] = racy;
     else m.erase("racy_executions");
     m["outcomes"] = std::vector<std::string>(outcomes.begin(), outcomes.end());
+    if (!unexplored.empty()) m["unexplored"] = unexplored;
     m["elapsed_s"] = elapsed;  // the shards run side by side: the slowest one
     if (m.contains("error") && count > 1 && worst->contains("shard"))
         m["error"] = fmt::format("shard {}/{}: {}", (*worst)["shard"]["index"].get<std::uint32_t>(), count,
@@ -201,7 +208,11 @@ int merge_results(const std::vector<std::string>& files, const std::string& json
             detail += fmt::format(" — {}", m["error"].get<std::string>());
         if (!ok && m.contains("expected") && m["expected"].is_string())
             detail += fmt::format(" [expected {}]", m["expected"].get<std::string>());
-        if (!ok || !quiet) out << fmt::format("{}  {:<44} {}\n", ok ? "PASS" : "FAIL", m["name"].get<std::string>(), detail);
+        if (!ok || !quiet) {
+            out << fmt::format("{}  {:<44} {}\n", ok ? "PASS" : "FAIL", m["name"].get<std::string>(), detail);
+            if (m.contains("unexplored"))
+                for (const auto& u : m["unexplored"]) out << fmt::format("      not explored: {}\n", u.get<std::string>());
+        }
         if (verdict == "error") ++errors;
         else if (verdict == "inconclusive" && !ok) ++inconclusive;
         else if (ok) ++passed;

@@ -59,6 +59,7 @@ std::string junit_xml(const std::vector<JunitCase>& cases) {
         body += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"", xml_escape(group),
                             xml_escape(name), r.elapsed_s);
         std::string out = summary(r) + "\n";
+        for (const auto& u : r.unexplored) out += "not explored: " + u + "\n";
         if (r.violation) out += r.violation->trace_text;
         std::string inner;
         if (!c.as_expected) {
