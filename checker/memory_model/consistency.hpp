@@ -91,9 +91,12 @@ std::unique_ptr<Consistency> make_rc11_family(bool paper, bool sc_axiom);
 /// candidate executions (which may have load buffering) and over a C++ model's executions
 /// (which do not: the explorer's graphs are porf-acyclic).
 std::unique_ptr<Consistency> make_lkmm();
-/// Views for a model with no synchronisation of its own in its floor (the LKMM): porf, and
-/// happens-before as program order extended by thread creation and join.
-void add_po_views(graph::ExecutionGraph& g, graph::EventId e);
+/// Starts e's views as its po-predecessor's (zero for a first event) with e itself; returns
+/// its porf view, whose hb view follows it (`+ g.view_width()`). A model's add_views then joins
+/// what e synchronises with.
+std::uint32_t* start_views(graph::ExecutionGraph& g, graph::EventId e);
+/// into[t] = max(into[t], from[t]) for every thread t < width.
+void join_view(std::uint32_t* into, const std::uint32_t* from, std::uint32_t width);
 /// The LKMM's data-race flag (herd's DATARACE): whether ww-race | wr-race | rw-race is
 /// non-empty in the execution, which is meant to be LKMM-consistent.
 bool lkmm_data_race(const graph::Relations& r);

@@ -15,10 +15,6 @@ using graph::Kind;
 
 namespace {
 
-void join(std::uint32_t* into, const std::uint32_t* from, std::uint32_t width) {
-    for (std::uint32_t t = 0; t < width; ++t) into[t] = std::max(into[t], from[t]);
-}
-
 /// Joins into `hb` the views a read of `w` acquires: for every write c of w's release sequence
 /// read backwards (w, then through rf;rmw), c if it is a release, the last release fence before
 /// c, and with the paper's rule the last release write to c's location before c.
@@ -26,11 +22,11 @@ void join_release_heads(const ExecutionGraph& g, EventId w, bool paper, std::uin
     const std::uint32_t width = g.view_width();
     while (!w.is_init()) {
         const Event& c = g[w];
-        if (is_release(c.order)) join(hb, g.hb_view(w), width);
+        if (is_release(c.order)) join_view(hb, g.hb_view(w), width);
         for (std::uint32_t i = w.index; i-- > 0;) {
             const Event& p = g[{w.thread, i}];
             if (p.kind == Kind::fence && is_release(p.order)) {
-                join(hb, g.hb_view({w.thread, i}), width);
+                join_view(hb, g.hb_view({w.thread, i}), width);
                 break;
             }
         }
@@ -38,7 +34,7 @@ void join_release_heads(const ExecutionGraph& g, EventId w, bool paper, std::uin
             for (std::uint32_t i = w.index; i-- > 0;) {
                 const Event& p = g[{w.thread, i}];
                 if (p.is_write() && p.loc == c.loc && is_release(p.order)) {
-                    join(hb, g.hb_view({w.thread, i}), width);
+                    join_view(hb, g.hb_view({w.thread, i}), width);
                     break;
                 }
             }
@@ -53,27 +49,37 @@ std::uint32_t co_rank(const ExecutionGraph& g, EventId w) {
     return w.is_init() ? 0 : g.co_position(w) + 1;
 }
 
-void add_c11_views(ExecutionGraph& g, EventId e, bool paper) {
+std::uint32_t* start_views(ExecutionGraph& g, EventId e) {
     std::uint32_t* porf = g.view_slot(e);  // first: it may widen (move) every view
     const std::uint32_t width = g.view_width();
-    std::uint32_t* hb = porf + width;
     if (e.index > 0) {
         std::copy_n(g.porf_view({e.thread, e.index - 1}), 2 * width, porf);
     } else {
         std::fill_n(porf, 2 * width, 0u);
     }
-    porf[e.thread] = hb[e.thread] = e.index + 1;
+    porf[e.thread] = porf[width + e.thread] = e.index + 1;
+    return porf;
+}
+
+void join_view(std::uint32_t* into, const std::uint32_t* from, std::uint32_t width) {
+    for (std::uint32_t t = 0; t < width; ++t) into[t] = std::max(into[t], from[t]);
+}
+
+void add_c11_views(ExecutionGraph& g, EventId e, bool paper) {
+    std::uint32_t* porf = start_views(g, e);
+    const std::uint32_t width = g.view_width();
+    std::uint32_t* hb = porf + width;
     const Event& ev = g[e];
     switch (ev.kind) {
         case Kind::start:
         case Kind::join:  // rf doubles as "created by" / "the joined thread's end"
             if (!ev.rf.is_init()) {
-                join(porf, g.porf_view(ev.rf), width);
-                join(hb, g.hb_view(ev.rf), width);
+                join_view(porf, g.porf_view(ev.rf), width);
+                join_view(hb, g.hb_view(ev.rf), width);
             }
             break;
         case Kind::read:
-            if (!ev.rf.is_init()) join(porf, g.porf_view(ev.rf), width);
+            if (!ev.rf.is_init()) join_view(porf, g.porf_view(ev.rf), width);
             if (ev.is_atomic() && is_acquire(ev.order)) join_release_heads(g, ev.rf, paper, hb);
             break;
         case Kind::fence:
@@ -87,25 +93,6 @@ void add_c11_views(ExecutionGraph& g, EventId e, bool paper) {
                 }
             break;
         default: break;
-    }
-}
-
-void add_po_views(ExecutionGraph& g, EventId e) {
-    std::uint32_t* porf = g.view_slot(e);
-    const std::uint32_t width = g.view_width();
-    std::uint32_t* hb = porf + width;
-    if (e.index > 0) {
-        std::copy_n(g.porf_view({e.thread, e.index - 1}), 2 * width, porf);
-    } else {
-        std::fill_n(porf, 2 * width, 0u);
-    }
-    porf[e.thread] = hb[e.thread] = e.index + 1;
-    const Event& ev = g[e];
-    if ((ev.kind == Kind::start || ev.kind == Kind::join) && !ev.rf.is_init()) {
-        join(porf, g.porf_view(ev.rf), width);
-        join(hb, g.hb_view(ev.rf), width);
-    } else if (ev.kind == Kind::read && !ev.rf.is_init()) {
-        join(porf, g.porf_view(ev.rf), width);
     }
 }
 

@@ -114,59 +114,48 @@ TEST_CASE("lkmm: smp_rmb does not order a read before a write (S shape); rc11's 
     CHECK(run(MemoryModel::rc11, body).outcomes == Outcomes{"r0=0,x=1", "r0=0,x=2", "r0=1,x=1"});
 }
 
-// SB with a fully ordered RMW between the write and the read: forbidden. With a cmpxchg that
-// fails, the LKMM orders nothing (a failed cmpxchg is a once read); rc11's mapping keeps the
-// leading smp_mb() and forbids it.
+// SB: P0 writes x, does `middle` on z, reads y; P1 writes y, smp_mb(), reads x.
+Result store_buffering(MemoryModel m, void (*middle)(atomic<int>& z)) {
+    return run(m, [middle] {
+        atomic<int> x{0, "x"}, y{0, "y"}, z{0, "z"};
+        int r0 = -1, r1 = -1;
+        two([&] {
+                WRITE_ONCE(x, 1);
+                middle(z);
+                r0 = READ_ONCE(y);
+            },
+            [&] {
+                WRITE_ONCE(y, 1);
+                smp_mb();
+                r1 = READ_ONCE(x);
+            });
+        outcome("r0", r0);
+        outcome("r1", r1);
+    });
+}
+const Outcomes kNotBothZero = {"r0=0,r1=1", "r0=1,r1=0", "r0=1,r1=1"};
+
+// A fully ordered RMW between the write and the read forbids SB's r0=0,r1=0. With a cmpxchg
+// that fails, the LKMM orders nothing (a failed cmpxchg is a once read); rc11's mapping keeps
+// the leading smp_mb() and forbids it.
 TEST_CASE("lkmm: xchg is a full barrier; a failed cmpxchg is none (rc11's mapping keeps its leading fence)") {
-    auto store_buffering = [](bool failing_cmpxchg) {
-        return [failing_cmpxchg] {
-            atomic<int> x{0, "x"}, y{0, "y"}, z{0, "z"};
-            int r0 = -1, r1 = -1;
-            two([&] {
-                    WRITE_ONCE(x, 1);
-                    if (failing_cmpxchg) cmpxchg(z, 5, 1);  // z is never 5
-                    else xchg(z, 1);
-                    r0 = READ_ONCE(y);
-                },
-                [&] {
-                    WRITE_ONCE(y, 1);
-                    smp_mb();
-                    r1 = READ_ONCE(x);
-                });
-            outcome("r0", r0);
-            outcome("r1", r1);
-        };
-    };
-    const Outcomes ordered = {"r0=0,r1=1", "r0=1,r1=0", "r0=1,r1=1"};
-    CHECK(run(MemoryModel::lkmm, store_buffering(false)).outcomes == ordered);
-    CHECK(run(MemoryModel::lkmm, store_buffering(true)).outcomes == kAllFour);
-    CHECK(run(MemoryModel::rc11, store_buffering(true)).outcomes == ordered);
+    auto exchange = +[](atomic<int>& z) { xchg(z, 1); };
+    auto failing_cmpxchg = +[](atomic<int>& z) { cmpxchg(z, 5, 1); };  // z is never 5
+    CHECK(store_buffering(MemoryModel::lkmm, exchange).outcomes == kNotBothZero);
+    CHECK(store_buffering(MemoryModel::lkmm, failing_cmpxchg).outcomes == kAllFour);
+    CHECK(store_buffering(MemoryModel::rc11, failing_cmpxchg).outcomes == kNotBothZero);
 }
 
 // A non-returning RMW is relaxed; smp_mb__after_atomic makes it (and what precedes it) a full
 // barrier: SB forbidden with it, allowed without.
 TEST_CASE("lkmm: atomic_inc orders nothing, atomic_inc + smp_mb__after_atomic is a full barrier") {
-    auto body = [](bool after_atomic) {
-        return [after_atomic] {
-            atomic<int> x{0, "x"}, y{0, "y"}, n{0, "n"};
-            int r0 = -1, r1 = -1;
-            two([&] {
-                    WRITE_ONCE(x, 1);
-                    atomic_inc(n);
-                    if (after_atomic) smp_mb__after_atomic();
-                    r0 = READ_ONCE(y);
-                },
-                [&] {
-                    WRITE_ONCE(y, 1);
-                    smp_mb();
-                    r1 = READ_ONCE(x);
-                });
-            outcome("r0", r0);
-            outcome("r1", r1);
-        };
+    auto inc = +[](atomic<int>& z) { atomic_inc(z); };
+    auto inc_mb = +[](atomic<int>& z) {
+        atomic_inc(z);
+        smp_mb__after_atomic();
     };
-    CHECK(run(MemoryModel::lkmm, body(false)).outcomes == kAllFour);
-    CHECK(run(MemoryModel::lkmm, body(true)).outcomes == Outcomes{"r0=0,r1=1", "r0=1,r1=0", "r0=1,r1=1"});
+    CHECK(store_buffering(MemoryModel::lkmm, inc).outcomes == kAllFour);
+    CHECK(store_buffering(MemoryModel::lkmm, inc_mb).outcomes == kNotBothZero);
 }
 
 // MP+fencewmbonceonce+addr through a handle: the reader's load of the object depends on the

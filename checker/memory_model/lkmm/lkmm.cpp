@@ -81,9 +81,6 @@ using graph::ExecutionGraph;
 using graph::Kind;
 using graph::Order;
 
-void join(std::uint32_t* into, const std::uint32_t* from, std::uint32_t width) {
-    for (std::uint32_t t = 0; t < width; ++t) into[t] = std::max(into[t], from[t]);
-}
 /// Not a failed compare-exchange (FailedRMW orders nothing). Known when the read has its value.
 bool succeeds(const Event& e) { return !(e.is_read() && (e.rmw || e.is_cas)) || e.rmw_succeeds_with(e.value); }
 /// smp_mb(), or a half of a fully ordered RMW (the bell's Mb): fencerel(Mb) orders every access
@@ -109,11 +106,11 @@ void join_cumulative(const ExecutionGraph& g, EventId w, std::uint32_t* hb) {
         const Event& c = g[w];
         if (c.is_atomic() || c.rmw) {
             if (release_like(c)) {
-                join(hb, g.hb_view(w), width);
+                join_view(hb, g.hb_view(w), width);
             } else {
                 for (std::uint32_t i = w.index; i-- > 0;)
                     if (fence_point(g[{w.thread, i}])) {
-                        join(hb, g.hb_view({w.thread, i}), width);
+                        join_view(hb, g.hb_view({w.thread, i}), width);
                         break;
                     }
             }
@@ -124,24 +121,18 @@ void join_cumulative(const ExecutionGraph& g, EventId w, std::uint32_t* hb) {
 }
 
 void add_lkmm_views(ExecutionGraph& g, EventId e) {
-    std::uint32_t* porf = g.view_slot(e);  // first: it may widen (move) every view
+    std::uint32_t* porf = start_views(g, e);
     const std::uint32_t width = g.view_width();
     std::uint32_t* hb = porf + width;
-    if (e.index > 0) {
-        std::copy_n(g.porf_view({e.thread, e.index - 1}), 2 * width, porf);
-    } else {
-        std::fill_n(porf, 2 * width, 0u);
-    }
-    porf[e.thread] = hb[e.thread] = e.index + 1;
     const Event& ev = g[e];
     if ((ev.kind == Kind::start || ev.kind == Kind::join) && !ev.rf.is_init()) {
-        join(porf, g.porf_view(ev.rf), width);
-        join(hb, g.hb_view(ev.rf), width);
+        join_view(porf, g.porf_view(ev.rf), width);
+        join_view(hb, g.hb_view(ev.rf), width);
         return;
     }
     const bool marked = ev.is_access() && (ev.is_atomic() || ev.rmw || ev.is_cas);
     if (ev.is_read() && !ev.rf.is_init()) {
-        join(porf, g.porf_view(ev.rf), width);
+        join_view(porf, g.porf_view(ev.rf), width);
         if (marked && ev.rf.thread != e.thread && acquire_like(ev)) join_cumulative(g, ev.rf, hb);
     }
     if (fence_point(ev))  // the marked reads from other threads since the previous fence point
