@@ -81,20 +81,30 @@ using graph::ExecutionGraph;
 using graph::Kind;
 using graph::Order;
 
-/// Not a failed compare-exchange (FailedRMW orders nothing). Known when the read has its value.
-bool succeeds(const Event& e) { return !(e.is_read() && (e.rmw || e.is_cas)) || e.rmw_succeeds_with(e.value); }
+/// Not a failed compare-exchange (FailedRMW orders nothing). Known when the read has its value,
+/// unless a weak compare-exchange may still fail spuriously (then taken as failed).
+bool succeeds(const Event& e) {
+    return !(e.is_read() && (e.rmw || e.is_cas)) || (e.write_known && e.rmw_succeeds_with(e.value));
+}
 /// smp_mb(), or a half of a fully ordered RMW (the bell's Mb): fencerel(Mb) orders every access
 /// before it with every access after it.
 bool fence_point(const Event& e) {
     return (e.kind == Kind::fence && e.tag == graph::KernelTag::mb) ||
            (e.is_access() && e.order == Order::sc && succeeds(e));
 }
+/// A release, an UL, or a fully ordered RMW's write half (ordered after everything before its
+/// read half by fencerel(Mb)). Not a lone seq_cst store: the bell's Mb orders what precedes
+/// it with what follows it, not with the store itself.
 bool release_like(const Event& e) {
-    return e.is_write() && (e.order == Order::rel || e.order == Order::sc || e.tag == graph::KernelTag::unlock);
+    return e.is_write() &&
+           (e.order == Order::rel || e.tag == graph::KernelTag::unlock || (e.order == Order::sc && e.rmw));
 }
+/// An acquire, an LKR, or a fully ordered RMW's read half that succeeds (ordered before
+/// everything after its write half); not a lone seq_cst load.
 bool acquire_like(const Event& e) {
     return e.is_read() && succeeds(e) &&
-           (e.order == Order::acq || e.order == Order::sc || e.tag == graph::KernelTag::lock_read);
+           (e.order == Order::acq || e.tag == graph::KernelTag::lock_read ||
+            (e.order == Order::sc && (e.rmw || e.is_cas)));
 }
 
 /// Joins into `hb` what a read from another thread of `w` makes visible (see the header):
