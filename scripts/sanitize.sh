@@ -34,3 +34,8 @@ if [ "${SANITIZE_TESTS:-subset}" = all ]; then
 else
   bash scripts/run_models.sh "$build" 300  # the faithful-rwsem models to 300 executions each
 fi
+# The LKMM's path for C++ models (its views, whole-graph checks, address dependencies, lock.cat's
+# spinlocks) on a few hotplug models.
+"$build/hotcheck" run --model lkmm -q tutorial/2-percpu-pointer/locked hotplug/s3-drain-strong/locked \
+  hotplug/s4-zone-pcp-reset/locked hotplug/s4-zone-pcp-reset/nolock hotplug/s5-kswapd-run/locked \
+  hotplug/s5-kswapd-run/nolock hotplug/s9-abba/nolock
