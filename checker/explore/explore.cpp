@@ -54,7 +54,7 @@ std::string_view to_string(Verdict v) {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-/// What a C++ model's exploration under the LKMM leaves out (docs/kernel.md, "Under lkmm").
+/// What a C++ model's exploration under the LKMM leaves out (docs/kernel.md, "Under --model lkmm").
 constexpr std::string_view kLoadBufferingUnexplored =
     "lkmm: executions with load buffering are not explored (no read reads from a write that "
     "program order and reads-from place after the read itself; the LKMM allows some of them)";

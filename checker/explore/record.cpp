@@ -60,8 +60,9 @@ Violation make_violation(const graph::ExecutionGraph& g, const runtime::RunResul
 /// own definition (linux-kernel.cat's ww-race | wr-race | rw-race) under lkmm.
 bool race_in(const graph::ExecutionGraph& g, MemoryModel model, check::Race& race) {
     if (model != MemoryModel::lkmm) return check::find_race(g, race);
-    // Under the LKMM the graph's hb views are program order (with spawn and join), which the
-    // LKMM's bounds include: no pair unordered by it, no race, and no whole-graph work.
+    // Under the LKMM the graph's hb views (program order with spawn and join, and what a
+    // release or full fence makes visible to an acquire or later full fence) are among the
+    // LKMM's bounds on plain accesses: no pair unordered by them, no race, no whole-graph work.
     if (!check::find_race(g, race)) return false;
     const graph::Relations r(g);
     const auto pair = memory_model::lkmm_first_race(r);
@@ -110,9 +111,9 @@ std::optional<Violation> after_execution(const graph::ExecutionGraph& g, const r
     if (!allocates) return std::nullopt;
     std::optional<check::Finding> f;
     if (options.memory_model == MemoryModel::lkmm) {
-        // Ordered as linux-kernel.cat bounds plain accesses; program order (the graph's hb
-        // views under the LKMM) is among those bounds, so the whole graph's are built only for
-        // a pair it does not order.
+        // Ordered as linux-kernel.cat bounds plain accesses; the graph's hb views under the
+        // LKMM are among those bounds, so the whole graph's are built only for a pair they do
+        // not order.
         std::optional<graph::Relations> r;
         graph::BitMatrix order;
         f = check::lifetime_violation(g, [&](graph::EventId a, graph::EventId b) {

@@ -27,8 +27,9 @@
 // check; `differential-lkmm` compares this against the reference's full check.
 //
 // Soundness of pruning: the axioms are acyclicity, irreflexivity and emptiness of relations
-// built monotonically from the graph's events and edges, except for FailedRMW (an RMW read
-// whose write half is not added yet counts as failed, which removes ordering, never adds it).
+// built monotonically from the graph's events and edges, except for FailedRMW (a
+// compare-exchange read whose write half is not added yet counts as failed, which removes
+// ordering, never adds it).
 // So every restriction of a consistent graph to a porf-prefix is consistent, and cutting an
 // inconsistent graph loses no consistent extension of it.
 #include <algorithm>

@@ -41,16 +41,9 @@ Base::Base(const graph::Relations& r, bool with_lifetimes) : n(r.n) {
     // A compare-exchange (cmpxchg, add_unless, a spinlock attempt) that failed: a read,
     // syntactically an RMW, with no write half (the litmus front end makes it a lone read; the
     // runtime keeps it an RMW read that no write follows).
-    std::vector<bool> has_write_half(n, false);
-    for (std::uint32_t a = 0; a < n; ++a) has_write_half[a] = r.rmw.any_row(a);
-    std::vector<bool> failed(n, false);
-    for (std::uint32_t a = 0; a < n; ++a) failed[a] = r.ev(a).is_read() && r.ev(a).is_cas && !has_write_half[a];
-    auto failed_set = [&] {
-        BitMatrix f(n);
-        for (std::uint32_t a = 0; a < n; ++a)
-            if (failed[a]) f.set(a, a);
-        return f;
-    }();
+    FailedRMW = BitMatrix(n);
+    for (std::uint32_t a = 0; a < n; ++a)
+        if (r.ev(a).is_read() && r.ev(a).is_cas && !r.rmw.any_row(a)) FailedRMW.set(a, a);
 
     E = set([](const Event&) { return true; });
     M = set([&](const Event& e) { return e.is_access() || lifetime(e); });
@@ -58,7 +51,6 @@ Base::Base(const graph::Relations& r, bool with_lifetimes) : n(r.n) {
     W = set([&](const Event& e) { return e.is_write() || lifetime(e); });
     F = set([](const Event& e) { return e.kind == Kind::fence; });
     RMW = set([](const Event& e) { return e.is_access() && (e.rmw || e.is_cas); });
-    FailedRMW = failed_set;
 
     Rmb = tagged(KernelTag::rmb);
     Wmb = tagged(KernelTag::wmb);
