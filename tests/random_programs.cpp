@@ -73,6 +73,12 @@ RandomProgram random_program(std::uint64_t seed, const RandomConfig& c) {
                     op.order = seq_cst;
                 }
             }
+            if (c.sc_fences_only) {  // access; smp_mb(); access; ...: SC fences only
+                if (ops.size() % 2 == 1) op.kind = RandomOp::Kind::fence;
+                else if (op.kind == RandomOp::Kind::fence) op.kind = RandomOp::Kind::load, op.order = relaxed;
+                if (op.kind == RandomOp::Kind::fence) op.order = seq_cst;
+                else if (op.order == seq_cst) op.order = op.kind == RandomOp::Kind::store ? release : acquire;
+            }
             if (c.plain && op.kind != RandomOp::Kind::fence && pick(0, 4) == 0) {
                 op.kind = pick(0, 1) ? RandomOp::Kind::plain_load : RandomOp::Kind::plain_store;
                 op.loc = 0;  // location 0 is the plain one

@@ -44,6 +44,10 @@ struct RandomConfig {
     /// Mostly seq_cst accesses and fences, and fully ordered RMWs: the kernel's vocabulary,
     /// where RC11's SC axiom does the work (weak orders still appear, one op in four).
     bool sc_heavy = false;
+    /// With sc_heavy: accesses and seq_cst fences alternate, every seq_cst access made acquire
+    /// or release, so that the SC events are fences only (the kernel's smp_mb between marked
+    /// accesses; fully ordered RMWs keep their relaxed middle).
+    bool sc_fences_only = false;
     /// The kernel vocabulary only: marked accesses, the kernel's barriers and RMWs (a failing
     /// cmpxchg included), a spinlock, and a pointer published and dereferenced through a
     /// handle (address dependencies): the LKMM's programs.

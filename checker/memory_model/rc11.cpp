@@ -10,8 +10,10 @@
 //   psc_base = ([E_sc] ∪ [F_sc];hb?); scb; ([E_sc] ∪ hb?;[F_sc]),  psc_F = [F_sc];(hb ∪ hb;eco;hb);[F_sc]
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <tuple>
+#include <vector>
 
 #include "memory_model/consistency.hpp"
 
@@ -82,6 +84,139 @@ bool may_close_sc_cycle(const ExecutionGraph& g, EventId e) {
     return false;
 }
 
+/// The SC axiom after one change, when every SC event is a fence (the kernel's smp_mb and
+/// fully ordered RMWs over once accesses: most kernel models under rc11). Returns
+/// std::nullopt when some SC event is an access (psc_acyclic decides those), else whether psc
+/// has a cycle. The graph without e was consistent and every new psc edge runs from a fence
+/// hb-before e to a fence hb-after an access eco-after e (may_close_sc_cycle), so a new cycle
+/// exists iff one of those targets reaches one of those sources in psc. The search expands one
+/// fence per thread at a time: a fence reaches every fence po-after it (po ⊆ hb) and reaches
+/// at least as much as any of them, so per thread only its earliest reached fence is expanded,
+/// and a thread's reached fences are always a suffix of its fences.
+class FenceReach {
+public:
+    std::optional<bool> cycle(const ExecutionGraph& g, EventId e) {
+        g_ = &g;
+        const std::uint32_t n = g.thread_count();
+        // The fences of each thread, in po order: fence_[begin_[t] .. begin_[t+1]).
+        begin_.assign(n + 1, 0);
+        fence_.clear();
+        for (std::uint32_t t = 0; t < n; ++t) {
+            begin_[t] = static_cast<std::uint32_t>(fence_.size());
+            for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
+                const Event& x = g[{t, i}];
+                if (!is_sc_event(x)) continue;
+                if (x.kind != Kind::fence) return std::nullopt;
+                fence_.push_back(i);
+            }
+        }
+        begin_[n] = static_cast<std::uint32_t>(fence_.size());
+        sources_ = g.hb_view(e);  // a fence is a source iff it is in e's hb view
+        reached_.assign(n, 0);
+        expanded_.assign(n, 0);
+        for (std::uint32_t t = 0; t < n; ++t) reached_[t] = expanded_[t] = begin_[t + 1];  // none yet
+        work_.clear();
+        cycle_ = false;
+        // The targets: fences hb-after an access eco-after e (on one location, a greater key).
+        const std::uint64_t from = key(e);
+        earliest_.assign(n, kNone);
+        for (EventId y : g.accesses(g[e].loc))
+            if (!(y == e) && key(y) > from) earliest_[y.thread] = std::min(earliest_[y.thread], y.index);
+        reach_from_points();
+        while (!work_.empty() && !cycle_) {
+            const std::uint32_t u = work_.back();
+            work_.pop_back();
+            if (expanded_[u] == reached_[u]) continue;  // its earliest reached fence is done
+            expanded_[u] = reached_[u];
+            expand({u, fence_[reached_[u]]});
+        }
+        return cycle_;
+    }
+
+private:
+    static constexpr std::uint32_t kNone = ~0u;
+
+    std::uint64_t key(EventId x) const {
+        const Event& ev = (*g_)[x];
+        const std::uint32_t pos = ev.is_write() ? co_rank(*g_, x) : co_rank(*g_, ev.rf);
+        return 2 * std::uint64_t{pos} + (ev.is_read() ? 1 : 0);
+    }
+
+    /// Marks reached, in every thread, the fences hb-after (or equal to) each point of earliest_.
+    void reach_from_points() {
+        const std::uint32_t n = g_->thread_count();
+        for (std::uint32_t t = 0; t < n && !cycle_; ++t)
+            if (earliest_[t] != kNone)
+                for (std::uint32_t w = 0; w < n && !cycle_; ++w) reach({t, earliest_[t]}, w);
+    }
+
+    /// Lowers thread w's reached suffix to the first of its fences whose hb view holds p.
+    void reach(EventId p, std::uint32_t w) {
+        std::uint32_t lo = begin_[w], hi = reached_[w];
+        while (lo < hi) {
+            const std::uint32_t mid = (lo + hi) / 2;
+            if (g_->in(g_->hb_view({w, fence_[mid]}), p)) hi = mid;
+            else lo = mid + 1;
+        }
+        if (lo == reached_[w]) return;
+        reached_[w] = lo;
+        if (g_->in(sources_, {w, fence_[lo]})) cycle_ = true;  // a source: S reaches T, T reaches S
+        work_.push_back(w);
+    }
+
+    /// Reaches what fence b has psc edges to: the fences hb-after b, and those hb-after an
+    /// access y with x eco y for some access x hb-after b.
+    void expand(EventId b) {
+        const std::uint32_t n = g_->thread_count();
+        earliest_.assign(n, kNone);
+        earliest_[b.thread] = b.index;  // b itself: its hb successors
+        // Where the events hb-after b start in each thread (hb views grow along po).
+        succ_.assign(n, 0);
+        for (std::uint32_t t = 0; t < n; ++t) {
+            std::uint32_t lo = 0, hi = g_->thread_size(t);
+            if (t == b.thread) {
+                lo = b.index + 1;
+            } else {
+                while (lo < hi) {
+                    const std::uint32_t mid = (lo + hi) / 2;
+                    if (g_->in(g_->hb_view({t, mid}), b)) hi = mid;
+                    else lo = mid + 1;
+                }
+            }
+            succ_[t] = lo;
+        }
+        // Per location, the least key of an access hb-after b; every access above it is
+        // eco-after that one. Keys grow along po on a location, so per thread the first such
+        // access is hb-before every fence the later ones are.
+        g_->for_each_location([&](graph::LocId l) {
+            const auto accesses = g_->accesses(l);
+            std::uint64_t least = ~std::uint64_t{0};
+            for (EventId x : accesses)
+                if (x.index >= succ_[x.thread]) least = std::min(least, key(x));
+            if (least == ~std::uint64_t{0}) return;
+            for (EventId y : accesses)
+                if (key(y) > least) earliest_[y.thread] = std::min(earliest_[y.thread], y.index);
+        });
+        reach_from_points();
+    }
+
+    const ExecutionGraph* g_ = nullptr;
+    const std::uint32_t* sources_ = nullptr;
+    bool cycle_ = false;
+    std::vector<std::uint32_t> begin_;     ///< [thread]: its first fence in fence_; [n]: the count
+    std::vector<std::uint32_t> fence_;     ///< the SC fences' indices, thread by thread
+    std::vector<std::uint32_t> reached_;   ///< [thread]: its earliest reached fence (begin_[t+1]: none)
+    std::vector<std::uint32_t> expanded_;  ///< [thread]: the fence last expanded
+    std::vector<std::uint32_t> earliest_;  ///< [thread]: the earliest point to reach from
+    std::vector<std::uint32_t> succ_;      ///< [thread]: where b's hb successors start
+    std::vector<std::uint32_t> work_;      ///< threads whose reached suffix grew
+};
+
+std::optional<bool> fence_cycle_after(const ExecutionGraph& g, EventId e) {
+    thread_local FenceReach search;
+    return search.cycle(g, e);
+}
+
 class RC11 final : public Consistency {
 public:
     RC11(bool paper, bool sc_axiom) : paper_(paper), sc_axiom_(sc_axiom) {}
@@ -110,8 +245,9 @@ public:
         return !sc_axiom_ || g.sc_candidates() == 0 || psc_acyclic(g, paper_);
     }
     bool consistent_after(const graph::ExecutionGraph& g, graph::EventId e, Scratch&) const override {
-        return !sc_axiom_ || g.sc_candidates() == 0 || !may_close_sc_cycle(g, e) ||
-               psc_acyclic(g, paper_);
+        if (!sc_axiom_ || g.sc_candidates() == 0 || !may_close_sc_cycle(g, e)) return true;
+        if (const std::optional<bool> cycle = fence_cycle_after(g, e)) return !*cycle;
+        return psc_acyclic(g, paper_);
     }
 
 private:
