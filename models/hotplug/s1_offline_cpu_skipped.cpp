@@ -63,6 +63,26 @@
 // CPUs: 2 possible, both on node 0; node 1 has memory and no CPU. T_cpuhp runs on CPU 0 and
 // offlines X = 1; T_mem starts on CPU 1 (so the scheduler has to move it when X dies, and its
 // preempt-off regions do not exclude T_cpuhp's irq-off ones on CPU 0).
+//
+// The `…-4cpu` configurations (issue #13) run the kernel's own placement: 4 CPUs, all on node
+// 0; CPU 0 runs T_cpuhp (cpu_down's control side, the DEAD callbacks included), CPU 1 T_mem,
+// X = 2 goes offline (the AP part of cpu_down runs as cpuhp/2:
+// config::ap_callbacks_on_target_cpu), CPU 3 is a bystander that stays online: a page on its
+// pcp list of node 1's zone, its numa_mem set at boot (__build_all_zonelists' loop refreshes it
+// and the postcondition checks it), in s1-stat-thresholds its boot thresholds (computed for 4
+// CPUs online) and percpu_drift_mark; every for_each_online_cpu, num_online_cpus(),
+// synchronize_rcu and stop_machine visits it.
+//   s1-numa-mem/locked-4cpu         verified, 4 executions (5 blocked), under 0.01 s;
+//   s1-numa-mem/nolock-4cpu         `data_race` (page_alloc_cpu_dead reads CPU 2's slot of the
+//                                   new pageset), 3 executions (5 blocked), under 0.01 s;
+//   s1-stat-thresholds/locked-4cpu  verified, 4 executions (5 blocked), under 0.01 s;
+//   s1-stat-thresholds/nolock-4cpu  `assertion` (percpu_drift_mark stale: T_mem's 4 × 24,
+//                                   computed with CPU 2 online, overwrites vmstat_cpu_dead's
+//                                   3 × 16), 1 execution (0 blocked), under 0.01 s.
+//   The same under --model lkmm. The 2-CPU verdicts and counts: what CPU 3 adds (its online
+//   bit, its slots, its RCU slot and preemption lock) is written by no task or read only after
+//   the join, so it adds events but no conflicting pair; the AP part of this cpu_down has no
+//   callback and no preempt- or irq-off region, so running it on CPU 2 changes nothing.
 #include <hotcheck/kernel/kernel.hpp>
 
 namespace {
@@ -71,7 +91,10 @@ using namespace hotcheck::kernel;
 
 constexpr unsigned MAX_NUMNODES = 2;
 constexpr int NUMA_NO_NODE = -1;
-constexpr unsigned X = 1;  // the CPU that goes offline
+// The CPU that goes offline: 1 on 2 CPUs, 2 on the 4-CPU machine (`…-4cpu`).
+unsigned offline_cpu(unsigned ncpus) { return ncpus > 2 ? 2 : 1; }
+// T_mem's CPU: X itself on 2 CPUs (the scheduler moves it when X dies), CPU 1 on 4.
+unsigned mem_cpu(unsigned ncpus) { return ncpus > 2 ? 1 : offline_cpu(ncpus); }
 
 enum pageset_field : unsigned { PCP_COUNT, STAT_THRESHOLD, NR_PAGESET_FIELDS };
 
@@ -267,18 +290,24 @@ void free_pagesets(mm& m) {
     }
 }
 
-void s1_numa_mem(bool v53_locking, bool dead_callbacks = true, bool faithful = false) {
-    machine mach({.possible_cpus = 2, .mem_hotplug_takes_cpus_lock = v53_locking, .faithful_percpu_rwsem = faithful});
+// ncpus = 4: CPU 0 runs T_cpuhp, CPU 1 T_mem, X = 2 goes offline (its AP part of cpu_down as
+// cpuhp/2), CPU 3 is a bystander that stays online (a page on its pcp list of node 1's zone,
+// its numa_mem set at boot; __build_all_zonelists' loop refreshes it). Otherwise 2 CPUs.
+void s1_numa_mem(bool v53_locking, bool dead_callbacks = true, bool faithful = false, unsigned ncpus = 2) {
+    machine mach({.possible_cpus = ncpus, .mem_hotplug_takes_cpus_lock = v53_locking, .faithful_percpu_rwsem = faithful,
+                  .ap_callbacks_on_target_cpu = ncpus > 3});
+    const unsigned X = offline_cpu(ncpus);
     mm m(0, kBlockPages);  // node 0 memoryless, node 1 one block
     // Boot: node 1's zone has a pageset with a page on X's list; zonelists built.
     auto node1_pageset = alloc_percpu<long>("NODE_DATA(1) zone pageset", NR_PAGESET_FIELDS);
     per_cpu_ptr(node1_pageset, X)[PCP_COUNT].store(1, relaxed);
+    if (ncpus > 3) per_cpu_ptr(node1_pageset, 3)[PCP_COUNT].store(1, relaxed);  // the bystander's page
     WRITE_ONCE(m.zones[1].pageset, node1_pageset.handle());
     WRITE_ONCE(m.pgdat[0].zonerefs[0], 1);
     WRITE_ONCE(m.pgdat[1].zonerefs[0], 1);
     if (dead_callbacks) register_dead_callbacks(m);
 
-    auto mem = start_task({.comm = "T_mem", .cpu = X}, [&] { online_pages_new_zone(m); });
+    auto mem = start_task({.comm = "T_mem", .cpu = mem_cpu(ncpus)}, [&] { online_pages_new_zone(m); });
     auto cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] { cpu_down(X); });
     mem.join();
     cpuhp.join();
@@ -290,14 +319,28 @@ void s1_numa_mem(bool v53_locking, bool dead_callbacks = true, bool faithful = f
     free_pagesets(m);
 }
 
-void s1_stat_thresholds(bool v53_locking, bool faithful = false) {
-    machine mach({.possible_cpus = 2, .mem_hotplug_takes_cpus_lock = v53_locking, .faithful_percpu_rwsem = faithful});
+// ncpus = 4: the placement of s1_numa_mem; every CPU's thresholds start at their boot value
+// (refresh_zone_stat_thresholds at init, 4 CPUs online), CPU 3's pcp has a page.
+void s1_stat_thresholds(bool v53_locking, bool faithful = false, unsigned ncpus = 2) {
+    machine mach({.possible_cpus = ncpus, .mem_hotplug_takes_cpus_lock = v53_locking, .faithful_percpu_rwsem = faithful,
+                  .ap_callbacks_on_target_cpu = ncpus > 3});
+    const unsigned X = offline_cpu(ncpus);
     mm m(0, kBlockPages / 2);  // node 0 memoryless, node 1 one block (mem = 1 in 128 MB units)
     auto node1_pageset = alloc_percpu<long>("NODE_DATA(1) zone pageset", NR_PAGESET_FIELDS);
     WRITE_ONCE(m.zones[1].pageset, node1_pageset.handle());
+    if (ncpus > 3) {
+        // Boot: refresh_zone_stat_thresholds() with every CPU online, and a page on CPU 3's pcp.
+        const long boot_threshold = calculate_normal_threshold(m.zones[1]);
+        for_each_online_cpu([&](unsigned cpu) {
+            per_cpu_ptr(node1_pageset, cpu)[STAT_THRESHOLD].store(boot_threshold, relaxed);
+            per_cpu(m.pgdat[1].per_cpu_nodestats, cpu).store(boot_threshold, relaxed);
+        });
+        WRITE_ONCE(m.zones[1].percpu_drift_mark, static_cast<long>(num_online_cpus()) * boot_threshold);
+        per_cpu_ptr(node1_pageset, 3)[PCP_COUNT].store(1, relaxed);
+    }
     register_dead_callbacks(m);
 
-    auto mem = start_task({.comm = "T_mem", .cpu = X}, [&] { online_pages_populated_zone(m); });
+    auto mem = start_task({.comm = "T_mem", .cpu = mem_cpu(ncpus)}, [&] { online_pages_populated_zone(m); });
     auto cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] { cpu_down(X); });
     mem.join();
     cpuhp.join();
@@ -359,4 +402,31 @@ HOTCHECK_MODEL("hotplug/s1-numa-mem/nolock-faithful-rwsem", .expect = hotcheck::
 HOTCHECK_MODEL("hotplug/s1-stat-thresholds/locked-faithful-rwsem", .expect = hotcheck::Verdict::verified,
                .description = "S1 stat thresholds, v5.3, on the faithful v5.3 percpu_rw_semaphore: verified, as the abstract lock") {
     s1_stat_thresholds(true, true);
+}
+
+// The 4-CPU machine (issue #13): CPU 0 cpu_down's control task, CPU 1 memory hotplug, CPU 2
+// goes offline (its AP part as cpuhp/2), CPU 3 a bystander that stays online.
+HOTCHECK_MODEL("hotplug/s1-numa-mem/locked-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S1 v5.3 on 4 CPUs (0 control, 1 online_pages, 2 going down, 3 a bystander that "
+                              "stays online): verified, as on 2") {
+    s1_numa_mem(true, true, false, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s1-numa-mem/nolock-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "data_race",
+               .description = "S1 with the patch on 4 CPUs: page_alloc_cpu_dead reads the new zone's pageset "
+                              "unordered after setup_zone_pageset, as on 2") {
+    s1_numa_mem(false, true, false, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s1-stat-thresholds/locked-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S1 stat thresholds v5.3 on 4 CPUs: verified, as on 2") {
+    s1_stat_thresholds(true, false, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s1-stat-thresholds/nolock-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S1 stat thresholds with the patch on 4 CPUs: a threshold computed for the old CPU "
+                              "count survives, as on 2") {
+    s1_stat_thresholds(false, false, 4);
 }

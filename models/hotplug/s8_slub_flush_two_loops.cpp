@@ -45,13 +45,35 @@
 //
 // CPUs: 3 possible. 0 runs T_mem and T_cpuhp, X = 1 (online, has a cpu slab), Y = 2 (offline).
 // T_mem has no preempt-off region (mutexes only), so sharing CPU 0 with T_cpuhp hides nothing.
+//
+// The `…-4cpu` configurations (issue #13) use the kernel's own placement: CPU 0 runs T_cpuhp
+// (the control side of cpu_down/cpu_up, slub_cpu_dead included), CPU 1 T_mem, CPU 2 goes down
+// (online since boot, with a cpu slab) or comes up (offline since boot, its slub_flush never
+// initialised) — the direction is chosen before the machine is built, since CPU 2's boot state
+// depends on it — and runs the AP part as cpuhp/2 (config::ap_callbacks_on_target_cpu); CPU 3
+// is a bystander that stays online with a cpu slab, so loop 1 queues its flush work (CPU 3's
+// bound kworker runs flush_cpu_slab with interrupts off on CPU 3, which stop_machine must wait
+// for) and loop 2 flushes it.
+//   locked-4cpu                      verified, 20 executions (30 blocked), under 0.01 s;
+//   nolock-4cpu                      `lockdep_assert`, 0 executions (0 blocked), under 0.01 s;
+//   nolock-no-lockdep-4cpu           `assertion` (CPU 2 goes down between the loops, its queued
+//                                    flush is not waited for), 13 executions (62 blocked),
+//                                    under 0.01 s;
+//   nolock-no-lockdep-cpu-up-4cpu    `assertion` (CPU 2 comes up between the loops: flush_work
+//                                    on a work this call never initialised), 4 executions (4
+//                                    blocked), under 0.01 s.
+//   The same under --model lkmm; the 3-CPU verdicts. The counts grow a little (14 (20), 12 (46),
+//   1 (1) on 3 CPUs): CPU 3's flush work holds CPU 3 with interrupts off, which stop_machine
+//   must wait for on the way down, and once CPU 2's pool is unbound its work may run on any of
+//   CPUs 0, 1 and 3 (on 3 CPUs only CPU 0 is left).
 #include <hotcheck/kernel/kernel.hpp>
 
 namespace {
 using namespace hotcheck;
 using namespace hotcheck::kernel;
 
-constexpr unsigned NR_CPUS = 3, X = 1, Y = 2;
+// 3 CPUs: X = 1 goes down, Y = 2 comes up. 4 CPUs (`…-4cpu`): CPU 2 does either.
+constexpr unsigned X3 = 1, Y3 = 2;
 
 // static DEFINE_PER_CPU(struct slub_flush_work, slub_flush)
 struct slub_flush_work {
@@ -65,19 +87,21 @@ struct kmem_cache {
 };
 
 struct slub {
-    slub()
-        : slub_flush{slub_flush_work("slub_flush[cpu0].work"), slub_flush_work("slub_flush[cpu1].work"),
-                     slub_flush_work("slub_flush[cpu2].work")},
-          skip("slub_flush.skip", 1),
-          flushed("flush_cpu_slab done (ghost)", 1) {}
+    slub() : slub_flush(make_slub_flush()), skip("slub_flush.skip", 1), flushed("flush_cpu_slab done (ghost)", 1) {}
+    static std::deque<slub_flush_work> make_slub_flush() {
+        std::deque<slub_flush_work> f;
+        for (unsigned cpu = 0; cpu < nr_cpu_ids(); ++cpu)
+            f.emplace_back(intern({"slub_flush[cpu", std::to_string(cpu), "].work"}));
+        return f;
+    }
     kmem_cache s;
-    slub_flush_work slub_flush[NR_CPUS];
+    std::deque<slub_flush_work> slub_flush;  ///< one per possible CPU
     per_cpu_var<int> skip;  ///< sfw->skip, plain: only flushers (under flush_lock) touch it
     kernel::mutex flush_lock{"flush_lock"};
     kernel::mutex slab_mutex{"slab_mutex"};
-    cpumask cpus_to_flush{"cpus_to_flush", NR_CPUS, 0};  // the snapshot variant's static mask
+    cpumask cpus_to_flush{"cpus_to_flush", nr_cpu_ids(), 0};  // the snapshot variant's static mask
     per_cpu_var<int> flushed;  ///< ghost: how often flush_cpu_slab finished for each CPU's work
-    bool initialised[NR_CPUS] = {};  ///< ghost (T_mem's own): INIT_WORKed by the running call
+    bool initialised[kMaxCpus] = {};  ///< ghost (T_mem's own): INIT_WORKed by the running call
 };
 
 // mm/slub.c: flush_slab(s, c) under local_lock_irqsave(&s->cpu_slab->lock)
@@ -115,7 +139,7 @@ void flush_sfw(slub& sl, unsigned cpu) {
 
 // Every work this call queued has finished when it returns.
 void check_all_flushed(slub& sl) {
-    for (unsigned cpu = 0; cpu < NR_CPUS; ++cpu)
+    for (unsigned cpu = 0; cpu < nr_cpu_ids(); ++cpu)
         if (sl.initialised[cpu])
             check(per_cpu(sl.flushed, cpu).load(relaxed) == 1,
                   "flush_all returned before a work it queued had finished (a CPU went offline "
@@ -197,16 +221,27 @@ int slub_cpu_dead(slub& sl, unsigned cpu) {
 
 enum class hotplug { cpu_down_x, cpu_up_y, either };
 
-void s8(bool v53_locking, variant v, hotplug h = hotplug::either) {
-    machine mach({.possible_cpus = NR_CPUS, .online_mask = 0b011, .mem_hotplug_takes_cpus_lock = v53_locking});
+// ncpus = 4 (issue #13): CPU 0 runs T_cpuhp, CPU 1 T_mem, CPU 2 goes down (online since boot,
+// with a cpu slab) or comes up (offline since boot, its slub_flush never initialised) — the
+// direction is chosen before the machine is built, as T_cpuhp chooses it on 3 CPUs — and its AP
+// part runs as cpuhp/2; CPU 3 is a bystander that stays online with a cpu slab, so loop 1
+// queues its flush work (on CPU 3's bound kworker) and loop 2 flushes it.
+void s8(bool v53_locking, variant v, hotplug h = hotplug::either, unsigned ncpus = 3) {
+    const bool four = ncpus > 3;
+    // On 4 CPUs the machine depends on the direction: choose it first.
+    const bool down4 = four && (h == hotplug::either ? choose(2) == 0 : h == hotplug::cpu_down_x);
+    machine mach({.possible_cpus = ncpus, .online_mask = four ? (down4 ? 0b1111u : 0b1011u) : 0b011u,
+                  .mem_hotplug_takes_cpus_lock = v53_locking, .ap_callbacks_on_target_cpu = four});
+    const unsigned X = four ? 2 : X3, Y = four ? 2 : Y3;
     slub sl;
-    per_cpu(sl.s.cpu_slab, X).store(1, relaxed);  // X has a cpu slab; CPU 0 has none
+    if (!four || down4) per_cpu(sl.s.cpu_slab, X).store(1, relaxed);  // X has a cpu slab; CPU 0 has none
+    if (four) per_cpu(sl.s.cpu_slab, 3).store(1, relaxed);             // so has the bystander
     cpuhp_setup_state_nocalls(CPUHP_SLUB_DEAD, "slub:dead", nullptr,
                               [&sl](unsigned cpu) { return slub_cpu_dead(sl, cpu); });
 
-    auto mem = start_task({.comm = "T_mem", .cpu = 0}, [&] { offline_pages(sl, v); });
+    auto mem = start_task({.comm = "T_mem", .cpu = four ? 1u : 0u}, [&] { offline_pages(sl, v); });
     auto cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] {
-        const bool down = h == hotplug::either ? choose(2) == 0 : h == hotplug::cpu_down_x;
+        const bool down = four ? down4 : h == hotplug::either ? choose(2) == 0 : h == hotplug::cpu_down_x;
         if (down) cpu_down(X);
         else cpu_up(Y);
     });
@@ -241,4 +276,33 @@ HOTCHECK_MODEL("hotplug/s8-flush-all-cpus-locked/nolock-no-lockdep-cpu-up", .exp
 HOTCHECK_MODEL("hotplug/s8-snapshot-mask/nolock", .expect = hotcheck::Verdict::verified,
                .description = "S8 contrast: one snapshot of the mask for both loops (drain_all_pages style) is safe without the lock") {
     s8(false, variant::snapshot);
+}
+
+// The 4-CPU machine (issue #13): CPU 0 the control task, CPU 1 memory offline, CPU 2 goes down
+// or comes up (its AP part as cpuhp/2), CPU 3 a bystander online with a cpu slab.
+HOTCHECK_MODEL("hotplug/s8-flush-all-cpus-locked/locked-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S8 v5.15 + v5.3 locking on 4 CPUs (0 control, 1 offline_pages, 2 going down or "
+                              "coming up, 3 a bystander with a cpu slab): verified, as on 3") {
+    s8(true, variant::two_loops, hotplug::either, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s8-flush-all-cpus-locked/nolock-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "lockdep_assert",
+               .description = "S8 with the patch on 4 CPUs: lockdep_assert_cpus_held() in flush_all_cpus_locked "
+                              "fails, as on 3") {
+    s8(false, variant::two_loops, hotplug::either, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s8-flush-all-cpus-locked/nolock-no-lockdep-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S8 with the patch, no lockdep, on 4 CPUs: CPU 2 goes down between the loops, its queued "
+                              "flush is never waited for, as on 3") {
+    s8(false, variant::two_loops_no_lockdep, hotplug::cpu_down_x, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s8-flush-all-cpus-locked/nolock-no-lockdep-cpu-up-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S8 with the patch, no lockdep, on 4 CPUs: CPU 2 comes up between the loops, flush_work on "
+                              "its never-initialised work, as on 3") {
+    s8(false, variant::two_loops_no_lockdep, hotplug::cpu_up_y, 4);
 }
