@@ -146,6 +146,143 @@ TEST_CASE("RCU: freeing after synchronize_rcu is safe; without the grace period 
     }
 }
 
+TEST_CASE("RCU, both flavours: a grace period waits for the readers that began before it") {
+    // The RCU guarantee, with the reader on the writer's CPU and on another one; under
+    // config::preempt_rcu the reader holds no CPU and is found through its home CPU's counters.
+    for (bool preemptible : {false, true})
+        for (unsigned reader_cpu : {0u, 1u}) {
+            Result r = run([=] {
+                machine m({.possible_cpus = 2, .preempt_rcu = preemptible});
+                atomic<int> before{0}, after{0};
+                int a = -1, b = -1;
+                auto reader = run_on_cpu(reader_cpu, [&] {
+                    rcu_read_lock();
+                    a = READ_ONCE(after);
+                    b = READ_ONCE(before);
+                    rcu_read_unlock();
+                });
+                WRITE_ONCE(before, 1);
+                synchronize_rcu();
+                WRITE_ONCE(after, 1);
+                reader.join();
+                outcome("after", a);
+                outcome("before", b);
+            });
+            INFO("preempt_rcu ", preemptible, " reader on CPU ", reader_cpu);
+            REQUIRE(r.verdict == Verdict::verified);
+            CHECK(r.outcomes == Outcomes{"after=0,before=0", "after=0,before=1", "after=1,before=1"});
+        }
+}
+
+TEST_CASE("RCU, preemptible flavour: two readers of one CPU, nested, one grace period waits for both") {
+    // Two overlapping sections counted on CPU 0: the grace period may end only once both have
+    // left, so whichever reader sees `after` also sees `before`, and a reader that sees nothing
+    // of the writer is always possible. A counter that closed on the first unlock would let the
+    // second reader see after=1, before=0.
+    Result r = run([] {
+        machine m({.possible_cpus = 2, .preempt_rcu = true});
+        atomic<int> before{0}, after{0};
+        int a1 = -1, b1 = -1, a2 = -1, b2 = -1;
+        auto r1 = run_on_cpu(0, [&] {
+            rcu_read_lock();
+            rcu_read_lock();  // nested: one section
+            a1 = READ_ONCE(after);
+            rcu_read_unlock();
+            b1 = READ_ONCE(before);
+            rcu_read_unlock();
+        });
+        auto r2 = run_on_cpu(0, [&] {
+            rcu_read_lock();
+            a2 = READ_ONCE(after);
+            b2 = READ_ONCE(before);
+            rcu_read_unlock();
+        });
+        auto writer = run_on_cpu(1, [&] {
+            WRITE_ONCE(before, 1);
+            synchronize_rcu();
+            WRITE_ONCE(after, 1);
+        });
+        r1.join();
+        r2.join();
+        writer.join();
+        check(!(a1 == 1 && b1 == 0) && !(a2 == 1 && b2 == 0), "a reader saw the update but not what preceded it");
+        outcome("r1", a1 * 10 + b1);
+        outcome("r2", a2 * 10 + b2);
+    });
+    REQUIRE(r.verdict == Verdict::verified);
+    CHECK(r.outcomes == Outcomes{"r1=0,r2=0", "r1=0,r2=1", "r1=0,r2=11", "r1=1,r2=0", "r1=1,r2=1",
+                                 "r1=1,r2=11", "r1=11,r2=0", "r1=11,r2=1", "r1=11,r2=11"});
+}
+
+TEST_CASE("RCU flavours: a non-preemptible reader holds its CPU, a preemptible one does not") {
+    // Two readers on CPU 0: as preempt-off regions they never interleave; preemptible, they
+    // do. And stop_machine waits for a non-preemptible reader on CPU 1, not for a preemptible one.
+    for (bool preemptible : {false, true}) {
+        Result r = run([=] {
+            machine m({.possible_cpus = 2, .preempt_rcu = preemptible});
+            atomic<int> x{0};
+            int seen = -1;
+            auto t = run_on_cpu(0, [&] {
+                rcu_read_lock();
+                WRITE_ONCE(x, 1);
+                WRITE_ONCE(x, 2);
+                rcu_read_unlock();
+            });
+            rcu_read_lock();  // the model body: a task on CPU 0
+            seen = READ_ONCE(x);
+            rcu_read_unlock();
+            t.join();
+            outcome("seen", seen);
+        });
+        INFO("preempt_rcu ", preemptible);
+        REQUIRE(r.verdict == Verdict::verified);
+        if (preemptible) CHECK(r.outcomes == Outcomes{"seen=0", "seen=1", "seen=2"});
+        else CHECK(r.outcomes == Outcomes{"seen=0", "seen=2"});
+    }
+    for (bool preemptible : {false, true}) {
+        Result r = run([=] {
+            machine m({.possible_cpus = 2, .preempt_rcu = preemptible});
+            atomic<int> x{0}, y{0};
+            int a = -1, b = -1;
+            auto reader = run_on_cpu(1, [&] {
+                rcu_read_lock();
+                a = READ_ONCE(x);
+                b = READ_ONCE(y);
+                rcu_read_unlock();
+            });
+            stop_machine([&] {
+                WRITE_ONCE(x, 1);
+                WRITE_ONCE(y, 1);
+                return 0;
+            });
+            reader.join();
+            outcome("a", a);
+            outcome("b", b);
+        });
+        INFO("preempt_rcu ", preemptible);
+        REQUIRE(r.verdict == Verdict::verified);
+        if (preemptible) CHECK(r.outcomes == Outcomes{"a=0,b=0", "a=0,b=1", "a=1,b=0", "a=1,b=1"});
+        else CHECK(r.outcomes == Outcomes{"a=0,b=0", "a=1,b=1"});
+    }
+}
+
+TEST_CASE("RCU, preemptible flavour: still no sleeping inside a reader, and smp_processor_id() there is preemptible") {
+    Result sleep = run([] {
+        machine m({.preempt_rcu = true});
+        rcu_read_lock();
+        synchronize_rcu();
+        rcu_read_unlock();
+    });
+    CHECK(kind(sleep) == "sleep_in_atomic");
+    Result cpu = run([] {
+        machine m({.preempt_rcu = true});
+        rcu_read_lock();
+        (void)smp_processor_id();
+        rcu_read_unlock();
+    });
+    CHECK(kind(cpu) == "sleep_in_atomic");
+}
+
 TEST_CASE("synchronize_rcu inside a read-side section is a bug; an endless reader deadlocks the grace period") {
     Result r = run([] {
         machine m;

@@ -60,6 +60,12 @@ struct config {
     /// regions hold CPU N, the CPU going up or down, as the kernel's per-cpu cpuhp/N thread's
     /// do; false: the caller's own CPU. The `…/4cpu` hotplug configurations set it.
     bool ap_callbacks_on_target_cpu = false;
+    /// CONFIG_PREEMPT_RCU (rcu.hpp): rcu_read_lock() leaves preemption on — the reader holds
+    /// no CPU, stop_machine does not wait for it, readers on one CPU interleave — and
+    /// synchronize_rcu() also waits for the readers counted per home CPU. false: the
+    /// non-preemptible flavour (CONFIG_PREEMPT_NONE), where a reader is a preempt-off region.
+    /// Since v4.20 preempt- and irq-off regions are RCU readers in both.
+    bool preempt_rcu = false;
 };
 
 inline constexpr unsigned kMaxCpus = 8;
@@ -87,6 +93,7 @@ struct task_info {
     unsigned preempt_count = 0;    ///< nesting of preempt_disable / local_irq_save / spin_lock
     unsigned running_cpu = ~0u;    ///< the CPU whose preemption lock it holds, while it holds it
     unsigned rcu_nesting = 0;      ///< rcu_read_lock nesting
+    unsigned rcu_reader_cpu = 0;   ///< preempt_rcu: whose counters its outermost section used
     std::vector<held_lock> held;   ///< lockdep's held-lock stack
     /// Where it sits in the tree of tasks: its creator's path and its rank among the creator's
     /// tasks. Unlike thread ids (creation order, which depends on the schedule) it is the same
@@ -149,6 +156,10 @@ public:
     atomic<int>& pool_disassociated(unsigned cpu) { return pools_.at(cpu); }
     /// CPU c's RCU reader slot: odd while a task on it has preemption off (rcu_slots.hpp).
     atomic<std::uint64_t>& rcu_slot(unsigned cpu) { return rcu_slots_.at(cpu); }
+    /// config::preempt_rcu: how many preemptible read-side sections tasks homed on CPU c have
+    /// entered, and left (rcu_slots.hpp).
+    atomic<std::uint64_t>& rcu_preempt_locks(unsigned cpu) { return rcu_preempt_locks_.at(cpu); }
+    atomic<std::uint64_t>& rcu_preempt_unlocks(unsigned cpu) { return rcu_preempt_unlocks_.at(cpu); }
 
     // lockdep (lockdep.hpp)
     struct order_edge {
@@ -171,6 +182,7 @@ private:
     config cfg_;
     std::deque<hotcheck::mutex> cpu_locks_;
     std::deque<atomic<std::uint64_t>> rcu_slots_;
+    std::deque<atomic<std::uint64_t>> rcu_preempt_locks_, rcu_preempt_unlocks_;
     std::deque<atomic<int>> pools_;
     std::deque<task_info> tasks_;
     core* outer_ = nullptr;
@@ -267,6 +279,12 @@ inline core::core(config cfg, SourceLoc where)
     for (unsigned c = 0; c < cfg.possible_cpus; ++c) {
         rcu_slots_.emplace_back(0, intern({"rcu_reader[cpu", std::to_string(c), "]"}), where);
         detail::mark_machinery(rcu_slots_.back().location());
+    }
+    for (unsigned c = 0; c < (cfg.preempt_rcu ? cfg.possible_cpus : 0); ++c) {
+        rcu_preempt_locks_.emplace_back(0, intern({"rcu_preempt_readers[cpu", std::to_string(c), "].lock"}), where);
+        rcu_preempt_unlocks_.emplace_back(0, intern({"rcu_preempt_readers[cpu", std::to_string(c), "].unlock"}), where);
+        detail::mark_machinery(rcu_preempt_locks_.back().location());
+        detail::mark_machinery(rcu_preempt_unlocks_.back().location());
     }
     outer_ = detail_::current_world;
     detail_::current_world = this;

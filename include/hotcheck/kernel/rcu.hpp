@@ -3,9 +3,12 @@
 // section that was running when it started has ended. Since v4.20 one grace period covers
 // rcu_read_lock sections and preempt/irq-off regions alike, and so does this one.
 //
-//   rcu_read_lock / unlock     preemption off / on, marking the CPU's slot (rcu_slots.hpp)
+//   rcu_read_lock / unlock     preemption off / on, marking the CPU's slot (rcu_slots.hpp);
+//                              with config::preempt_rcu (CONFIG_PREEMPT_RCU) preemption stays
+//                              on and the section is counted on its home CPU's reader counters
 //   synchronize_rcu            full fence; for each task inside a section, sleep until that
-//                              section ends (acquire); full fence
+//                              section ends (acquire); with preempt_rcu also until each CPU's
+//                              preemptible sections counted so far have ended; full fence
 //   call_rcu(fn)               a thread that waits for a grace period and then runs fn
 //   rcu_assign_pointer         release store
 //   rcu_dereference            under lkmm: a once read heading an address dependency (as
@@ -23,17 +26,28 @@
 namespace hotcheck::kernel {
 
 inline void rcu_read_lock(SourceLoc where = SourceLoc::current()) {
-    ++world(where).current().rcu_nesting;
-    preempt_disable(where);
+    core& w = world(where);
+    task_info& t = w.current();
+    if (!w.cfg().preempt_rcu) {
+        ++t.rcu_nesting;
+        preempt_disable(where);
+        return;
+    }
+    if (t.rcu_nesting++ == 0) rcu_preempt_reader_enter(w, t, where);
 }
 inline void rcu_read_unlock(SourceLoc where = SourceLoc::current()) {
-    task_info& t = world(where).current();
+    core& w = world(where);
+    task_info& t = w.current();
     if (t.rcu_nesting == 0) {
         detail::violation("lock_misuse", "rcu_read_unlock without rcu_read_lock", where);
         return;
     }
-    preempt_enable(where);
-    --t.rcu_nesting;
+    if (!w.cfg().preempt_rcu) {
+        preempt_enable(where);
+        --t.rcu_nesting;
+        return;
+    }
+    if (--t.rcu_nesting == 0) rcu_preempt_reader_exit(w, t, where);
 }
 
 inline void synchronize_rcu(SourceLoc caller = SourceLoc::current()) {
@@ -47,6 +61,15 @@ inline void synchronize_rcu(SourceLoc caller = SourceLoc::current()) {
         const char* what = intern({"the end of the RCU read-side section on CPU ", std::to_string(c), " (synchronize_rcu)"});
         wait_event([&] { return w.rcu_slot(c).load(acquire, where) != s; }, what, where);
     }
+    if (w.cfg().preempt_rcu)  // the preemptible readers (rcu_slots.hpp), CPU by CPU
+        for (unsigned c = 0; c < w.nr_cpu_ids(); ++c) {
+            const char* what = intern({"the end of the preemptible RCU read-side sections of CPU ",
+                                       std::to_string(c), "'s tasks (synchronize_rcu)"});
+            wait_event([&] {
+                const std::uint64_t unlocks = w.rcu_preempt_unlocks(c).load(acquire, where);
+                return w.rcu_preempt_locks(c).load(acquire, where) == unlocks;
+            }, what, where);
+        }
     fence(seq_cst, where);
 }
 /// synchronize_rcu_expedited / synchronize_sched: the same guarantee.

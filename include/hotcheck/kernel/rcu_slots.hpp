@@ -1,5 +1,6 @@
-// The reader side of the RCU model. RCU here is the non-preemptible flavour (CONFIG_PREEMPT_NONE,
-// the usual server configuration, and what v4.20+ gives preempt/irq-off regions in any kernel):
+// The reader side of the RCU model. By default RCU is the non-preemptible flavour (CONFIG_PREEMPT_NONE,
+// the usual server configuration, and what v4.20+ gives preempt/irq-off regions in any kernel;
+// config::preempt_rcu adds the preemptible readers, below):
 // a read-side section is a region with preemption off, so it holds its CPU, and each CPU has one
 // slot whose value is odd while the task holding that CPU is inside such a region.
 // Entering increments the slot and then runs a full fence, so a grace period that starts later
@@ -32,6 +33,27 @@ inline void rcu_reader_enter(core& w, unsigned cpu, SourceLoc where) {
 /// Called before the CPU is given back (preempt_count 1 → 0).
 inline void rcu_reader_exit(core& w, unsigned cpu, SourceLoc where) {
     w.rcu_slot(cpu).fetch_add(1, release, where);  // even: outside
+}
+
+// config::preempt_rcu: a preemptible reader holds no CPU, so readers of one CPU overlap and a
+// slot's parity no longer tells. Each CPU counts the sections its tasks (by home CPU) entered
+// and left, as SRCU does: entering adds to `locks` and then runs a full fence (the grace
+// period's store-buffering pair, as above); leaving adds to `unlocks` with release. A grace
+// period reads `unlocks`, then `locks` (acquire), and is done with the CPU when they are equal:
+// an unlock it counts synchronises with it, so the matching lock is counted too, and equality
+// leaves no counted section open; a section it does not count entered after its fence and sees
+// everything before the grace period.
+
+/// rcu_read_lock's outermost level, preemptible flavour.
+inline void rcu_preempt_reader_enter(core& w, task_info& t, SourceLoc where) {
+    t.rcu_reader_cpu = t.cpu;
+    w.rcu_preempt_locks(t.cpu).fetch_add(1, relaxed, where);
+    fence(seq_cst, where);
+}
+
+/// rcu_read_unlock's outermost level, preemptible flavour.
+inline void rcu_preempt_reader_exit(core& w, task_info& t, SourceLoc where) {
+    w.rcu_preempt_unlocks(t.rcu_reader_cpu).fetch_add(1, release, where);
 }
 
 }  // namespace hotcheck::kernel
