@@ -97,6 +97,7 @@ class FenceReach {
 public:
     std::optional<bool> cycle(const ExecutionGraph& g, EventId e) {
         g_ = &g;
+        if (!g[e].is_access()) return std::nullopt;
         const std::uint32_t n = g.thread_count();
         // The fences of each thread, in po order: fence_[begin_[t] .. begin_[t+1]).
         begin_.assign(n + 1, 0);
@@ -112,6 +113,10 @@ public:
         }
         begin_[n] = static_cast<std::uint32_t>(fence_.size());
         sources_ = g.hb_view(e);  // a fence is a source iff it is in e's hb view
+        bool any_source = false;  // else no new edge
+        for (std::uint32_t t = 0; t < n && !any_source; ++t)
+            any_source = begin_[t] < begin_[t + 1] && g.in(sources_, {t, fence_[begin_[t]]});
+        if (!any_source) return false;
         reached_.assign(n, 0);
         expanded_.assign(n, 0);
         for (std::uint32_t t = 0; t < n; ++t) reached_[t] = expanded_[t] = begin_[t + 1];  // none yet
