@@ -44,6 +44,27 @@
 //
 // CPUs: 0 runs T_cpuhp (and T_mem in s2-zone-pcp-update), X = 1. In s2-pcp-bulk-free T_mem is
 // on CPU 0 and T_X is bound to CPU 1.
+//
+// The `…-4cpu` configurations (issue #13) run the kernel's own placement: 4 possible CPUs, all
+// online at the start.
+//   s2-zone-pcp-update: CPU 0 runs T_cpuhp (cpu_down's and cpu_up's control side, the DEAD
+//   callback page_alloc_cpu_dead included), CPU 1 T_mem (online_pages → zone_pcp_update), X = 2
+//   goes offline and comes back (the AP part of cpu_down/cpu_up as cpuhp/2:
+//   config::ap_callbacks_on_target_cpu), CPU 3 is a bystander that stays online with pages on its
+//   pcp list (zone_pcp_update's possible-mask loop rewrites its high/batch too; P1 checks it).
+//   s2-pcp-bulk-free: no CPU goes down or up in this scenario (the free path is not a hotplug
+//   actor), so CPU 0 (control) and CPU 2 have no task; CPU 1 runs T_mem, and T_X frees on the
+//   bystander CPU 3, an online CPU whose pcp high/batch zone_pcp_update rewrites under it (CPUs 0
+//   and 2 keep their pcp slots, rewritten by the same loop).
+//     s2-zone-pcp-update/locked-4cpu  verified, 9 executions (13 blocked), under 0.01 s;
+//     s2-zone-pcp-update/nolock-4cpu  verified, 1 execution (0 blocked), under 0.01 s;
+//     s2-pcp-bulk-free/locked-4cpu    `assertion` (free_pcppages_bulk asked for batch 63 with one
+//                                     page on CPU 3's lists), 1 execution (0 blocked), under 0.01 s;
+//     s2-pcp-bulk-free/nolock-4cpu    the same, 1 execution (0 blocked), under 0.01 s.
+//   The same under --model lkmm and sc. The 2-CPU verdicts and counts: what the extra CPUs add
+//   (their online bits, RCU slots, pcp slots — rewritten by T_mem's loop only, read by nobody
+//   else — and preemption locks) is written by no other task, so it adds events but no
+//   conflicting pair; the AP part of cpu_down/cpu_up registers no callback here.
 #include <hotcheck/kernel/kernel.hpp>
 
 namespace {
@@ -166,16 +187,23 @@ percpu_ptr<long> setup_zone(zone& z, long pages_on_x, unsigned x) {
     return pageset;
 }
 
-void s2_zone_pcp_update(bool v53_locking) {
-    constexpr unsigned X = 1;
-    machine m({.possible_cpus = 2, .mem_hotplug_takes_cpus_lock = v53_locking});
+// ncpus = 4: CPU 0 runs T_cpuhp, CPU 1 T_mem, X = 2 goes down and up (its AP part as cpuhp/2),
+// CPU 3 is a bystander that stays online with a page on its pcp list. Otherwise 2 CPUs.
+void s2_zone_pcp_update(bool v53_locking, unsigned ncpus = 2) {
+    const unsigned X = ncpus > 2 ? 2 : 1;
+    machine m({.possible_cpus = ncpus, .mem_hotplug_takes_cpus_lock = v53_locking,
+               .ap_callbacks_on_target_cpu = ncpus > 3});
     kernel::mutex pcp_batch_high_lock("pcp_batch_high_lock");
     zone z;
     auto pageset = setup_zone(z, 2, X);
+    if (ncpus > 3) {  // the bystander CPU 3: a page on its pcp list
+        per_cpu_ptr(pageset, 3)[PCP_LISTS].write(1);
+        per_cpu_ptr(pageset, 3)[PCP_COUNT].store(1, relaxed);
+    }
     cpuhp_setup_state_nocalls(CPUHP_PAGE_ALLOC_DEAD, "mm/page_alloc:dead", nullptr,
                               [&](unsigned cpu) { return page_alloc_cpu_dead(cpu, z); });
 
-    auto mem = start_task({.comm = "T_mem", .cpu = 0}, [&] { online_pages(z, pcp_batch_high_lock); });
+    auto mem = start_task({.comm = "T_mem", .cpu = ncpus > 3 ? 1u : 0u}, [&] { online_pages(z, pcp_batch_high_lock); });
     auto cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] {
         cpu_down(X);
         cpu_up(X);
@@ -190,17 +218,21 @@ void s2_zone_pcp_update(bool v53_locking) {
               "a CPU kept the old pcp->high/batch after zone_pcp_update");
     });
     check(per_cpu_ptr(pageset, X)[PCP_COUNT].load(relaxed) == 0, "page_alloc_cpu_dead left pages on pcp[X]");
+    if (ncpus > 3)
+        check(per_cpu_ptr(pageset, 3)[PCP_COUNT].load(relaxed) == 1, "the bystander CPU 3 lost the pages on its pcp");
     free_percpu(pageset);
 }
 
-void s2_pcp_bulk_free(bool v53_locking) {
-    constexpr unsigned X = 1;
-    machine m({.possible_cpus = 2, .mem_hotplug_takes_cpus_lock = v53_locking});
+// ncpus = 4: T_mem on CPU 1, T_X bound to the bystander CPU 3; CPUs 0 and 2 online, no task
+// (no CPU goes down or up in this scenario). Otherwise T_mem on CPU 0, T_X on CPU 1.
+void s2_pcp_bulk_free(bool v53_locking, unsigned ncpus = 2) {
+    const unsigned X = ncpus > 3 ? 3 : 1;
+    machine m({.possible_cpus = ncpus, .mem_hotplug_takes_cpus_lock = v53_locking});
     kernel::mutex pcp_batch_high_lock("pcp_batch_high_lock");
     zone z;
     auto pageset = setup_zone(z, 0, X);
 
-    auto mem = start_task({.comm = "T_mem", .cpu = 0}, [&] { online_pages(z, pcp_batch_high_lock); });
+    auto mem = start_task({.comm = "T_mem", .cpu = ncpus > 3 ? 1u : 0u}, [&] { online_pages(z, pcp_batch_high_lock); });
     auto tx = run_on_cpu(X, [&] { free_unref_page(z); }, "T_X");
     mem.join();
     tx.join();
@@ -228,4 +260,31 @@ HOTCHECK_MODEL("hotplug/s2-pcp-bulk-free/nolock", .expect = hotcheck::Verdict::v
                .violation_kind = "assertion",
                .description = "S2 P3 with the patch: the same core hang, lock-independent") {
     s2_pcp_bulk_free(false);
+}
+
+// The 4-CPU machine (issue #13): CPU 0 the control task, CPU 1 memory hotplug, CPU 2 goes down
+// and up (its AP part as cpuhp/2), CPU 3 a bystander that stays online.
+HOTCHECK_MODEL("hotplug/s2-zone-pcp-update/locked-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S2 v5.3 on 4 CPUs (0 control, 1 online_pages, 2 going down and up, 3 a bystander "
+                              "that stays online): high/batch set for every possible CPU, as on 2") {
+    s2_zone_pcp_update(true, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s2-zone-pcp-update/nolock-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S2 with the patch on 4 CPUs: the possible mask is static and cpuhp never writes "
+                              "high/batch: still safe, as on 2") {
+    s2_zone_pcp_update(false, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s2-pcp-bulk-free/locked-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S2 P3 v5.3 on 4 CPUs (1 online_pages, the free on the bystander CPU 3): "
+                              "free_pcppages_bulk asked for batch > count, as on 2") {
+    s2_pcp_bulk_free(true, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s2-pcp-bulk-free/nolock-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S2 P3 with the patch on 4 CPUs: the same core hang, lock-independent") {
+    s2_pcp_bulk_free(false, 4);
 }

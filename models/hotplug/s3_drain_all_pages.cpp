@@ -94,6 +94,20 @@
 //   CPU 3's drain work is a new party to zone->lock (against T_X's free_one_page, the drain of
 //   X by its work or by page_alloc_cpu_dead), and the migrations have more targets. Without
 //   the bystander's page (no work queued on CPU 3) the counts are 70 (169) and 581 (1 905).
+//
+// hotplug/s3-drain-strong/{locked,nolock,locked-racy-count}-4cpu: P4 on the same 4-CPU machine.
+//   locked-4cpu             verified, 16 executions (32 blocked), under 0.01 s (2 CPUs: 6 (8));
+//   nolock-4cpu             `assertion`, 1 execution (10 blocked), under 0.01 s — the checker's
+//                           trace: T_mem's racy count sees X's page and CPU 3's, queues both
+//                           works; CPU 3's bound kworker drains pcp[3]; cpu_down's
+//                           workqueue_offline_cpu (as cpuhp/2) unbinds X's pool and take_cpu_down
+//                           clears X; X's work, now unbound, runs on CPU 3 and drains pcp[3]
+//                           (empty by then), flush_work returns, and page_alloc_cpu_dead has not
+//                           run: pcp[X] still holds T_X's page;
+//   locked-racy-count-4cpu  `assertion`, 116 executions (445 blocked), 0.01 s (lkmm 0.3 s; 2
+//                           CPUs: 26 (92)) — T_X's free racing the isolation, as on 2: the racy
+//                           remote read of pcp[X]->count misses the page T_X is adding.
+//   The 2-CPU verdicts, under --model lkmm and sc too (sc: 16 (30), 1 (10), 116 (395)).
 #include <hotcheck/kernel/kernel.hpp>
 
 namespace {
@@ -434,4 +448,24 @@ HOTCHECK_MODEL("hotplug/s3-drain-all-pages/nolock-4cpu", .expect = hotcheck::Ver
                .description = "S3 with the patch on 4 CPUs: the snapshot mask and page_alloc_cpu_dead keep P1-P3, "
                               "as on 2") {
     s3({.v53_locking = false, .check_p4 = false, .free_before = false, .ncpus = 4});
+}
+
+HOTCHECK_MODEL("hotplug/s3-drain-strong/locked-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S3 P4 v5.3 on 4 CPUs (T_X's free before the offline): pcp[X] empty when "
+                              "drain_all_pages returns, as on 2") {
+    s3({.v53_locking = true, .check_p4 = true, .free_before = true, .ncpus = 4});
+}
+
+HOTCHECK_MODEL("hotplug/s3-drain-strong/nolock-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S3 P4 with the patch on 4 CPUs: X leaves the mask before page_alloc_cpu_dead ran: "
+                              "pcp[X] not drained at return, as on 2") {
+    s3({.v53_locking = false, .check_p4 = true, .free_before = true, .ncpus = 4});
+}
+
+HOTCHECK_MODEL("hotplug/s3-drain-strong/locked-racy-count-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S3 P4 v5.3 on 4 CPUs, free racing with the isolation: the racy pcp->count read "
+                              "misses X, as on 2") {
+    s3({.v53_locking = true, .check_p4 = true, .free_before = false, .ncpus = 4});
 }

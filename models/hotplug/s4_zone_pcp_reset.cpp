@@ -103,6 +103,21 @@
 //                   `nolock` cannot come first: CPU 2 leaves cpu_online_mask before
 //                   zone_pcp_reset's for_each_online_cpu, page_alloc_cpu_dead skips the
 //                   unpopulated zone, and the delta is freed with the pageset (`assertion`).
+//   locked-vmstat-4cpu, locked-drain-all-4cpu
+//                   locked-vmstat and locked-drain-all on 4 CPUs (issue #13): CPU 0 the reader's
+//                   host (the drainer), 1 memory offline, 2 as with 3 CPUs, 3 a bystander that
+//                   stays online with pages and a vmstat diff on its slot, and what the kernel
+//                   runs on it against zone->pageset: its own vmstat_work (the shepherd queues
+//                   every online CPU with a diff; locked-vmstat-4cpu queues CPUs 2's and 3's) and
+//                   the drain work drain_all_pages queues for it (its racy count sees its pages).
+//                   Both `stale_percpu`, the 3-CPU verdicts: locked-vmstat-4cpu 3 executions (0
+//                   blocked), under 0.01 s — the first failure the explorer meets is now CPU 3's
+//                   worker (its populated_zone still reads 1, it loads the old zone->pageset and
+//                   this_cpu_xchg reads CPU 3's slot after zone_pcp_reset's free_percpu);
+//                   locked-drain-all-4cpu 6 executions (0 blocked; 5 on 3 CPUs), under 0.01 s —
+//                   the drainer's remote pcp.count read of CPU 0's slot, as on 3. The same under
+//                   --model lkmm (sc: 3 and 3). Neither reader takes a lock that the v5.3
+//                   cpus_read_lock() could exclude, so neither count of CPUs changes that.
 //   online-fails-locked, online-fails-nolock
 //                   the error path of online_pages (mm/memory_hotplug.c, v5.3): a zone that was
 //                   not populated gets setup_zone_pageset(), then walk_system_ram_range fails
@@ -320,7 +335,7 @@ bool need_update(unsigned cpu, zone& z) {
 // readers do not exclude each other), queue vmstat_work on each online CPU that has diffs.
 // delayed_work_pending(dw) is the PENDING bit; the delay is 0 (queue_delayed_work_on(cpu,
 // mm_percpu_wq, dw, 0)), so the work is queued at once. The re-arm of the shepherd is left out.
-void vmstat_shepherd(zone& z, work_struct (&vmstat_work)[3]) {
+void vmstat_shepherd(zone& z, work_struct (&vmstat_work)[4]) {
     get_online_cpus();
     for_each_online_cpu([&](unsigned cpu) {
         work_struct& dw = vmstat_work[cpu];
@@ -350,8 +365,8 @@ void drain_local_pages_wq(work_struct& w, zone& z) {
 // with struct pcpu_drain { struct zone *zone; struct work_struct work; } (the zone in work.data).
 struct pcpu_drain_state {
     kernel::mutex pcpu_drain_mutex{"pcpu_drain_mutex"};
-    work_struct work[3] = {work_struct("pcpu_drain[cpu0].work"), work_struct("pcpu_drain[cpu1].work"),
-                           work_struct("pcpu_drain[cpu2].work")};
+    work_struct work[4] = {work_struct("pcpu_drain[cpu0].work"), work_struct("pcpu_drain[cpu1].work"),
+                           work_struct("pcpu_drain[cpu2].work"), work_struct("pcpu_drain[cpu3].work")};
 };
 
 // mm/page_alloc.c: drain_all_pages(zone), v5.3. The static cpus_with_pcps mask is guarded by
@@ -362,7 +377,7 @@ void drain_all_pages(zone* zp, zone& z, pcpu_drain_state& d, const std::function
         if (!zp) return;
         mutex_lock(d.pcpu_drain_mutex);
     }
-    bool cpus_with_pcps[3] = {false, false, false};
+    bool cpus_with_pcps[4] = {false, false, false, false};  // up to 4 possible CPUs here
     // "We don't care about racing with CPU hotplug event ..."
     for_each_online_cpu([&](unsigned cpu) {
         bool has_pcps = false;
@@ -375,7 +390,7 @@ void drain_all_pages(zone* zp, zone& z, pcpu_drain_state& d, const std::function
         }
         cpus_with_pcps[cpu] = has_pcps;  // cpumask_set_cpu / cpumask_clear_cpu
     });
-    for (unsigned cpu = 0; cpu < 3; ++cpu) {
+    for (unsigned cpu = 0; cpu < 4; ++cpu) {
         if (!cpus_with_pcps[cpu]) continue;
         work_struct& w = d.work[cpu];
         w.data = zp ? 1 : 0;  // drain->zone = zone
@@ -383,7 +398,7 @@ void drain_all_pages(zone* zp, zone& z, pcpu_drain_state& d, const std::function
         queue_work_on(cpu, this_machine().mm_percpu_wq, w);
     }
     if (after_queue) after_queue();
-    for (unsigned cpu = 0; cpu < 3; ++cpu)
+    for (unsigned cpu = 0; cpu < 4; ++cpu)
         if (cpus_with_pcps[cpu]) flush_work(d.work[cpu]);
     mutex_unlock(d.pcpu_drain_mutex);
 }
@@ -495,8 +510,13 @@ void s4(s4_config c, bool faithful = false, unsigned ncpus = 3, bool two_zones =
 // The readers of issue #13, each racing the end of memory offline (T_mem on CPU 1, as above).
 enum class s4_reader { vmstat_worker, vmstat_shepherd, drain_all_null, drain_all_null_worker, drain_all_zone, vmstat_cpu_dead };
 
-void s4_reader_race(s4_reader r, bool v53_locking) {
-    machine m({.possible_cpus = 3, .mem_hotplug_takes_cpus_lock = v53_locking});
+// ncpus = 4: CPU 3 is a bystander that stays online, with pages on its pcp list and a vmstat
+// diff, as CPU 2 (the reader's host CPU 0, T_mem's CPU 1 and CPU 2 as with 3 CPUs). What the
+// kernel would run on it against zone->pageset runs too: in `locked-vmstat` its vmstat_work
+// (the shepherd queues the work of every online CPU with a diff), in `locked-drain-all` the
+// drain work drain_all_pages queues for it (its racy count sees its pages).
+void s4_reader_race(s4_reader r, bool v53_locking, unsigned ncpus = 3) {
+    machine m({.possible_cpus = ncpus, .mem_hotplug_takes_cpus_lock = v53_locking});
     per_cpu_var<long> boot_pageset("boot_pageset", NR_PAGESET_FIELDS);
     zone z;
     // setup_zone_pageset() at online_pages time: a real per-cpu pageset, CPU 2 with pages and a
@@ -504,11 +524,15 @@ void s4_reader_race(s4_reader r, bool v53_locking) {
     auto pageset = alloc_percpu<long>("zone->pageset (setup_zone_pageset)", NR_PAGESET_FIELDS);
     per_cpu_ptr(pageset, 2)[PCP_COUNT].store(3, relaxed);
     per_cpu_ptr(pageset, 2)[VM_STAT_DIFF].store(1, relaxed);
+    if (ncpus > 3) {  // the bystander CPU 3: pages on its pcp list and a vmstat diff
+        per_cpu_ptr(pageset, 3)[PCP_COUNT].store(2, relaxed);
+        per_cpu_ptr(pageset, 3)[VM_STAT_DIFF].store(1, relaxed);
+    }
     WRITE_ONCE(z.pageset, pageset.handle());
     // start_shepherd_timer(): INIT_DEFERRABLE_WORK(per_cpu_ptr(&vmstat_work, cpu), vmstat_update)
-    work_struct vmstat_work[3] = {work_struct("vmstat_work[cpu0]"), work_struct("vmstat_work[cpu1]"),
-                                  work_struct("vmstat_work[cpu2]")};
-    for (auto& w : vmstat_work) INIT_WORK(w, [&z](work_struct&) { vmstat_update(z); });
+    work_struct vmstat_work[4] = {work_struct("vmstat_work[cpu0]"), work_struct("vmstat_work[cpu1]"),
+                                  work_struct("vmstat_work[cpu2]"), work_struct("vmstat_work[cpu3]")};
+    for (unsigned cpu = 0; cpu < ncpus; ++cpu) INIT_WORK(vmstat_work[cpu], [&z](work_struct&) { vmstat_update(z); });
     pcpu_drain_state drain;
     if (r == s4_reader::vmstat_cpu_dead) {
         // init_mm_internals(): CPUHP_MM_VMSTAT_DEAD. page_alloc_cpu_dead (CPUHP_PAGE_ALLOC_DEAD,
@@ -525,6 +549,7 @@ void s4_reader_race(s4_reader r, bool v53_locking) {
         // vmstat_shepherd (or vmstat_update's own re-queue) queued CPU 2's vmstat_work; it runs
         // in a bound kworker of CPU 2's pool, preemptible, with no lock.
         queue_work_on(2, m.mm_percpu_wq, vmstat_work[2]);
+        if (ncpus > 3) queue_work_on(3, m.mm_percpu_wq, vmstat_work[3]);  // the bystander's diff too
         break;
     case s4_reader::vmstat_shepherd:
         start_task({.comm = "kworker/0 (vmstat_shepherd)", .cpu = 0}, [&] { vmstat_shepherd(z, vmstat_work); });
@@ -683,4 +708,20 @@ HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-vmstat-cpu-dead", .expect = hot
                .description = "S4 with the patch, cpu_down's DEAD callback vmstat_cpu_dead → "
                               "refresh_zone_stat_thresholds writes stat_threshold into the freed zone->pageset") {
     s4_reader_race(s4_reader::vmstat_cpu_dead, false);
+}
+
+// The readers on the 4-CPU machine (issue #13): CPU 0 the reader's host, CPU 1 memory offline,
+// CPU 2 as with 3 CPUs, CPU 3 a bystander that stays online with pages and a vmstat diff.
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-vmstat-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 v5.3, the vmstat workers of CPUs 2 and 3 on 4 CPUs: vmstat_update → "
+                              "refresh_cpu_vm_stats takes no lock and dereferences the freed zone->pageset, as on 3") {
+    s4_reader_race(s4_reader::vmstat_worker, true, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-drain-all-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 v5.3, drain_all_pages(NULL) on 4 CPUs (works queued on CPUs 2 and 3): its remote "
+                              "pcp reads and drain_local_pages_wq read the freed zone->pageset, as on 3") {
+    s4_reader_race(s4_reader::drain_all_null, true, 4);
 }

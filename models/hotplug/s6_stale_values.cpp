@@ -33,6 +33,12 @@
 //   s6b-ratelimit/locked-4cpu   verified, 4 executions (5 blocked), under 0.01 s;
 //   s6b-ratelimit/nolock-4cpu   `assertion` (stale ratelimit), 1 execution (0 blocked), under
 //                               0.01 s.
+//   s6a-numa-mem/nolock-online-first-4cpu
+//                               `assertion` (CPU 2, online, computes its numa_mem in its
+//                               AP_ONLINE_DYN step as cpuhp/2 from the old zonelist, after the
+//                               refresh loop read it offline), 1 execution (0 blocked), under
+//                               0.01 s; under --model sc still `assertion` (3 executions, as on
+//                               2 CPUs: the lost update, not only store buffering).
 //   The same under --model lkmm. The 2-CPU verdicts and counts: CPU 3's online bit is written
 //   by no task and its numa_mem only by T_mem, so it adds events but no conflicting pair.
 #include <hotcheck/kernel/kernel.hpp>
@@ -226,4 +232,10 @@ HOTCHECK_MODEL("hotplug/s6b-ratelimit/nolock-4cpu", .expect = hotcheck::Verdict:
                .description = "S6b with the patch on 4 CPUs: the last writer stores a ratelimit for a stale CPU "
                               "count, as on 2") {
     s6b(false, false, 4);
+}
+HOTCHECK_MODEL("hotplug/s6a-numa-mem/nolock-online-first-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S6a with numa_mem computed after the CPU is online, on 4 CPUs (the AP_ONLINE_DYN step "
+                              "as cpuhp/2): stale, as on 2") {
+    s6a(false, true, false, 4);
 }

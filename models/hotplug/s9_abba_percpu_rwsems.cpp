@@ -23,6 +23,23 @@
 // writer-preferring locks (tests/kernel/percpu_rwsem_test.cpp checks the faithful v5.3 lock
 // allows the same outcomes).
 //
+// The `…-4cpu` configurations (issue #13) run the kernel's own placement: 4 CPUs online; CPU 0
+// runs T_cpuhp (cpu_down's control side), CPU 1 T_mem (online_pages), CPU 2 goes offline (the
+// AP part of cpu_down as cpuhp/2: config::ap_callbacks_on_target_cpu), and T_slab's
+// kmem_cache_create runs on CPU 3, the bystander that stays online (a task creating a cache,
+// say a module's init). T_mem's stop_machine (`nolock`: v4.12's, taking cpus_read_lock) or
+// stop_machine_cpuslocked (`locked`) and cpu_down's take_cpu_down stop all the online CPUs,
+// CPU 3 included.
+//     s9-abba/locked-4cpu  verified, 110 executions (204 blocked), under 0.01 s;
+//     s9-abba/nolock-4cpu  `deadlock` (T_slab on CPU 3 holds cpu R and waits for mem R, T_mem
+//                          holds mem W and its stop_machine's cpus_read_lock waits behind
+//                          T_cpuhp's pending cpus_write_lock, which waits for T_slab's read
+//                          count), 49 executions (173 blocked), under 0.01 s.
+//   The same under --model lkmm (sc: 110 (204) and 47 (129), as on 2 CPUs). The 2-CPU verdicts
+//   and counts: the locks decide everything here, and what the extra CPUs add (online bits,
+//   RCU slots, preemption locks) no two tasks touch in conflict; cpu_down's AP part registers
+//   no callback, and no task holds a preempt- or irq-off region a stopper would wait for.
+//
 // `nolock-faithful-rwsem`: cpu_hotplug_lock is the faithful v5.3 percpu_rw_semaphore
 // (percpu_rwsem_faithful.hpp; mem_hotplug_lock stays abstract — with both faithful it did not
 // conclude in 10 minutes). A long-running model (`run --all` leaves it out; name it or add
@@ -90,19 +107,24 @@ enum class s9_config { locked, nolock, nolock_lockdep, nolock_no_writer };
 /// Which hotplug locks are the faithful v5.3 percpu_rw_semaphore.
 enum class s9_locks { abstract, faithful_cpu_hotplug_lock };
 
-void s9(s9_config c, s9_locks locks = s9_locks::abstract) {
+// ncpus = 4: T_cpuhp on CPU 0, T_mem on CPU 1, CPU 2 goes down (its AP part as cpuhp/2),
+// T_slab on the bystander CPU 3. Otherwise 2 CPUs: T_slab and T_cpuhp on CPU 0, T_mem on CPU 1,
+// which goes down.
+void s9(s9_config c, s9_locks locks = s9_locks::abstract, unsigned ncpus = 2) {
     const bool v53 = c == s9_config::locked;
-    machine m({.possible_cpus = 2,
+    machine m({.possible_cpus = ncpus,
                .lockdep_order = c == s9_config::locked || c == s9_config::nolock_lockdep,
                .mem_hotplug_takes_cpus_lock = v53,
-               .faithful_cpu_hotplug_lock = locks == s9_locks::faithful_cpu_hotplug_lock});
+               .faithful_cpu_hotplug_lock = locks == s9_locks::faithful_cpu_hotplug_lock,
+               .ap_callbacks_on_target_cpu = ncpus > 3});
     slab_state slab;
     pgdat_state pgdat;
+    const unsigned offline_cpu = ncpus > 3 ? 2 : 1;
 
-    auto t_slab = start_task({.comm = "T_slab", .cpu = 0}, [&] { kmem_cache_create(slab); });
+    auto t_slab = start_task({.comm = "T_slab", .cpu = ncpus > 3 ? 3u : 0u}, [&] { kmem_cache_create(slab); });
     auto t_mem = start_task({.comm = "T_mem", .cpu = 1}, [&] { online_pages(pgdat, v53); });
     if (c == s9_config::locked || c == s9_config::nolock) {
-        auto t_cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] { cpu_down(1); });
+        auto t_cpuhp = start_task({.comm = "T_cpuhp", .cpu = 0}, [&] { cpu_down(offline_cpu); });
         t_cpuhp.join();
     }
     t_slab.join();
@@ -142,4 +164,19 @@ HOTCHECK_MODEL("hotplug/s9-abba/nolock-faithful-rwsem", .expect = hotcheck::Verd
                               "the same deadlock (about 1.1 million executions)",
                .long_running = true) {
     s9(s9_config::nolock, s9_locks::faithful_cpu_hotplug_lock);
+}
+
+// The 4-CPU machine (issue #13): CPU 0 cpu_down's control task, CPU 1 memory hotplug, CPU 2 goes
+// offline (its AP part as cpuhp/2), T_slab on CPU 3, a bystander that stays online.
+HOTCHECK_MODEL("hotplug/s9-abba/locked-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S9 v5.3 order on 4 CPUs (0 cpu_down of CPU 2, 1 online_pages, 3 kmem_cache_create): "
+                              "no cycle, as on 2") {
+    s9(s9_config::locked, s9_locks::abstract, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s9-abba/nolock-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "deadlock",
+               .description = "S9 without cpu R in mem_hotplug_begin on 4 CPUs: the same ABBA deadlock "
+                              "through the pending cpu_down writer, as on 2") {
+    s9(s9_config::nolock, s9_locks::abstract, 4);
 }
