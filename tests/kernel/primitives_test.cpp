@@ -27,6 +27,30 @@ void record_cpu(atomic<int>& ran_on) {
     preempt_enable();
 }
 
+/// stop_machine writes x, then y, while a task on CPU 1 reads x, then y, between `enter` and
+/// `exit`: the outcomes a (x) and b (y).
+Result stop_machine_vs_reader(config cfg, const std::function<void()>& enter, const std::function<void()>& exit) {
+    return run([&] {
+        machine m(cfg);
+        atomic<int> x{0}, y{0};
+        int a = -1, b = -1;
+        auto reader = run_on_cpu(1, [&] {
+            enter();
+            a = READ_ONCE(x);
+            b = READ_ONCE(y);
+            exit();
+        });
+        stop_machine([&] {
+            WRITE_ONCE(x, 1);
+            WRITE_ONCE(y, 1);
+            return 0;
+        });
+        reader.join();
+        outcome("a", a);
+        outcome("b", b);
+    });
+}
+
 }  // namespace
 
 TEST_SUITE("kernel") {
@@ -240,25 +264,8 @@ TEST_CASE("RCU flavours: a non-preemptible reader holds its CPU, a preemptible o
         else CHECK(r.outcomes == Outcomes{"seen=0", "seen=2"});
     }
     for (bool preemptible : {false, true}) {
-        Result r = run([=] {
-            machine m({.possible_cpus = 2, .preempt_rcu = preemptible});
-            atomic<int> x{0}, y{0};
-            int a = -1, b = -1;
-            auto reader = run_on_cpu(1, [&] {
-                rcu_read_lock();
-                a = READ_ONCE(x);
-                b = READ_ONCE(y);
-                rcu_read_unlock();
-            });
-            stop_machine([&] {
-                WRITE_ONCE(x, 1);
-                WRITE_ONCE(y, 1);
-                return 0;
-            });
-            reader.join();
-            outcome("a", a);
-            outcome("b", b);
-        });
+        Result r = stop_machine_vs_reader({.possible_cpus = 2, .preempt_rcu = preemptible},
+                                          [] { rcu_read_lock(); }, [] { rcu_read_unlock(); });
         INFO("preempt_rcu ", preemptible);
         REQUIRE(r.verdict == Verdict::verified);
         if (preemptible) CHECK(r.outcomes == Outcomes{"a=0,b=0", "a=0,b=1", "a=1,b=0", "a=1,b=1"});
@@ -318,25 +325,7 @@ TEST_CASE("preempt-off regions of tasks on one CPU never interleave; on two CPUs
 }
 
 TEST_CASE("stop_machine runs its function while no CPU is in a preempt-off region") {
-    Result r = run([] {
-        machine m({.possible_cpus = 2});
-        atomic<int> x{0}, y{0};
-        int a = -1, b = -1;
-        auto reader = run_on_cpu(1, [&] {
-            preempt_disable();
-            a = READ_ONCE(x);
-            b = READ_ONCE(y);
-            preempt_enable();
-        });
-        stop_machine([&] {
-            WRITE_ONCE(x, 1);
-            WRITE_ONCE(y, 1);
-            return 0;
-        });
-        reader.join();
-        outcome("a", a);
-        outcome("b", b);
-    });
+    Result r = stop_machine_vs_reader({.possible_cpus = 2}, [] { preempt_disable(); }, [] { preempt_enable(); });
     REQUIRE(r.verdict == Verdict::verified);
     CHECK(r.outcomes == Outcomes{"a=0,b=0", "a=1,b=1"});
 }
