@@ -1,6 +1,8 @@
 #include "graph/relations.hpp"
 
+#include <algorithm>
 #include <bit>
+#include <utility>
 
 namespace hotcheck::graph {
 
@@ -118,10 +120,43 @@ bool BitMatrix::irreflexive() const {
     return true;
 }
 
+std::vector<std::uint64_t> BitMatrix::diagonal() const {
+    std::vector<std::uint64_t> row(words_, 0);
+    for (std::uint32_t a = 0; a < n_; ++a)
+        if (get(a, a)) row[a / 64] |= std::uint64_t{1} << (a % 64);
+    return row;
+}
+
+void BitMatrix::or_row(std::uint32_t a, const std::vector<std::uint64_t>& row) {
+    for (std::uint32_t w = 0; w < words_; ++w) bits_[a * words_ + w] |= row[w];
+}
+
+void BitMatrix::set_range(std::uint32_t a, std::uint32_t from, std::uint32_t to) {
+    std::uint64_t* row = &bits_[a * words_];
+    for (; from < to && from % 64 != 0; ++from) row[from / 64] |= std::uint64_t{1} << (from % 64);
+    for (; from + 64 <= to; from += 64) row[from / 64] = ~std::uint64_t{0};
+    for (; from < to; ++from) row[from / 64] |= std::uint64_t{1} << (from % 64);
+}
+
 bool BitMatrix::any_row(std::uint32_t a) const {
     for (std::uint32_t w = 0; w < words_; ++w)
         if (bits_[a * words_ + w]) return true;
     return false;
+}
+
+BitMatrix same_key(std::uint32_t n, std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed) {
+    std::sort(keyed.begin(), keyed.end());
+    BitMatrix r(n);
+    std::vector<std::uint64_t> row((n + 63) / 64);
+    for (std::size_t i = 0; i < keyed.size();) {
+        std::size_t j = i;
+        std::fill(row.begin(), row.end(), 0);
+        for (; j < keyed.size() && keyed[j].first == keyed[i].first; ++j)
+            row[keyed[j].second / 64] |= std::uint64_t{1} << (keyed[j].second % 64);
+        for (std::size_t k = i; k < j; ++k) r.or_row(keyed[k].second, row);
+        i = j;
+    }
+    return r;
 }
 
 Relations::Relations(const ExecutionGraph& graph) : g(graph) {
@@ -141,8 +176,8 @@ Relations::Relations(const ExecutionGraph& graph) : g(graph) {
     for (std::uint32_t a = 0; a < n; ++a) {
         const EventId ea = ids[a];
         const Event& e = g[ea];
-        for (std::uint32_t i = ea.index + 1; i < g.thread_size(ea.thread); ++i)
-            po.set(a, index[ea.thread][i]);
+        // A thread's events are numbered consecutively: po-after a is one range.
+        po.set_range(a, a + 1, a + (g.thread_size(ea.thread) - ea.index));
         if ((e.kind == Kind::start || e.kind == Kind::join) && g.contains(e.rf))
             tc.set(idx(e.rf), a);
         if (e.is_read() && g.contains(e.rf)) rf.set(idx(e.rf), a);
@@ -156,11 +191,12 @@ Relations::Relations(const ExecutionGraph& graph) : g(graph) {
         for (std::size_t i = 0; i < c.size(); ++i)
             for (std::size_t j = i + 1; j < c.size(); ++j) co.set(idx(c[i]), idx(c[j]));
     });
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> by_loc;
+    for (std::uint32_t a = 0; a < n; ++a)
+        if (ev(a).is_access()) by_loc.emplace_back(ev(a).loc.raw, a);
+    loc = same_key(n, std::move(by_loc));
     for (std::uint32_t a = 0; a < n; ++a) {
         const Event& e = ev(a);
-        if (!e.is_access()) continue;
-        for (std::uint32_t b = 0; b < n; ++b)
-            if (ev(b).is_access() && ev(b).loc == e.loc) loc.set(a, b);
         if (!e.is_read()) continue;
         auto c = g.co(e.loc);
         std::size_t from = e.rf.is_init() ? 0 : g.co_position(e.rf) + 1;

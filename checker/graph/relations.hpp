@@ -39,6 +39,12 @@ public:
     bool irreflexive() const;
     bool acyclic() const { return topological_order(nullptr); }
     bool any_row(std::uint32_t a) const;
+    /// The set a relation [S] stands for, as one row of bits: b set iff (b,b) is.
+    std::vector<std::uint64_t> diagonal() const;
+    /// Adds (a,b) for every b set in `row` (a row of this matrix's width, as diagonal() gives).
+    void or_row(std::uint32_t a, const std::vector<std::uint64_t>& row);
+    /// Adds (a,b) for every b in [from, to).
+    void set_range(std::uint32_t a, std::uint32_t from, std::uint32_t to);
 
 private:
     /// Kahn's peel; false if there is a cycle. `order` (if given) receives the order.
@@ -55,6 +61,10 @@ private:
     std::uint32_t n_, words_;
     std::vector<std::uint64_t> bits_;
 };
+
+/// The equivalence "same key" over some events: (a,b) for every two entries (key, a),
+/// (key, b) of `keyed` (event indices below n), built a key's row of bits at a time.
+BitMatrix same_key(std::uint32_t n, std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed);
 
 /// Dense numbering of a graph's events plus its base relations.
 struct Relations {

@@ -2,6 +2,9 @@
 // (linux-kernel.bell after "Distinguish between syntactic and semantic tags", and lock.cat).
 #include "memory_model/lkmm/model.hpp"
 
+#include <utility>
+#include <vector>
+
 namespace hotcheck::memory_model::lkmm {
 
 using graph::Event;
@@ -15,12 +18,22 @@ bool is_event(const Event& e) { return e.is_access() || e.kind == Kind::fence; }
 
 BitMatrix Base::product(const BitMatrix& s, const BitMatrix& t) const {
     BitMatrix r(n);
+    const std::vector<std::uint64_t> targets = t.diagonal();
     for (std::uint32_t a = 0; a < n; ++a)
-        if (s.get(a, a))
-            for (std::uint32_t b = 0; b < n; ++b)
-                if (t.get(b, b)) r.set(a, b);
+        if (s.get(a, a)) r.or_row(a, targets);
     return r;
 }
+
+namespace {
+/// Every member of the set [members] with its key, for graph::same_key.
+template <class Key>
+std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(std::uint32_t n, const BitMatrix& members, Key key) {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> out;
+    for (std::uint32_t a = 0; a < n; ++a)
+        if (members.get(a, a)) out.emplace_back(key(a), a);
+    return out;
+}
+}  // namespace
 
 BitMatrix Base::domain(const BitMatrix& r) const {
     BitMatrix s(n);
@@ -92,10 +105,7 @@ Base::Base(const graph::Relations& r, bool with_lifetimes) : n(r.n) {
     // events, and the child's before what follows the join (Model: a full barrier too).
     // Litmus tests have no such edges.
     po = E.then(r.tc.empty() ? r.po : (r.po | r.tc).plus()).then(E);
-    same_thread = BitMatrix(n);
-    for (std::uint32_t a = 0; a < n; ++a)
-        for (std::uint32_t b = 0; b < n; ++b)
-            if (E.get(a, a) && E.get(b, b) && r.ids[a].thread == r.ids[b].thread) same_thread.set(a, b);
+    same_thread = graph::same_key(n, keyed(n, E, [&](std::uint32_t a) { return std::uint64_t{r.ids[a].thread}; }));
     ext = product(E, E).minus(same_thread);
 
     rf = r.rf;
@@ -109,10 +119,7 @@ Base::Base(const graph::Relations& r, bool with_lifetimes) : n(r.n) {
 
     // synchronize_srcu() takes part in `& loc` (rcu-order) through its srcu_struct.
     const BitMatrix located = set([](const Event& e) { return e.is_access(); }) | SyncSrcu;
-    loc = BitMatrix(n);
-    for (std::uint32_t a = 0; a < n; ++a)
-        for (std::uint32_t b = 0; b < n; ++b)
-            if (located.get(a, a) && located.get(b, b) && r.ev(a).loc == r.ev(b).loc) loc.set(a, b);
+    loc = graph::same_key(n, keyed(n, located, [&](std::uint32_t a) { return std::uint64_t{r.ev(a).loc.raw}; }));
     po_loc = M.then(po & loc).then(M);
 
     // carry-dep = (data ; [~Srcu-unlock] ; rfi)*, and addr, ctrl, data redefined through it.
