@@ -24,9 +24,7 @@ BitMatrix BitMatrix::minus(const BitMatrix& o) const {
 
 BitMatrix BitMatrix::inverse() const {
     BitMatrix r(n_);
-    for (std::uint32_t a = 0; a < n_; ++a)
-        for (std::uint32_t b = 0; b < n_; ++b)
-            if (get(a, b)) r.set(b, a);
+    for (std::uint32_t a = 0; a < n_; ++a) for_each_in_row(a, [&](std::uint32_t b) { r.set(b, a); });
     return r;
 }
 
@@ -86,12 +84,15 @@ BitMatrix BitMatrix::then(const BitMatrix& o) const {
 
 BitMatrix BitMatrix::plus() const {
     if (std::vector<std::uint32_t> order; topological_order(&order)) {
-        // Successors first: a's row is its successors and their (finished) rows.
+        // Successors first: a's row is its successors and their (finished) rows. A successor
+        // already in the row came with the closed row of another, which holds its own closed
+        // row too: it adds nothing (along po, the first successor brings all the others).
         BitMatrix r(n_);
         for (std::size_t i = order.size(); i-- > 0;) {
             const std::uint32_t a = order[i];
             std::uint64_t* out = &r.bits_[a * words_];
             for_each_in_row(a, [&](std::uint32_t b) {
+                if ((out[b / 64] >> (b % 64)) & 1) return;
                 out[b / 64] |= std::uint64_t{1} << (b % 64);
                 const std::uint64_t* in = &r.bits_[b * words_];
                 for (std::uint32_t w = 0; w < words_; ++w) out[w] |= in[w];
