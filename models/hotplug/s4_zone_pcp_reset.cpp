@@ -140,6 +140,18 @@
 //                   write of CPU 0's stat_threshold into the freed pageset), each under 0.01 s,
 //                   the 3-CPU verdicts and counts, the same under --model lkmm (sc: 4 (5) and
 //                   6 (5)).
+//   nolock-sysfs-4cpu, nolock-bypass-4cpu, locked-stat-delta-4cpu, nolock-stat-delta-4cpu
+//                   nolock-sysfs, nolock-bypass and the stat-delta pair on the machine of
+//                   `locked-4cpu` (0 control with the DEAD callbacks, 1 memory offline, 2 goes
+//                   down as cpuhp/2, 3 a bystander with pages and a vmstat diff). The 3-CPU
+//                   verdicts and counts, each under 0.01 s, the same under --model lkmm:
+//                   nolock-sysfs-4cpu verified (2 executions, 2 blocked); nolock-bypass-4cpu
+//                   `stale_percpu` (7, 7; sc 6, 5); locked-stat-delta-4cpu verified (4, 5: both
+//                   diffs, CPU 2's and the bystander's, reach zone->vm_stat, which must read 2);
+//                   nolock-stat-delta-4cpu `assertion` (3, 6; sc 3, 5: CPU 2's diff folded by
+//                   neither; the bystander's is folded by zone_pcp_reset's loop, CPU 3 never
+//                   leaves the online mask). As for `locked-4cpu`, nothing that CPU 3 adds is
+//                   written by two tasks, so the explorer's classes stay those of 3 CPUs.
 //   online-fails-locked, online-fails-nolock
 //                   the error path of online_pages (mm/memory_hotplug.c, v5.3): a zone that was
 //                   not populated gets setup_zone_pageset(), then walk_system_ram_range fails
@@ -784,4 +796,33 @@ HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-vmstat-cpu-dead-4cpu", .expect 
                .description = "S4 with the patch on 4 CPUs: vmstat_cpu_dead → refresh_zone_stat_thresholds writes "
                               "stat_threshold (CPU 0's, 1's or the bystander 3's) into the freed zone->pageset, as on 3") {
     s4_reader_race(s4_reader::vmstat_cpu_dead, false, 4);
+}
+
+// The callers and KERNEL.md's second property on the 4-CPU machine (issue #13): CPU 0 the
+// control task (cpu_down(2) and the DEAD callbacks), 1 memory offline, 2 goes down with the AP
+// part as cpuhp/2, 3 a bystander with pages and a vmstat diff.
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-sysfs-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S4 with the patch on 4 CPUs, memory offline and cpu_down both from sysfs: "
+                              "device_hotplug_lock serialises offline_pages with cpu_down, as on 3") {
+    s4(s4_config::nolock_sysfs, false, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-bypass-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 with the patch on 4 CPUs, memory offline from sysfs, cpu_down from torture_offline "
+                              "(no device_hotplug_lock): page_alloc_cpu_dead dereferences the freed zone->pageset, as on 3") {
+    s4(s4_config::nolock_bypass, false, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-stat-delta-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S4 v5.3 on 4 CPUs, no lost vmstat delta: CPU 2's and the bystander CPU 3's vm_stat_diff "
+                              "reach zone->vm_stat, as on 3") {
+    s4(s4_config::locked_stat_delta, false, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-stat-delta-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S4 with the patch on 4 CPUs, executions where page_alloc_cpu_dead finds the zone "
+                              "unpopulated: CPU 2's vm_stat_diff is folded by neither and lost, as on 3") {
+    s4(s4_config::nolock_stat_delta, false, 4);
 }
