@@ -67,12 +67,18 @@
 //                   kswapd-run/nolock-bypass-4cpu `invalid_access` (4, 16),
 //                   kswapd-stop/nolock-sysfs-4cpu verified (10, 47); each under 0.01 s, the
 //                   2-CPU verdicts and counts, the same under --model lkmm and sc.
+//                   kswapd-stop/nolock-bypass-4cpu: a violation (`invalid_access`, the NULL
+//                   left by kswapd_stop; 1 execution, 14 blocked), as on 2.
 //   s5-kcompactd-run/locked-4cpu, s5-kcompactd-run/nolock-4cpu
 //                   kcompactd's twins of kswapd-run's 4-CPU pair (kcompactd_cpu_online as
 //                   cpuhp/2; node 0's check sees the bystander CPU 3 online): verified (36
 //                   executions, 297 blocked, 0.01 s) and `invalid_access` (0, 40: cpuhp/2
 //                   reads node 1 in N_MEMORY, then NODE_DATA(1)->kcompactd still NULL), the
 //                   2-CPU verdicts and counts, the same under --model lkmm and sc.
+//   s5-kcompactd-stop/locked-4cpu, s5-kcompactd-stop/nolock-4cpu
+//                   the offline direction: verified (36 executions, 341 blocked, 0.01 s) and a
+//                   violation (`invalid_access`, 0 executions, 19 blocked: the NULL left by
+//                   kcompactd_stop), the 2-CPU verdicts and counts, the same under lkmm and sc.
 //   locked-faithful-rwsem, nolock-faithful-rwsem
 //                   locked and nolock on the faithful v5.3 percpu_rw_semaphore
 //                   (percpu_rwsem_faithful.hpp) for both hotplug locks: the abstract twins'
@@ -486,6 +492,21 @@ HOTCHECK_MODEL("hotplug/s5-kcompactd-run/nolock-4cpu", .expect = hotcheck::Verdi
                .description = "S5 for kcompactd with the patch on 4 CPUs: kcompactd_cpu_online sees node 1 in N_MEMORY "
                               "before kcompactd_run published pgdat->kcompactd: set_cpus_allowed_ptr(NULL), as on 2") {
     s5({.v53_locking = false, .online_direction = true, .thread = s5_thread::kcompactd, .four_cpus = true});
+}
+HOTCHECK_MODEL("hotplug/s5-kswapd-stop/nolock-bypass-4cpu", .expect = hotcheck::Verdict::violation,
+               .description = "S5 with the patch, offline direction, on 4 CPUs, memory offline from sysfs, cpu_up from "
+                              "torture_online: the stopped kswapd or the NULL left behind, as on 2") {
+    s5({.v53_locking = false, .online_direction = false, .caller = s5_caller::bypass, .four_cpus = true});
+}
+HOTCHECK_MODEL("hotplug/s5-kcompactd-stop/locked-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S5 for kcompactd, v5.3, offline direction, on 4 CPUs: kcompactd_cpu_online (as cpuhp/2) "
+                              "vs kcompactd_stop, as on 2") {
+    s5({.v53_locking = true, .online_direction = false, .thread = s5_thread::kcompactd, .four_cpus = true});
+}
+HOTCHECK_MODEL("hotplug/s5-kcompactd-stop/nolock-4cpu", .expect = hotcheck::Verdict::violation,
+               .description = "S5 for kcompactd with the patch, offline direction, on 4 CPUs: kcompactd_cpu_online "
+                              "dereferences a stopped (freed) kcompactd or the NULL left behind, as on 2") {
+    s5({.v53_locking = false, .online_direction = false, .thread = s5_thread::kcompactd, .four_cpus = true});
 }
 HOTCHECK_MODEL("hotplug/s5-node-cycle/locked", .expect = hotcheck::Verdict::verified,
                .description = "S5 v5.3, memoryless node 1 with CPU 1 online: online_pages + offline_pages of node 1 "
