@@ -118,6 +118,40 @@
 //                   the drainer's remote pcp.count read of CPU 0's slot, as on 3. The same under
 //                   --model lkmm (sc: 3 and 3). Neither reader takes a lock that the v5.3
 //                   cpus_read_lock() could exclude, so neither count of CPUs changes that.
+//   locked-vmstat-shepherd-4cpu, locked-drain-all-worker-4cpu, locked-drain-all-zone-4cpu
+//                   the other lock-free readers on the same 4-CPU machine: the shepherd's
+//                   for_each_online_cpu reads the bystander's vm_stat_diff too and queues its
+//                   vmstat_work; drain_all_pages (direct reclaim, or kcompactd's with a zone)
+//                   queues and flushes a drain work for CPU 3 as for CPU 2. All `stale_percpu`,
+//                   the 3-CPU verdicts, each under 0.01 s (rc11 and lkmm): vmstat-shepherd-4cpu
+//                   12 executions (1 blocked; 10 on 3 CPUs) — the shepherd's need_update(0)
+//                   passes populated_zone, then reads CPU 0's slot of the freed pageset;
+//                   drain-all-worker-4cpu 0 (1), as on 3 — CPU 2's drain_local_pages_wq
+//                   reads its slot of the freed pageset; drain-all-zone-4cpu 3 (0), as on 3 —
+//                   kcompactd's remote pcp.count read of CPU 0's slot. Under --model lkmm the
+//                   same counts; under --model sc 6 (1), 0 (1), 3 (0).
+//   locked-vmstat-cpu-dead-4cpu, nolock-vmstat-cpu-dead-4cpu
+//                   locked-vmstat-cpu-dead and nolock-vmstat-cpu-dead on 4 CPUs: 0 control
+//                   (cpu_down(2) and its DEAD callback vmstat_cpu_dead), 1 memory offline, 2
+//                   goes down with cpu_down's AP part as cpuhp/2
+//                   (config::ap_callbacks_on_target_cpu), 3 a bystander with pages and a vmstat
+//                   diff whose stat_threshold refresh_zone_stat_thresholds also writes. v5.3
+//                   verified (4 executions, 5 blocked), the patch `stale_percpu` (6, 6: the
+//                   write of CPU 0's stat_threshold into the freed pageset), each under 0.01 s,
+//                   the 3-CPU verdicts and counts, the same under --model lkmm (sc: 4 (5) and
+//                   6 (5)).
+//   nolock-sysfs-4cpu, nolock-bypass-4cpu, locked-stat-delta-4cpu, nolock-stat-delta-4cpu
+//                   nolock-sysfs, nolock-bypass and the stat-delta pair on the machine of
+//                   `locked-4cpu` (0 control with the DEAD callbacks, 1 memory offline, 2 goes
+//                   down as cpuhp/2, 3 a bystander with pages and a vmstat diff). The 3-CPU
+//                   verdicts and counts, each under 0.01 s, the same under --model lkmm:
+//                   nolock-sysfs-4cpu verified (2 executions, 2 blocked); nolock-bypass-4cpu
+//                   `stale_percpu` (7, 7; sc 6, 5); locked-stat-delta-4cpu verified (4, 5: both
+//                   diffs, CPU 2's and the bystander's, reach zone->vm_stat, which must read 2);
+//                   nolock-stat-delta-4cpu `assertion` (3, 6; sc 3, 5: CPU 2's diff folded by
+//                   neither; the bystander's is folded by zone_pcp_reset's loop, CPU 3 never
+//                   leaves the online mask). As for `locked-4cpu`, nothing that CPU 3 adds is
+//                   written by two tasks, so the explorer's classes stay those of 3 CPUs.
 //   online-fails-locked, online-fails-nolock
 //                   the error path of online_pages (mm/memory_hotplug.c, v5.3): a zone that was
 //                   not populated gets setup_zone_pageset(), then walk_system_ram_range fails
@@ -513,10 +547,13 @@ enum class s4_reader { vmstat_worker, vmstat_shepherd, drain_all_null, drain_all
 // ncpus = 4: CPU 3 is a bystander that stays online, with pages on its pcp list and a vmstat
 // diff, as CPU 2 (the reader's host CPU 0, T_mem's CPU 1 and CPU 2 as with 3 CPUs). What the
 // kernel would run on it against zone->pageset runs too: in `locked-vmstat` its vmstat_work
-// (the shepherd queues the work of every online CPU with a diff), in `locked-drain-all` the
-// drain work drain_all_pages queues for it (its racy count sees its pages).
+// (the shepherd queues the work of every online CPU with a diff; `locked-vmstat-shepherd`'s
+// own loop does), in the `locked-drain-all…` configurations the drain work drain_all_pages
+// queues for it (its racy count sees its pages); in `…-vmstat-cpu-dead` cpu_down's AP part runs
+// on CPU 2 (cpuhp/2) and refresh_zone_stat_thresholds writes CPU 3's threshold too.
 void s4_reader_race(s4_reader r, bool v53_locking, unsigned ncpus = 3) {
-    machine m({.possible_cpus = ncpus, .mem_hotplug_takes_cpus_lock = v53_locking});
+    machine m({.possible_cpus = ncpus, .mem_hotplug_takes_cpus_lock = v53_locking,
+               .ap_callbacks_on_target_cpu = ncpus > 3});
     per_cpu_var<long> boot_pageset("boot_pageset", NR_PAGESET_FIELDS);
     zone z;
     // setup_zone_pageset() at online_pages time: a real per-cpu pageset, CPU 2 with pages and a
@@ -724,4 +761,68 @@ HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-drain-all-4cpu", .expect = hotc
                .description = "S4 v5.3, drain_all_pages(NULL) on 4 CPUs (works queued on CPUs 2 and 3): its remote "
                               "pcp reads and drain_local_pages_wq read the freed zone->pageset, as on 3") {
     s4_reader_race(s4_reader::drain_all_null, true, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-vmstat-shepherd-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 v5.3, vmstat_shepherd on 4 CPUs: need_update under get_online_cpus reads every online "
+                              "CPU's vm_stat_diff (the bystander's too) and queues CPUs 2's and 3's vmstat_update; "
+                              "they read the freed zone->pageset, as on 3") {
+    s4_reader_race(s4_reader::vmstat_shepherd, true, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-drain-all-worker-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 v5.3, drain_all_pages(NULL) on 4 CPUs with its works already queued on CPUs 2 and 3: "
+                              "drain_local_pages_wq → drain_pages_zone reads the freed zone->pageset, as on 3") {
+    s4_reader_race(s4_reader::drain_all_null_worker, true, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-drain-all-zone-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 v5.3, drain_all_pages(zone) from kcompactd on 4 CPUs (works for CPUs 2 and 3): no "
+                              "populated check after kcompactd_do_work's; reads the freed zone->pageset, as on 3") {
+    s4_reader_race(s4_reader::drain_all_zone, true, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-vmstat-cpu-dead-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S4 v5.3 on 4 CPUs (0 control, 1 memory offline, 2 going down as cpuhp/2, 3 a bystander): "
+                              "vmstat_cpu_dead → refresh_zone_stat_thresholds serialised by cpu_hotplug_lock, as on 3") {
+    s4_reader_race(s4_reader::vmstat_cpu_dead, true, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-vmstat-cpu-dead-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 with the patch on 4 CPUs: vmstat_cpu_dead → refresh_zone_stat_thresholds writes "
+                              "stat_threshold (CPU 0's, 1's or the bystander 3's) into the freed zone->pageset, as on 3") {
+    s4_reader_race(s4_reader::vmstat_cpu_dead, false, 4);
+}
+
+// The callers and KERNEL.md's second property on the 4-CPU machine (issue #13): CPU 0 the
+// control task (cpu_down(2) and the DEAD callbacks), 1 memory offline, 2 goes down with the AP
+// part as cpuhp/2, 3 a bystander with pages and a vmstat diff.
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-sysfs-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S4 with the patch on 4 CPUs, memory offline and cpu_down both from sysfs: "
+                              "device_hotplug_lock serialises offline_pages with cpu_down, as on 3") {
+    s4(s4_config::nolock_sysfs, false, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-bypass-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "stale_percpu",
+               .description = "S4 with the patch on 4 CPUs, memory offline from sysfs, cpu_down from torture_offline "
+                              "(no device_hotplug_lock): page_alloc_cpu_dead dereferences the freed zone->pageset, as on 3") {
+    s4(s4_config::nolock_bypass, false, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/locked-stat-delta-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S4 v5.3 on 4 CPUs, no lost vmstat delta: CPU 2's and the bystander CPU 3's vm_stat_diff "
+                              "reach zone->vm_stat, as on 3") {
+    s4(s4_config::locked_stat_delta, false, 4);
+}
+
+HOTCHECK_MODEL("hotplug/s4-zone-pcp-reset/nolock-stat-delta-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "assertion",
+               .description = "S4 with the patch on 4 CPUs, executions where page_alloc_cpu_dead finds the zone "
+                              "unpopulated: CPU 2's vm_stat_diff is folded by neither and lost, as on 3") {
+    s4(s4_config::nolock_stat_delta, false, 4);
 }

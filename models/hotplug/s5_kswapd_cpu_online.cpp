@@ -60,6 +60,25 @@
 //                   written by no task, so they add reads but no conflicting pair, and
 //                   kswapd_cpu_online takes no preempt- or irq-off region, so the CPU it runs
 //                   on (2 rather than the control CPU) cannot matter.
+//   nolock-sysfs-4cpu, nolock-bypass-4cpu (kswapd-run), nolock-sysfs-4cpu (kswapd-stop)
+//                   the callers on the same 4-CPU machine (T_mem's state_store on CPU 1,
+//                   online_store or torture_online on CPU 0, cpu_up's AP part as cpuhp/2):
+//                   kswapd-run/nolock-sysfs-4cpu verified (10 executions, 43 blocked),
+//                   kswapd-run/nolock-bypass-4cpu `invalid_access` (4, 16),
+//                   kswapd-stop/nolock-sysfs-4cpu verified (10, 47); each under 0.01 s, the
+//                   2-CPU verdicts and counts, the same under --model lkmm and sc.
+//                   kswapd-stop/nolock-bypass-4cpu: a violation (`invalid_access`, the NULL
+//                   left by kswapd_stop; 1 execution, 14 blocked), as on 2.
+//   s5-kcompactd-run/locked-4cpu, s5-kcompactd-run/nolock-4cpu
+//                   kcompactd's twins of kswapd-run's 4-CPU pair (kcompactd_cpu_online as
+//                   cpuhp/2; node 0's check sees the bystander CPU 3 online): verified (36
+//                   executions, 297 blocked, 0.01 s) and `invalid_access` (0, 40: cpuhp/2
+//                   reads node 1 in N_MEMORY, then NODE_DATA(1)->kcompactd still NULL), the
+//                   2-CPU verdicts and counts, the same under --model lkmm and sc.
+//   s5-kcompactd-stop/locked-4cpu, s5-kcompactd-stop/nolock-4cpu
+//                   the offline direction: verified (36 executions, 341 blocked, 0.01 s) and a
+//                   violation (`invalid_access`, 0 executions, 19 blocked: the NULL left by
+//                   kcompactd_stop), the 2-CPU verdicts and counts, the same under lkmm and sc.
 //   locked-faithful-rwsem, nolock-faithful-rwsem
 //                   locked and nolock on the faithful v5.3 percpu_rw_semaphore
 //                   (percpu_rwsem_faithful.hpp) for both hotplug locks: the abstract twins'
@@ -444,6 +463,50 @@ HOTCHECK_MODEL("hotplug/s5-kcompactd-stop/nolock", .expect = hotcheck::Verdict::
                .description = "S5 for kcompactd with the patch, offline direction: kcompactd_cpu_online dereferences "
                               "a stopped (freed) kcompactd or the NULL left behind") {
     s5({.v53_locking = false, .online_direction = false, .thread = s5_thread::kcompactd});
+}
+// The callers and kcompactd on the 4-CPU machine (issue #13): 0 T_cpuhp, 1 T_mem, 2 (node 1)
+// comes up with its AP callbacks as cpuhp/2, 3 a node-0 bystander that stays online.
+HOTCHECK_MODEL("hotplug/s5-kswapd-run/nolock-sysfs-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S5 with the patch on 4 CPUs, memory online and cpu_up both from sysfs: "
+                              "device_hotplug_lock serialises online_pages with cpu_up, as on 2") {
+    s5({.v53_locking = false, .online_direction = true, .caller = s5_caller::sysfs, .four_cpus = true});
+}
+HOTCHECK_MODEL("hotplug/s5-kswapd-run/nolock-bypass-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "invalid_access",
+               .description = "S5 with the patch on 4 CPUs, memory online from sysfs, cpu_up from torture_online (no "
+                              "device_hotplug_lock): set_cpus_allowed_ptr(NULL), as on 2") {
+    s5({.v53_locking = false, .online_direction = true, .caller = s5_caller::bypass, .four_cpus = true});
+}
+HOTCHECK_MODEL("hotplug/s5-kswapd-stop/nolock-sysfs-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S5 with the patch, offline direction, on 4 CPUs, memory offline and cpu_up both from "
+                              "sysfs: device_hotplug_lock serialises them, as on 2") {
+    s5({.v53_locking = false, .online_direction = false, .caller = s5_caller::sysfs, .four_cpus = true});
+}
+HOTCHECK_MODEL("hotplug/s5-kcompactd-run/locked-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S5 for kcompactd, v5.3, on 4 CPUs: kcompactd_cpu_online (as cpuhp/2) vs kcompactd_run, "
+                              "serialised by cpu_hotplug_lock, as on 2") {
+    s5({.v53_locking = true, .online_direction = true, .thread = s5_thread::kcompactd, .four_cpus = true});
+}
+HOTCHECK_MODEL("hotplug/s5-kcompactd-run/nolock-4cpu", .expect = hotcheck::Verdict::violation,
+               .violation_kind = "invalid_access",
+               .description = "S5 for kcompactd with the patch on 4 CPUs: kcompactd_cpu_online sees node 1 in N_MEMORY "
+                              "before kcompactd_run published pgdat->kcompactd: set_cpus_allowed_ptr(NULL), as on 2") {
+    s5({.v53_locking = false, .online_direction = true, .thread = s5_thread::kcompactd, .four_cpus = true});
+}
+HOTCHECK_MODEL("hotplug/s5-kswapd-stop/nolock-bypass-4cpu", .expect = hotcheck::Verdict::violation,
+               .description = "S5 with the patch, offline direction, on 4 CPUs, memory offline from sysfs, cpu_up from "
+                              "torture_online: the stopped kswapd or the NULL left behind, as on 2") {
+    s5({.v53_locking = false, .online_direction = false, .caller = s5_caller::bypass, .four_cpus = true});
+}
+HOTCHECK_MODEL("hotplug/s5-kcompactd-stop/locked-4cpu", .expect = hotcheck::Verdict::verified,
+               .description = "S5 for kcompactd, v5.3, offline direction, on 4 CPUs: kcompactd_cpu_online (as cpuhp/2) "
+                              "vs kcompactd_stop, as on 2") {
+    s5({.v53_locking = true, .online_direction = false, .thread = s5_thread::kcompactd, .four_cpus = true});
+}
+HOTCHECK_MODEL("hotplug/s5-kcompactd-stop/nolock-4cpu", .expect = hotcheck::Verdict::violation,
+               .description = "S5 for kcompactd with the patch, offline direction, on 4 CPUs: kcompactd_cpu_online "
+                              "dereferences a stopped (freed) kcompactd or the NULL left behind, as on 2") {
+    s5({.v53_locking = false, .online_direction = false, .thread = s5_thread::kcompactd, .four_cpus = true});
 }
 HOTCHECK_MODEL("hotplug/s5-node-cycle/locked", .expect = hotcheck::Verdict::verified,
                .description = "S5 v5.3, memoryless node 1 with CPU 1 online: online_pages + offline_pages of node 1 "
