@@ -70,7 +70,7 @@
 // On the faithful v5.3 percpu_rw_semaphore for cpu_hotplug_lock and mem_hotplug_lock (3 CPUs,
 // issue #13: the real lock wherever cpu_hotplug_lock is taken):
 //   locked-faithful-rwsem            verified, 6 855 executions (18 120 blocked), 0.47 s (lkmm:
-//                                    verified, 6 471 (17 224), 54 s: the LKMM allows fewer, as
+//                                    verified, 6 471 (17 224), 33 s: the LKMM allows fewer, as
 //                                    for S3's faithful twin; left out of the hotplug-lkmm ctest);
 //   nolock-no-lockdep-faithful-rwsem `assertion`, as the abstract lock (14 executions, 122
 //                                    blocked, to the violation).
