@@ -32,7 +32,11 @@ if [ "${SANITIZE_TESTS:-subset}" = all ]; then
   "$build/hotcheck" run --all -q
   bash scripts/run_models.sh "$build" 0
 else
-  bash scripts/run_models.sh "$build" 300  # the faithful-rwsem models to 300 executions each
+  # The faithful-rwsem models to 300 executions each, with one job: with two, stopping both
+  # workers at the bound trips an AddressSanitizer CHECK in about one run in three
+  # (GetStackFrameAccessByAddr on a fiber stack; 2026-12-07, not yet understood: see the
+  # README's known problems). TSan (scripts/tsan.sh) runs them with two jobs.
+  FAITHFUL_JOBS=1 bash scripts/run_models.sh "$build" 300
 fi
 # The LKMM's path for C++ models (its views, whole-graph checks, address dependencies, lock.cat's
 # spinlocks) on a few hotplug models.
