@@ -34,6 +34,13 @@ bool is_sc_event(const Event& e) {
     return e.order == Order::sc && (e.is_access() || e.kind == Kind::fence);
 }
 
+/// An access's place in its location's eco: 2·rank for a write, 2·rank(rf)+1 for a read. On one
+/// location x eco y iff key(x) < key(y) (reads of one write share a key, unrelated).
+std::uint64_t eco_key(const ExecutionGraph& g, EventId x) {
+    const Event& e = g[x];
+    return 2 * std::uint64_t{e.is_write() ? co_rank(g, x) : co_rank(g, e.rf)} + (e.is_read() ? 1 : 0);
+}
+
 /// Scratch of may_close_sc_cycle: the index of each thread's last SC fence.
 std::vector<std::uint32_t>& last_sc_fence() {
     thread_local std::vector<std::uint32_t> v;
@@ -141,11 +148,7 @@ public:
 private:
     static constexpr std::uint32_t kNone = ~0u;
 
-    std::uint64_t key(EventId x) const {
-        const Event& ev = (*g_)[x];
-        const std::uint32_t pos = ev.is_write() ? co_rank(*g_, x) : co_rank(*g_, ev.rf);
-        return 2 * std::uint64_t{pos} + (ev.is_read() ? 1 : 0);
-    }
+    std::uint64_t key(EventId x) const { return eco_key(*g_, x); }
 
     /// Marks reached, in every thread, the fences hb-after (or equal to) each point of earliest_.
     void reach_from_points() {
@@ -528,7 +531,7 @@ private:
             }
             if (!source || !target) return;
             keyed_.clear();
-            for (EventId x : accesses) keyed_.push_back({static_cast<std::uint64_t>(key(x)), x});
+            for (EventId x : accesses) keyed_.push_back({key(x), x});
             std::sort(keyed_.begin(), keyed_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
             // below_[j]: the fences hb-before some access with a key below keyed_[j]'s.
             const std::size_t m = keyed_.size();
@@ -577,7 +580,7 @@ private:
     std::uint32_t rank(EventId w) const { return co_rank(*g_, w); }
     /// Where an access sits in its location's coherence: a write at its rank, a read at its source's.
     std::uint32_t pos(EventId x) const { return (*g_)[x].is_write() ? rank(x) : rank((*g_)[x].rf); }
-    std::int64_t key(EventId x) const { return 2 * std::int64_t{pos(x)} + ((*g_)[x].is_read() ? 1 : 0); }
+    std::uint64_t key(EventId x) const { return eco_key(*g_, x); }
 
     // --- accesses of one location in one thread, by index ---
     std::uint32_t first_access(std::uint32_t loc, std::uint32_t t, std::uint32_t from) const {
