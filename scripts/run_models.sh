@@ -21,7 +21,7 @@ mapfile -t models < <("$build/hotcheck" list | awk '$4 != "[long]" {print $1}' |
 mapfile -t models < <("$build/hotcheck" list | awk '$4 != "[long]" {print $1}' | grep -- '-faithful-rwsem$')
 out=$(mktemp)
 rc=0
-"$build/hotcheck" run "${models[@]}" -q --jobs "${FAITHFUL_JOBS:-2}" --max-executions "$bound" >"$out" 2>&1 || rc=$?
+"$build/hotcheck" run "${models[@]}" -q --jobs 2 --max-executions "$bound" >"$out" 2>&1 || rc=$?
 if { [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; } || grep -q Sanitizer "$out" ||
    grep '^FAIL' "$out" | grep -qv "stopped after $bound executions (--max-executions)"; then
   cat "$out" >&2

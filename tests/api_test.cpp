@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "run_command.hpp"
+#include "runtime/stack_pool.hpp"
 
 #include <hotcheck/hotcheck.hpp>
 
@@ -13,6 +14,10 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 using namespace hotcheck;
 
@@ -271,7 +276,7 @@ TEST_SUITE("cli") {
         CHECK(c.output.find("[long]") != std::string::npos);
         c = run_cli("run 'hotplug/s9-abba/*' -q");
         CHECK(c.exit_code == 0);
-        CHECK(c.output.find("left out 1 long-running model ") != std::string::npos);
+        CHECK(c.output.find("left out 2 long-running models ") != std::string::npos);
         CHECK(c.output.find("faithful") == std::string::npos);
         c = run_cli("run hotplug/s9-abba/nolock-faithful-rwsem --max-executions 20");
         CHECK(c.output.find("left out") == std::string::npos);
@@ -280,6 +285,7 @@ TEST_SUITE("cli") {
         c = run_cli("run 'hotplug/s9-abba/nolock*' --long --max-executions 20");
         CHECK(c.output.find("left out") == std::string::npos);
         CHECK(c.output.find("hotplug/s9-abba/nolock-faithful-rwsem") != std::string::npos);
+        CHECK(c.output.find("locked-faithful-rwsem") == std::string::npos);  // not a match
     }
 
     TEST_CASE("verified and expected violations exit 0; the trace names the failing check") {
@@ -419,5 +425,49 @@ TEST_SUITE("cli") {
             c = run_cli(std::string("run test/racy-counter-counted --json -") + jobs);
             CHECK(c.output.find("\"racy_executions\"") != std::string::npos);
         }
+    }
+}
+
+// Fiber stacks come back from the pool clean: AddressSanitizer's poison of frames a run never
+// returned from (a forced unwind's longjmp, an abandoned fiber) must not meet the next fiber's
+// frames, and an unmapped pool must not leave its poison to whatever is mapped there next —
+// with --jobs 2 both happened, and ASan reported the stale poison as a stack overflow of a new
+// frame, then failed its own CHECK describing it (README, 2026-12-07). Without ASan the test
+// checks the reuse itself.
+TEST_SUITE("api") {
+    TEST_CASE("a fiber stack comes back from the pool without sanitizer poison") {
+        using hotcheck::runtime::StackPool;
+        auto poison = [](const boost::context::stack_context& sc) {
+            [[maybe_unused]] char* low = static_cast<char*>(sc.sp) - sc.size;
+#if defined(__SANITIZE_ADDRESS__)
+            ASAN_POISON_MEMORY_REGION(low + 4096, 512);  // as a frame's redzones would be
+            REQUIRE(__asan_region_is_poisoned(low, sc.size) != nullptr);
+#endif
+        };
+        [[maybe_unused]] auto clean = []([[maybe_unused]] const boost::context::stack_context& sc) {
+#if defined(__SANITIZE_ADDRESS__)
+            return __asan_region_is_poisoned(static_cast<char*>(sc.sp) - sc.size, sc.size) == nullptr;
+#else
+            return true;
+#endif
+        };
+        void* first_sp = nullptr;
+        {
+            StackPool pool(64 * 1024);
+            auto sc = pool.allocate();
+            first_sp = sc.sp;
+            poison(sc);
+            pool.deallocate(sc);
+            auto again = pool.allocate();
+            CHECK(again.sp == first_sp);  // the same stack, reused
+            CHECK(clean(again));
+            poison(again);
+            pool.deallocate(again);
+        }  // unmapped while poisoned
+        // The next mapping of that size often lands at the same address; it must be clean.
+        StackPool pool(64 * 1024);
+        auto sc = pool.allocate();
+        CHECK(clean(sc));
+        pool.deallocate(sc);
     }
 }

@@ -5,10 +5,25 @@
 
 #include <new>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace hotcheck::runtime {
 
 StackPool::~StackPool() {
-    for (void* base : free_) ::munmap(base, size_ + kGuardSize);
+    for (void* base : free_) {
+        // AddressSanitizer keeps the shadow of unmapped memory: whatever is mapped here next
+        // (another pool's stack, a worker thread's own stack) would inherit this one's poison.
+        unpoison(base);
+        ::munmap(base, size_ + kGuardSize);
+    }
+}
+
+void StackPool::unpoison([[maybe_unused]] void* base) const {
+#if defined(__SANITIZE_ADDRESS__)
+    ASAN_UNPOISON_MEMORY_REGION(static_cast<char*>(base) + kGuardSize, size_);
+#endif
 }
 
 boost::context::stack_context StackPool::allocate() {
@@ -26,6 +41,10 @@ boost::context::stack_context StackPool::allocate() {
             throw std::bad_alloc();
         }
     }
+    // A reused stack may still carry AddressSanitizer's poison from its last fiber: redzones
+    // of frames that were never returned from (a forced unwind ends in a longjmp, an
+    // abandoned fiber never returns). A new fiber's frames must not land on them.
+    unpoison(base);
     boost::context::stack_context sc;
     sc.size = size_;
     sc.sp = static_cast<char*>(base) + kGuardSize + size_;

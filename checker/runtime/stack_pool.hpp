@@ -35,6 +35,9 @@ public:
     }
 
 private:
+    /// Clears AddressSanitizer's poison over the stack at `base` (nothing without ASan).
+    void unpoison(void* base) const;
+
     std::size_t size_;
     std::vector<void*> free_;  ///< bases (lowest address, guard region first) of idle stacks
     const void* last_bottom_ = nullptr;
