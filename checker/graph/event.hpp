@@ -99,6 +99,9 @@ struct EventId {
     friend constexpr bool operator==(EventId, EventId) = default;
 };
 
+/// One event, 64 bytes: a cache line. The replay and the consistency checks walk events by
+/// the thousand per execution, so the one-byte fields come first, then the 8-byte ones, and
+/// `aux` and `co_pos` share their slot (no event needs both).
 struct Event {
     Kind kind = Kind::start;
     Order order = Order::na;
@@ -110,19 +113,21 @@ struct Event {
     Order failure_order = Order::na;  ///< compare-exchange read: its order when it fails
     bool is_cas = false;
     KernelTag tag = KernelTag::none;  ///< the LKMM's view of the event (none elsewhere)
-    LocId loc{};
-    Value value = 0;             ///< written or read value; spawn/join: thread; choice: pick
-    Value operand = 0;           ///< RMW read: expected value (CAS) or operand
-    EventId rf{};                ///< read: the write it reads from
-    std::uint32_t stamp = 0;     ///< when it was added; restricting a graph cuts by stamp
-    std::uint32_t aux = 0;       ///< choice: number of alternatives; block: BlockReason
-    std::uint32_t co_pos = 0;    ///< write in co: its position there (kept by ExecutionGraph)
-    std::source_location where{};
     /// RMW read: what its write half will be when it succeeds, so the explorer can add that
     /// write without re-running the model when the run is doomed (see TrustExplorer::next).
     bool write_known = false;    ///< false when a spurious CAS failure may come in between
     Order write_order = Order::na;
+    LocId loc{};
+    Value value = 0;             ///< written or read value; spawn/join: thread; choice: pick
+    Value operand = 0;           ///< RMW read: expected value (CAS) or operand
     Value desired = 0;           ///< CAS: the value written on success (fetch-ops: computed)
+    EventId rf{};                ///< read: the write it reads from
+    std::uint32_t stamp = 0;     ///< when it was added; restricting a graph cuts by stamp
+    union {
+        std::uint32_t aux = 0;   ///< choice: number of alternatives; block: BlockReason; alloc: cells
+        std::uint32_t co_pos;    ///< write in co: its position there (kept by ExecutionGraph)
+    };
+    std::source_location where{};
 
     bool is_read() const { return kind == Kind::read; }
     bool is_write() const { return kind == Kind::write; }
@@ -136,5 +141,6 @@ struct Event {
                (order == Order::sc || success_order == Order::sc || failure_order == Order::sc);
     }
 };
+static_assert(sizeof(Event) == 64, "an event is one cache line");
 
 }  // namespace hotcheck::graph
