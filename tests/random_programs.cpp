@@ -4,10 +4,61 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <random>
 
 namespace hotcheck::testing {
+
+namespace {
+/// A litmus skeleton (MP, SB, LB, S, R, 2+2W, WRC, ISA2, RWC, IRIW, CoRR, CoWR) decorated at
+/// random: each write a WRITE_ONCE, smp_store_release, xchg, atomic_inc or a write under the
+/// spinlock; each read a READ_ONCE, smp_load_acquire or a read under the spinlock; between two
+/// accesses of a thread nothing, smp_mb, smp_rmb, smp_wmb or smp_mb__after_atomic.
+RandomProgram kernel_shape(std::mt19937_64& rng) {
+    auto pick = [&](std::uint32_t lo, std::uint32_t hi) {
+        return std::uniform_int_distribution<std::uint32_t>(lo, hi)(rng);
+    };
+    // Each thread: its accesses as "Wl" / "Rl" pairs, l the location.
+    static const std::vector<std::vector<const char*>> shapes[] = {
+        {{"Wx", "Wy"}, {"Ry", "Rx"}},                // MP
+        {{"Wx", "Ry"}, {"Wy", "Rx"}},                // SB
+        {{"Rx", "Wy"}, {"Ry", "Wx"}},                // LB
+        {{"Wx", "Wy"}, {"Ry", "Wx"}},                // S
+        {{"Wx", "Wy"}, {"Wy", "Rx"}},                // R
+        {{"Wx", "Wy"}, {"Wy", "Wx"}},                // 2+2W
+        {{"Wx"}, {"Rx", "Wy"}, {"Ry", "Rx"}},        // WRC
+        {{"Wx", "Wy"}, {"Ry", "Wz"}, {"Rz", "Rx"}},  // ISA2
+        {{"Wx"}, {"Rx", "Ry"}, {"Wy", "Rx"}},        // RWC
+        {{"Wx"}, {"Wy"}, {"Rx", "Ry"}, {"Ry", "Rx"}},  // IRIW
+        {{"Wx", "Wx"}, {"Rx", "Rx"}},                // CoRR
+        {{"Wx", "Rx"}, {"Wx"}},                      // CoWR
+    };
+    using K = RandomOp::Kind;
+    static constexpr K writes[] = {K::write_once, K::write_once, K::store_release, K::xchg, K::atomic_inc,
+                                   K::locked_store};
+    static constexpr K reads[] = {K::read_once, K::read_once, K::load_acquire, K::locked_load};
+    static constexpr K barriers[] = {K::mb, K::rmb, K::rmb, K::wmb, K::wmb, K::after_atomic};
+    const auto& shape = shapes[pick(0, std::size(shapes) - 1)];
+    RandomProgram p;
+    p.kernel = true;
+    p.locations = 1;
+    for (const auto& thread : shape) {
+        std::vector<RandomOp> ops;
+        for (std::size_t i = 0; i < thread.size(); ++i) {
+            if (i > 0 && pick(0, 2) != 0) ops.push_back({barriers[pick(0, std::size(barriers) - 1)]});
+            RandomOp op{thread[i][0] == 'W' ? writes[pick(0, std::size(writes) - 1)]
+                                            : reads[pick(0, std::size(reads) - 1)]};
+            op.loc = static_cast<std::uint8_t>(thread[i][1] - 'x');
+            op.value = static_cast<std::uint8_t>(pick(1, 2));
+            p.locations = std::max<std::uint32_t>(p.locations, op.loc + 1u);
+            ops.push_back(op);
+        }
+        p.threads.push_back(std::move(ops));
+    }
+    return p;
+}
+}  // namespace
 
 RandomProgram random_program(std::uint64_t seed, const RandomConfig& c) {
     std::mt19937_64 rng(seed);
@@ -16,6 +67,7 @@ RandomProgram random_program(std::uint64_t seed, const RandomConfig& c) {
     };
     RandomProgram p;
     p.kernel = c.kernel;
+    if (c.kernel && c.kernel_shapes) return kernel_shape(rng);
     p.locations = pick(1, c.max_locations);
     const std::uint32_t nthreads = pick(c.min_threads, c.max_threads);
     static constexpr memory_order load_orders[] = {relaxed, acquire, seq_cst};

@@ -52,6 +52,11 @@ struct RandomConfig {
     /// cmpxchg included), a spinlock, and a pointer published and dereferenced through a
     /// handle (address dependencies): the LKMM's programs.
     bool kernel = false;
+    /// With kernel: a litmus skeleton (MP, SB, LB, S, R, 2+2W, WRC, ISA2, RWC, IRIW, CoRR, CoWR)
+    /// with random access flavours and barriers between accesses: the shapes whose forbidden
+    /// outcomes (with smp_rmb / smp_wmb, cumulativity) only the LKMM's whole axioms rule out,
+    /// not the explorer's views.
+    bool kernel_shapes = false;
 };
 
 RandomProgram random_program(std::uint64_t seed, const RandomConfig& config);

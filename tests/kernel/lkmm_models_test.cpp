@@ -323,8 +323,8 @@ TEST_CASE("lkmm: the optimal explorer and the reference explorer find the same e
 }  // TEST_SUITE
 
 // The bundled hotplug models keep their declared verdicts under the LKMM (load buffering not
-// explored). Left out here for time: ten faithful-rwsem configurations that take 15 s to
-// over 10 minutes under lkmm, and s3-drain-all-pages/nolock-4cpu (about 17 s under lkmm, 0.6 s under
+// explored). Left out here for time: ten faithful-rwsem configurations that take 5 s to
+// minutes under lkmm, and s3-drain-all-pages/nolock-4cpu (about 17 s under lkmm, 0.6 s under
 // rc11) (models/hotplug/README.md, "Under the LKMM" and "Scale", has all of them).
 TEST_SUITE("hotplug-lkmm") {
 TEST_CASE("every hotplug model keeps its declared verdict under --model lkmm") {

@@ -13,9 +13,11 @@
 // coherence. smp_rmb / smp_wmb, control and data dependencies are not used (a smaller view only
 // prunes less). Plain locations take their floor from program order alone.
 //
-// The floor is hb_coherence_floor over those views; every other axiom is checked over the whole
-// graph at each explorer alternative and once per execution (a maximal addition is not
-// promised to keep the LKMM's derived relations acyclic).
+// The floor is hb_coherence_floor over those views; every other axiom is checked at each
+// explorer alternative: the whole graph, but only when the changed event lies on a cycle of
+// the SC order (consistent_after). A maximal addition keeps a consistent graph consistent
+// (maximal_additions_consistent), so every graph the explorer keeps is consistent and no
+// execution is checked again at its end.
 //
 // Fast path: an execution that is sequentially consistent — (po | tc | rf | co | fr) acyclic,
 // thread creation and join included in po as the LKMM's Base does — satisfies every axiom of
@@ -33,6 +35,9 @@
 // So every restriction of a consistent graph to a porf-prefix is consistent, and cutting an
 // inconsistent graph loses no consistent extension of it.
 #include <algorithm>
+#include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "graph/graph.hpp"
 #include "memory_model/consistency.hpp"
@@ -41,6 +46,7 @@
 namespace hotcheck::memory_model {
 namespace {
 bool sequentially_consistent(const graph::ExecutionGraph& g);
+bool on_sc_cycle(const graph::ExecutionGraph& g, graph::EventId e);
 void add_lkmm_views(graph::ExecutionGraph& g, graph::EventId e);
 
 class Lkmm final : public Consistency {
@@ -71,7 +77,25 @@ public:
     bool execution_consistent(const graph::ExecutionGraph& g, Scratch&) const override {
         return sequentially_consistent(g) || consistent(graph::Relations(g));
     }
-    bool maximal_additions_consistent() const override { return false; }
+    /// The graph without e's change was consistent. Every relation an axiom constrains lies in
+    /// the SC order (po | tc | rf | co | fr)+ (see the header), and adding e, the last event of
+    /// its thread, adds edges only at e — so a new violation is a cycle of that order through e.
+    /// One exception: an RMW's write half turns its read half from FailedRMW into an ordered
+    /// access, which adds edges between older events; that case takes the whole check.
+    bool consistent_after(const graph::ExecutionGraph& g, graph::EventId e, Scratch& s) const override {
+        const graph::Event& ev = g[e];
+        if (!(ev.is_write() && ev.rmw) && !on_sc_cycle(g, e)) return true;
+        return execution_consistent(g, s);
+    }
+    /// A maximal addition e (a read of the co-latest write, a write placed co-last, the last
+    /// event of its thread) has no successor in the SC order — no po, rf, co or fr edge leaves
+    /// it — so it lies on no cycle, and by consistent_after's argument keeps a consistent graph
+    /// consistent. An RMW's write half, added maximally, gives its read half ordering (no
+    /// longer FailedRMW) and so new edges into that read; but every edge leaving the read goes
+    /// to the write half (po, rmw, fr: the write is co-right after the read's source), which
+    /// has none, so no cycle passes there either. RCU events would need the whole check; the
+    /// C++ vocabulary records none (rcu.hpp is the layer's implementation).
+    bool maximal_additions_consistent() const override { return true; }
 };
 }  // namespace
 
@@ -155,52 +179,94 @@ void add_lkmm_views(ExecutionGraph& g, EventId e) {
         }
 }
 
-bool sequentially_consistent(const graph::ExecutionGraph& g) {
-    // Dense numbering: thread t's events from first[t].
-    const std::uint32_t threads = g.thread_count();
-    std::vector<std::uint32_t> first(threads + 1, 0);
-    for (std::uint32_t t = 0; t < threads; ++t) first[t + 1] = first[t] + g.thread_size(t);
-    const std::uint32_t n = first[threads];
-    auto id = [&](graph::EventId e) { return first[e.thread] + e.index; };
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
-    edges.reserve(3 * n);
-    for (std::uint32_t t = 0; t < threads; ++t)
-        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
-            const graph::Event& e = g[{t, i}];
-            const std::uint32_t me = first[t] + i;
-            if (e.tag >= graph::KernelTag::rcu_lock && e.tag <= graph::KernelTag::sync_srcu) return false;
-            if (e.tag == graph::KernelTag::srcu_lock || e.tag == graph::KernelTag::srcu_unlock) return false;
-            if (i + 1 < g.thread_size(t)) edges.emplace_back(me, me + 1);
-            const bool sourced = e.is_read() || e.kind == graph::Kind::start || e.kind == graph::Kind::join;
-            if (sourced && g.contains(e.rf)) edges.emplace_back(id(e.rf), me);  // rf, or tc
-            if (e.is_read()) {  // fr: to the write co-after its source
-                const auto co = g.co(e.loc);
-                const std::size_t next = e.rf.is_init() ? 0 : g.co_position(e.rf) + 1;
-                if (next < co.size()) edges.emplace_back(me, id(co[next]));
+/// The SC order's edges (po | tc | rf | co | fr, thread creation and join included in po as
+/// the LKMM's Base does) over a dense numbering of the events, as an adjacency list.
+struct ScOrder {
+    std::vector<std::uint32_t> first;      ///< thread t's events are numbered from first[t]
+    std::vector<std::uint32_t> out_start;  ///< v's successors: adjacent[out_start[v] .. out_start[v+1])
+    std::vector<std::uint32_t> adjacent;
+    std::vector<std::uint32_t> indegree;
+    bool has_rcu = false;                  ///< an RCU or SRCU event: no fast path applies
+    std::uint32_t id(graph::EventId e) const { return first[e.thread] + e.index; }
+    std::uint32_t size() const { return first.back(); }
+
+    explicit ScOrder(const graph::ExecutionGraph& g) {
+        const std::uint32_t threads = g.thread_count();
+        first.assign(threads + 1, 0);
+        for (std::uint32_t t = 0; t < threads; ++t) first[t + 1] = first[t] + g.thread_size(t);
+        const std::uint32_t n = first[threads];
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
+        edges.reserve(3 * n);
+        for (std::uint32_t t = 0; t < threads; ++t)
+            for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
+                const graph::Event& e = g[{t, i}];
+                const std::uint32_t me = first[t] + i;
+                if ((e.tag >= graph::KernelTag::rcu_lock && e.tag <= graph::KernelTag::sync_srcu) ||
+                    e.tag == graph::KernelTag::srcu_lock || e.tag == graph::KernelTag::srcu_unlock) {
+                    has_rcu = true;
+                    return;
+                }
+                if (i + 1 < g.thread_size(t)) edges.emplace_back(me, me + 1);
+                const bool sourced = e.is_read() || e.kind == graph::Kind::start || e.kind == graph::Kind::join;
+                if (sourced && g.contains(e.rf)) edges.emplace_back(id(e.rf), me);  // rf, or tc
+                if (e.is_read()) {  // fr: to the write co-after its source
+                    const auto co = g.co(e.loc);
+                    const std::size_t next = e.rf.is_init() ? 0 : g.co_position(e.rf) + 1;
+                    if (next < co.size()) edges.emplace_back(me, id(co[next]));
+                }
             }
+        g.for_each_location([&](graph::LocId l) {
+            const auto co = g.co(l);
+            for (std::size_t k = 1; k < co.size(); ++k) edges.emplace_back(id(co[k - 1]), id(co[k]));
+        });
+        // Counting sort into adjacency.
+        out_start.assign(n + 1, 0);
+        indegree.assign(n, 0);
+        adjacent.resize(edges.size());
+        for (auto [a, b] : edges) {
+            ++out_start[a + 1];
+            ++indegree[b];
         }
-    g.for_each_location([&](graph::LocId l) {
-        const auto co = g.co(l);
-        for (std::size_t k = 1; k < co.size(); ++k) edges.emplace_back(id(co[k - 1]), id(co[k]));
-    });
-    // Kahn's peel over the edge list (counting sort into adjacency).
-    std::vector<std::uint32_t> out_start(n + 1, 0), indegree(n, 0), adjacent(edges.size()), queue;
-    for (auto [a, b] : edges) {
-        ++out_start[a + 1];
-        ++indegree[b];
-    }
-    for (std::uint32_t v = 0; v < n; ++v) out_start[v + 1] += out_start[v];
-    {
+        for (std::uint32_t v = 0; v < n; ++v) out_start[v + 1] += out_start[v];
         std::vector<std::uint32_t> fill(out_start.begin(), out_start.end() - 1);
         for (auto [a, b] : edges) adjacent[fill[a]++] = b;
     }
+};
+
+bool sequentially_consistent(const graph::ExecutionGraph& g) {
+    ScOrder o(g);
+    if (o.has_rcu) return false;
+    // Kahn's peel.
+    const std::uint32_t n = o.size();
+    std::vector<std::uint32_t> queue;
     queue.reserve(n);
     for (std::uint32_t v = 0; v < n; ++v)
-        if (indegree[v] == 0) queue.push_back(v);
+        if (o.indegree[v] == 0) queue.push_back(v);
     for (std::size_t k = 0; k < queue.size(); ++k)
-        for (std::uint32_t j = out_start[queue[k]]; j < out_start[queue[k] + 1]; ++j)
-            if (--indegree[adjacent[j]] == 0) queue.push_back(adjacent[j]);
+        for (std::uint32_t j = o.out_start[queue[k]]; j < o.out_start[queue[k] + 1]; ++j)
+            if (--o.indegree[o.adjacent[j]] == 0) queue.push_back(o.adjacent[j]);
     return queue.size() == n;
+}
+
+/// Whether e lies on a cycle of the SC order (or the graph has RCU events, which the argument
+/// of consistent_after does not cover): a search from e's successors for e.
+bool on_sc_cycle(const graph::ExecutionGraph& g, graph::EventId e) {
+    const ScOrder o(g);
+    if (o.has_rcu) return true;
+    const std::uint32_t target = o.id(e);
+    std::vector<std::uint8_t> seen(o.size(), 0);
+    std::vector<std::uint32_t> stack(o.adjacent.begin() + o.out_start[target],
+                                     o.adjacent.begin() + o.out_start[target + 1]);
+    while (!stack.empty()) {
+        const std::uint32_t v = stack.back();
+        stack.pop_back();
+        if (v == target) return true;
+        if (seen[v]) continue;
+        seen[v] = 1;
+        for (std::uint32_t j = o.out_start[v]; j < o.out_start[v + 1]; ++j)
+            if (!seen[o.adjacent[j]]) stack.push_back(o.adjacent[j]);
+    }
+    return false;
 }
 }  // namespace
 
