@@ -86,10 +86,12 @@
 //                   issue #12's speed work; both nolock ones at once).
 //                   kswapd-stop/locked: verified, 21 636 executions (237 294 blocked), 5.0 s
 //                   (about 45 s before the speed work, when it was left unregistered); sc
-//                   verified, 10 332 (115 358), 3.5 s; lkmm not concluded in 2 minutes (5 643
-//                   executions): left out of the hotplug-lkmm ctest.
+//                   verified, 10 332 (115 358), 3.5 s; lkmm verified with rc11's counts in
+//                   86 s (no verdict in 2 minutes before the LKMM's check became local): left
+//                   out of the hotplug-lkmm ctest.
 //                   kcompactd-run/locked: verified, 3 570 (107 882), 2.5 s; lkmm the same
-//                   counts, 118 s (left out of the hotplug-lkmm ctest); sc 2 628 (84 156), 4.1 s.
+//                   counts, 40 s (118 s before the local check; left out of the hotplug-lkmm
+//                   ctest); sc 2 628 (84 156), 4.1 s.
 //                   kcompactd-stop/locked: verified, 127 764 (3 211 998), 83 s: registered
 //                   long-running (T_mem stops kswapd and kcompactd here; kswapd only in
 //                   kswapd-stop).
