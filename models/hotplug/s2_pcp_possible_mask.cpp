@@ -69,8 +69,10 @@
 // On the faithful v5.3 percpu_rw_semaphore for cpu_hotplug_lock and mem_hotplug_lock (issue
 // #13: the real lock wherever cpu_hotplug_lock is taken), 2 CPUs:
 //     s2-zone-pcp-update/locked-faithful-rwsem  verified, as the abstract lock: 57 848 executions
-//                                     (205 716 blocked), about 5 s; under --model lkmm verified too, in about 12 minutes (left
-//                                     out of the hotplug-lkmm ctest).
+//                                     (205 716 blocked), about 5 s; under --model lkmm verified
+//                                     too, same counts, 212 s (about 12 minutes before the
+//                                     LKMM's check became local; left out of the hotplug-lkmm
+//                                     ctest).
 //     s2-pcp-bulk-free/locked-faithful-rwsem    `assertion`, as the abstract lock: 9 executions (7
 //                                     blocked) to the violation, under 0.01 s; the same under
 //                                     --model lkmm and sc.

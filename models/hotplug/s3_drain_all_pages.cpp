@@ -113,7 +113,8 @@
 // #13), 2 CPUs, T_X pinned to X (in s3-drain-strong its free is over before the offline starts):
 //   s3-drain-strong/locked-faithful-rwsem  verified, as the abstract lock: 5 127 executions
 //                                          (14 179 blocked), 0.50 s; sc 3 815 (11 019), 0.44 s;
-//                                          lkmm 4 903 (13 443), 20.5 s (fewer, as for
+//                                          lkmm 4 903 (13 443), 9.2 s (20.5 s before the
+//                                          LKMM's check became local; fewer, as for
 //                                          drain-all-pages' twin; left out of the hotplug-lkmm
 //                                          ctest);
 //   s3-drain-strong/nolock-faithful-rwsem  `assertion`, as the abstract lock: 3 executions (23

@@ -99,7 +99,9 @@
 //                   `invalid_access` (0, 40), node-cycle/nolock `invalid_access` (2, 127): each
 //                   at once, the same under lkmm and sc.
 //                   node-cycle/locked on the faithful lock did not conclude in 10 minutes
-//                   (1 384 195 executions, 22 620 122 blocked, no violation): not registered.
+//                   (1 384 195 executions, 22 620 122 blocked, no violation), nor with
+//                   cpu_hotplug_lock alone faithful (as S9's twins) in 25 minutes (7 514 790
+//                   executions, 60 771 165 blocked, no violation): not registered.
 //
 //   s5-node-cycle/locked, s5-node-cycle/nolock
 //                   issue #13's "online and offline of the same node racing a cpu_down + cpu_up
