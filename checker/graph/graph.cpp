@@ -91,6 +91,7 @@ EventId ExecutionGraph::append(std::uint32_t t, Event e) {
     e.stamp = next_stamp_++;
     sc_candidates_ += e.may_be_sc();
     threads_[t].push_back(e);
+    by_stamp_.push_back(t);
     const EventId id{t, static_cast<std::uint32_t>(threads_[t].size() - 1)};
     if (e.is_access() && has_location(e.loc)) slot(e.loc).accesses.push_back(id);
     return id;
@@ -183,6 +184,7 @@ void ExecutionGraph::cut_to_stamp(std::uint32_t stamp) {
     }
     trim_threads();
     trim_dependencies();
+    by_stamp_.resize(event_count());  // the kept events are the ones stamped first
     next_stamp_ = stamp + 1;
 }
 
@@ -197,6 +199,9 @@ void ExecutionGraph::cut_to_view(const View& keep) {
         }
         threads_[t].resize(n);
     }
+    // Keeps the first keep[t] entries of each thread t, in order.
+    cut_seen_.assign(threads_.size(), 0);
+    std::erase_if(by_stamp_, [&](std::uint32_t t) { return t >= threads_.size() || cut_seen_[t]++ >= threads_[t].size(); });
     trim_threads();
     trim_dependencies();
 }
@@ -206,6 +211,7 @@ void ExecutionGraph::clear() {
     threads_.clear();
     views_done_.clear();
     deps_.clear();
+    by_stamp_.clear();
     for (auto& per_thread : locs_)
         for (auto& s : per_thread) {
             s.co.clear();

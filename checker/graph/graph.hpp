@@ -67,6 +67,9 @@ public:
     /// Appends `e` to thread `t`, stamping it; writes are not yet in co (see co_insert).
     EventId append(std::uint32_t t, Event e);
     std::uint32_t next_stamp() const { return next_stamp_; }
+    /// The thread of every event, in stamp order (the order they were added): what a replay
+    /// walks, kept in step by append and the cuts so that nobody sorts the events by stamp.
+    std::span<const std::uint32_t> threads_by_stamp() const { return by_stamp_; }
 
     /// The value a read of `w` returns (the location's initial value for init).
     Value value_of(EventId w, LocId loc) const {
@@ -178,6 +181,8 @@ private:
     std::vector<std::vector<Event>> threads_;
     std::vector<std::vector<LocationSlot>> locs_;
     std::vector<Dependency> deps_;
+    std::vector<std::uint32_t> by_stamp_;   ///< threads_by_stamp()
+    std::vector<std::uint32_t> cut_seen_;   ///< cut_to_view's scratch: events passed per thread
     std::uint32_t next_stamp_ = 0;
     std::uint32_t sc_candidates_ = 0;
     std::uint32_t view_width_ = 0;

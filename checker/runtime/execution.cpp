@@ -182,8 +182,8 @@ void Execution::plan_replay() {
     plan_wait_.assign(n, EventId::init());
     plan_wake_at_.assign(n, kNone);
     plan_woken_.clear();
-    order_by_stamp();
-    plan_.resize(plan_by_stamp_.size());
+    const std::span<const std::uint32_t> by_stamp = g_->threads_by_stamp();
+    plan_.resize(by_stamp.size());
     std::size_t planned = 0;
     // The source thread t's next event waits for, or init when it is ready.
     auto waits_for = [&](std::uint32_t t) {
@@ -217,7 +217,7 @@ void Execution::plan_replay() {
         }
         return true;
     };
-    for (const std::uint32_t t : plan_by_stamp_) {
+    for (const std::uint32_t t : by_stamp) {
         if (plan_queued_[t] > 0) {  // behind its thread's waiting event
             ++plan_queued_[t];
             continue;
@@ -239,38 +239,6 @@ void Execution::plan_replay() {
         }
     }
     plan_.resize(planned);  // short of every event if some thread still waits: pick() scans then
-}
-
-void Execution::order_by_stamp() {
-    // A bucket per stamp when the stamps are dense (they are but for the holes revisits
-    // leave), a sort otherwise.
-    plan_by_stamp_.clear();
-    const std::uint32_t n = g_->thread_count();
-    std::uint32_t events = 0, end = 0;
-    for (std::uint32_t t = 0; t < n; ++t)
-        if (const std::uint32_t size = g_->thread_size(t); size > 0) {
-            events += size;
-            end = std::max(end, (*g_)[{t, size - 1}].stamp + 1);  // stamps grow along po
-        }
-    if (end <= 4 * events + 64) {
-        plan_bucket_.assign(end, kNone);
-        for (std::uint32_t t = 0; t < n; ++t)
-            for (std::uint32_t i = 0, size = g_->thread_size(t); i < size; ++i) plan_bucket_[(*g_)[{t, i}].stamp] = t;
-        plan_by_stamp_.resize(end + 1);
-        std::size_t k = 0;
-        for (const std::uint32_t t : plan_bucket_) {  // without a branch: the holes are irregular
-            plan_by_stamp_[k] = t;
-            k += t != kNone;
-        }
-        plan_by_stamp_.resize(k);
-        return;
-    }
-    plan_sorted_.clear();
-    for (std::uint32_t t = 0; t < n; ++t)
-        for (std::uint32_t i = 0, size = g_->thread_size(t); i < size; ++i)
-            plan_sorted_.push_back(std::uint64_t{(*g_)[{t, i}].stamp} << 32 | t);
-    std::sort(plan_sorted_.begin(), plan_sorted_.end());
-    for (const std::uint64_t key : plan_sorted_) plan_by_stamp_.push_back(static_cast<std::uint32_t>(key));
 }
 
 bool Execution::keeps_turn_by_scan_rules() const {

@@ -153,8 +153,6 @@ private:
     std::uint32_t pick();
     /// Works out the replay order of the kept events for this run (plan_).
     void plan_replay();
-    /// The threads of the kept events, by stamp (plan_by_stamp_).
-    void order_by_stamp();
     bool enabled(const Thread& t) const {
         if (t.status != Status::runnable || !t.spawned) return false;  // ids may come out of order
         if (t.join_target != kNone) return threads_[t.join_target].status == Status::finished;
@@ -264,14 +262,11 @@ private:
     // the order pick()'s replay rule gives, and how far the run has followed it. Scratch for
     // plan_replay, per thread: its next kept event to plan, how many of its events the walk
     // passed that wait to be planned, the source it is parked on, and the first of its events
-    // a parked thread waits for; the threads woken by the last planned event; and the kept
-    // events' threads by stamp (order_by_stamp, with its buckets or sorted keys).
+    // a parked thread waits for; the threads woken by the last planned event.
     std::vector<std::uint32_t> plan_;
     std::size_t plan_pos_ = 0;
     std::vector<std::uint32_t> plan_next_, plan_queued_, plan_wake_at_, plan_woken_;
     std::vector<graph::EventId> plan_wait_;
-    std::vector<std::uint32_t> plan_by_stamp_, plan_bucket_;
-    std::vector<std::uint64_t> plan_sorted_;
     std::uint32_t other_min_ = 0;  ///< rule 1: the smallest next-event stamp of the other threads
     std::uint32_t handoff_ = kNone;  ///< set by begin_event for the scheduler: pick() already ran
     int last_rule_ = 0;
