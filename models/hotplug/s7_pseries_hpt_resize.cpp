@@ -607,3 +607,19 @@ HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-cpu-up-sysfs", .exp
                               "cpu_up out of the window") {
     s7(s7_config::v54_nolock_rendezvous_up, true);
 }
+
+// The sysfs pair on 3 CPUs (CPU 2 a bystander whose stopper must stop too): the rendezvous
+// completes both ways, as on 2 CPUs. Long-running, like the other 3-CPU controls.
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-3cpu-sysfs", .expect = hotcheck::Verdict::verified,
+               .description = "S7 v5.4 + the patch, no lockdep, cpu_down from sysfs, on 3 CPUs: device_hotplug_lock "
+                              "keeps cpu_down out of the window; all three stoppers stop",
+               .long_running = true) {
+    s7(s7_config::v54_nolock_rendezvous, true, 3);
+}
+
+HOTCHECK_MODEL("hotplug/s7-hpt-resize/v5.4-nolock-rendezvous-cpu-up-3cpu-sysfs", .expect = hotcheck::Verdict::verified,
+               .description = "S7 v5.4 + the patch, no lockdep, cpu_up from sysfs, on 3 CPUs: device_hotplug_lock "
+                              "keeps cpu_up out of the window; all three stoppers stop",
+               .long_running = true) {
+    s7(s7_config::v54_nolock_rendezvous_up, true, 3);
+}

@@ -8,6 +8,8 @@
 #include <hotcheck/kernel/kernel.hpp>
 
 #include <algorithm>
+#include <array>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -318,6 +320,215 @@ TEST_CASE("lkmm: the optimal explorer and the reference explorer find the same e
         CHECK(opt.outcomes == ref.outcomes);
         CHECK(opt.executions == ref.executions);
     }
+}
+
+// The RCU shapes: the kernel's Documentation/litmus-tests/rcu/ pair, message passing across a
+// grace period (in one section, in two), store buffering, and the grace-period guarantee's
+// counting rule (two sections need two grace periods); each expected set is the one
+// `hotcheck litmus --model lkmm` gives its litmus twin (linux-kernel.cat's RCU axioms). The
+// C++ layer's grace period is an implementation (rcu.hpp: synchronize_rcu waits for the
+// sections running when it starts), not the LKMM's Rcu-lock/Sync-rcu events, so these check
+// that the implementation, run under the LKMM's ordering, allows exactly what the axioms
+// allow: not less (hiding an outcome) and not more. Both flavours; task Pi on CPU i.
+namespace {
+// RCU+sync+read: Never 1:r0=1 /\ 1:r1=0 (a section's stores are all seen after the GP).
+void rcu_sync_read(bool preemptible) {
+    machine m({.possible_cpus = 2, .preempt_rcu = preemptible});
+    atomic<int> x{0, "x"}, y{0, "y"};
+    int r0 = -1, r1 = -1;
+    auto p0 = start_task({"P0", 0}, [&] {
+        rcu_read_lock();
+        WRITE_ONCE(x, 1);
+        WRITE_ONCE(y, 1);
+        rcu_read_unlock();
+    });
+    auto p1 = start_task({"P1", 1}, [&] {
+        r0 = READ_ONCE(x);
+        synchronize_rcu();
+        r1 = READ_ONCE(y);
+    });
+    p0.join();
+    p1.join();
+    outcome("r0", r0);
+    outcome("r1", r1);
+}
+// RCU+sync+free: Never 0:r0=x /\ 0:r1=0 (x = 1, z = 1, y = &x; a reader of the old pointer
+// never sees the write made after the GP). The pointer is an index into {x, z}.
+void rcu_sync_free(bool preemptible) {
+    machine m({.possible_cpus = 2, .preempt_rcu = preemptible});
+    std::array<atomic<int>, 2> obj{atomic<int>{1, "x"}, atomic<int>{1, "z"}};
+    atomic<int> y{0, "y"};
+    int r0 = -1, r1 = -1;
+    auto p0 = start_task({"P0", 0}, [&] {
+        rcu_read_lock();
+        r0 = rcu_dereference(y);
+        r1 = READ_ONCE(obj[static_cast<std::size_t>(r0)]);
+        rcu_read_unlock();
+    });
+    auto p1 = start_task({"P1", 1}, [&] {
+        rcu_assign_pointer(y, 1);
+        synchronize_rcu();
+        WRITE_ONCE(obj[0], 0);
+    });
+    p0.join();
+    p1.join();
+    outcome("r0", r0);  // 0: x, 1: z
+    outcome("r1", r1);
+}
+// RCU-MP (P1's reads in one section) and RCU-MP-2cs (each in its own): Never 1:r0=1 /\ 1:r1=0.
+void rcu_mp(bool preemptible, bool two_sections) {
+    machine m({.possible_cpus = 2, .preempt_rcu = preemptible});
+    atomic<int> x{0, "x"}, y{0, "y"};
+    int r0 = -1, r1 = -1;
+    auto p0 = start_task({"P0", 0}, [&] {
+        WRITE_ONCE(x, 1);
+        synchronize_rcu();
+        WRITE_ONCE(y, 1);
+    });
+    auto p1 = start_task({"P1", 1}, [&] {
+        rcu_read_lock();
+        r0 = READ_ONCE(y);
+        if (two_sections) {
+            rcu_read_unlock();
+            rcu_read_lock();
+        }
+        r1 = READ_ONCE(x);
+        rcu_read_unlock();
+    });
+    p0.join();
+    p1.join();
+    outcome("r0", r0);
+    outcome("r1", r1);
+}
+// RCU-SB: Never 0:r0=0 /\ 1:r1=0.
+void rcu_sb(bool preemptible) {
+    machine m({.possible_cpus = 2, .preempt_rcu = preemptible});
+    atomic<int> x{0, "x"}, y{0, "y"};
+    int r0 = -1, r1 = -1;
+    auto p0 = start_task({"P0", 0}, [&] {
+        rcu_read_lock();
+        WRITE_ONCE(x, 1);
+        r0 = READ_ONCE(y);
+        rcu_read_unlock();
+    });
+    auto p1 = start_task({"P1", 1}, [&] {
+        WRITE_ONCE(y, 1);
+        synchronize_rcu();
+        r1 = READ_ONCE(x);
+    });
+    p0.join();
+    p1.join();
+    outcome("r0", r0);
+    outcome("r1", r1);
+}
+// The counting rule (a cycle is forbidden when it has at least as many grace periods as
+// sections) on store buffering over x, y, z, each link a section (P0 always; P1 with
+// `two_sections`) or a grace period (P2 always; P1 otherwise): RCU-SB3-2GP (one section, two
+// GPs) Never 0:r0=0 /\ 1:r1=0 /\ 2:r2=0; RCU-SB3-2CS (two sections, one GP) Sometimes.
+void rcu_counting_sb(bool preemptible, bool two_sections) {
+    machine m({.possible_cpus = 3, .preempt_rcu = preemptible});
+    atomic<int> x{0, "x"}, y{0, "y"}, z{0, "z"};
+    int r0 = -1, r1 = -1, r2 = -1;
+    auto p0 = start_task({"P0", 0}, [&] {
+        rcu_read_lock();
+        WRITE_ONCE(x, 1);
+        r0 = READ_ONCE(y);
+        rcu_read_unlock();
+    });
+    auto p1 = start_task({"P1", 1}, [&] {
+        if (two_sections) rcu_read_lock();
+        WRITE_ONCE(y, 1);
+        if (!two_sections) synchronize_rcu();
+        r1 = READ_ONCE(z);
+        if (two_sections) rcu_read_unlock();
+    });
+    auto p2 = start_task({"P2", 2}, [&] {
+        WRITE_ONCE(z, 1);
+        synchronize_rcu();
+        r2 = READ_ONCE(x);
+    });
+    p0.join();
+    p1.join();
+    p2.join();
+    outcome("r0", r0);
+    outcome("r1", r1);
+    outcome("r2", r2);
+}
+// The same rule on a cycle of reads-from, x -> y -> z -> x (each thread reads, then writes
+// the next): RCU-LB3-2GP Never 0:r0=1 /\ 1:r1=1 /\ 2:r2=1; RCU-LB3-2CS Sometimes, but only
+// through load buffering (every read reads a write that program order puts after another
+// read: a po ∪ rf cycle), which a C++ model's exploration leaves out and says so.
+void rcu_counting_lb(bool preemptible, bool two_sections) {
+    machine m({.possible_cpus = 3, .preempt_rcu = preemptible});
+    atomic<int> x{0, "x"}, y{0, "y"}, z{0, "z"};
+    int r0 = -1, r1 = -1, r2 = -1;
+    auto p0 = start_task({"P0", 0}, [&] {
+        rcu_read_lock();
+        r0 = READ_ONCE(x);
+        WRITE_ONCE(y, 1);
+        rcu_read_unlock();
+    });
+    auto p1 = start_task({"P1", 1}, [&] {
+        if (two_sections) rcu_read_lock();
+        r1 = READ_ONCE(y);
+        if (!two_sections) synchronize_rcu();
+        WRITE_ONCE(z, 1);
+        if (two_sections) rcu_read_unlock();
+    });
+    auto p2 = start_task({"P2", 2}, [&] {
+        r2 = READ_ONCE(z);
+        synchronize_rcu();
+        WRITE_ONCE(x, 1);
+    });
+    p0.join();
+    p1.join();
+    p2.join();
+    outcome("r0", r0);
+    outcome("r1", r1);
+    outcome("r2", r2);
+}
+
+/// Every combination of the given registers' 0/1 values but `missing`.
+Outcomes all_but(const std::vector<std::string>& regs, const std::string& missing) {
+    Outcomes out;
+    for (unsigned bits = 0; bits < (1u << regs.size()); ++bits) {
+        std::string o;
+        for (std::size_t i = 0; i < regs.size(); ++i)
+            o += (i ? "," : "") + regs[i] + "=" + std::to_string((bits >> (regs.size() - 1 - i)) & 1);
+        if (o != missing) out.push_back(o);
+    }
+    return out;
+}
+}  // namespace
+
+TEST_CASE("lkmm: RCU's grace period, on the kernel's RCU litmus shapes, allows what linux-kernel.cat allows") {
+    struct Shape {
+        const char* name;
+        std::function<void(bool)> body;
+        Outcomes allowed;  // the litmus twin's states under `hotcheck litmus --model lkmm`
+    };
+    const std::vector<Shape> shapes = {
+        {"RCU+sync+read", rcu_sync_read, all_but({"r0", "r1"}, "r0=1,r1=0")},
+        {"RCU+sync+free", rcu_sync_free, {"r0=0,r1=1", "r0=1,r1=1"}},  // r0: 0 is x, 1 is z
+        {"RCU-MP", [](bool p) { rcu_mp(p, false); }, all_but({"r0", "r1"}, "r0=1,r1=0")},
+        {"RCU-MP-2cs", [](bool p) { rcu_mp(p, true); }, all_but({"r0", "r1"}, "r0=1,r1=0")},
+        {"RCU-SB", rcu_sb, all_but({"r0", "r1"}, "r0=0,r1=0")},
+        {"RCU-SB3-2GP", [](bool p) { rcu_counting_sb(p, false); }, all_but({"r0", "r1", "r2"}, "r0=0,r1=0,r2=0")},
+        {"RCU-SB3-2CS", [](bool p) { rcu_counting_sb(p, true); }, all_but({"r0", "r1", "r2"}, "")},
+        {"RCU-LB3-2GP", [](bool p) { rcu_counting_lb(p, false); }, all_but({"r0", "r1", "r2"}, "r0=1,r1=1,r2=1")},
+        // The LKMM's eighth state, r0=1,r1=1,r2=1, is load buffering: not explored.
+        {"RCU-LB3-2CS", [](bool p) { rcu_counting_lb(p, true); }, all_but({"r0", "r1", "r2"}, "r0=1,r1=1,r2=1")},
+    };
+    for (const Shape& shape : shapes)
+        for (const MemoryModel mm : {MemoryModel::lkmm, MemoryModel::rc11})
+            for (const bool preemptible : {false, true}) {
+                const Result r = run(mm, [&] { shape.body(preemptible); });
+                std::string got;
+                for (const std::string& o : r.outcomes) got += " " + o;
+                INFO(std::string(shape.name), " under ", to_string(mm), ", preempt_rcu ", preemptible, ":", got);
+                REQUIRE(r.verdict == Verdict::verified);
+                CHECK(r.outcomes == shape.allowed);
+            }
 }
 
 }  // TEST_SUITE

@@ -15,7 +15,9 @@
 //                              READ_ONCE_PTR); elsewhere an acquire load, stronger than the
 //                              kernel's address dependency (C11 has none), KERNEL.md §6
 //   Under lkmm the grace period is this implementation's (its fences are smp_mb()), not the
-//   LKMM's RCU axioms: rcu_read_lock() is not the LKMM's Rcu-lock event.
+//   LKMM's RCU axioms: rcu_read_lock() is not the LKMM's Rcu-lock event. On the kernel's RCU
+//   litmus shapes and the counting rule's (tests/kernel/lkmm_models_test.cpp, both flavours)
+//   it allows exactly the outcomes linux-kernel.cat allows, load buffering aside.
 #pragma once
 #include <functional>
 #include <string>
