@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <random>
 
 namespace hotcheck::testing {
@@ -13,8 +14,10 @@ namespace hotcheck::testing {
 namespace {
 /// A litmus skeleton (MP, SB, LB, S, R, 2+2W, WRC, ISA2, RWC, IRIW, CoRR, CoWR) decorated at
 /// random: each write a WRITE_ONCE, smp_store_release, xchg, atomic_inc or a write under the
-/// spinlock; each read a READ_ONCE, smp_load_acquire or a read under the spinlock; between two
-/// accesses of a thread nothing, smp_mb, smp_rmb, smp_wmb or smp_mb__after_atomic.
+/// spinlock; each read a READ_ONCE, smp_load_acquire, a read under the spinlock or a
+/// READ_ONCE_CTRL whose thread's next op is its branch (run under ctrl_dependency when it read
+/// non-zero, skipped otherwise); between two accesses of a thread nothing, smp_mb, smp_rmb,
+/// smp_wmb or smp_mb__after_atomic.
 RandomProgram kernel_shape(std::mt19937_64& rng) {
     auto pick = [&](std::uint32_t lo, std::uint32_t hi) {
         return std::uniform_int_distribution<std::uint32_t>(lo, hi)(rng);
@@ -37,7 +40,7 @@ RandomProgram kernel_shape(std::mt19937_64& rng) {
     using K = RandomOp::Kind;
     static constexpr K writes[] = {K::write_once, K::write_once, K::store_release, K::xchg, K::atomic_inc,
                                    K::locked_store};
-    static constexpr K reads[] = {K::read_once, K::read_once, K::load_acquire, K::locked_load};
+    static constexpr K reads[] = {K::read_once, K::read_once, K::load_acquire, K::locked_load, K::read_ctrl};
     static constexpr K barriers[] = {K::mb, K::rmb, K::rmb, K::wmb, K::wmb, K::after_atomic};
     const auto& shape = shapes[pick(0, std::size(shapes) - 1)];
     RandomProgram p;
@@ -152,7 +155,7 @@ std::string RandomProgram::describe() const {
                                   "READ_ONCE", "WRITE_ONCE", "smp_load_acquire", "smp_store_release",
                                   "smp_mb", "smp_rmb", "smp_wmb", "smp_mb__after_atomic", "xchg",
                                   "atomic_inc", "cmpxchg", "atomic_add_return", "publish", "block_store",
-                                  "deref", "locked_store", "locked_load"};
+                                  "deref", "locked_store", "locked_load", "READ_ONCE_CTRL"};
     std::string s;
     for (std::size_t t = 0; t < threads.size(); ++t) {
         s += fmt::format("T{}:", t + 1);
@@ -223,9 +226,22 @@ void run_program(const RandomProgram& p) {
     std::vector<join_handle> handles;
     for (std::size_t t = 0; t < p.threads.size(); ++t) {
         handles.push_back(spawn([&, t] {
+            // A READ_ONCE_CTRL just read: the next op is its branch, taken on non-zero.
+            std::optional<kernel::ctrl_read<int>> gate;
             for (const RandomOp& op : p.threads[t]) {
                 atomic<int>& x = *locs[op.loc];
+                std::optional<kernel::ctrl_dependency> in_branch;
+                if (gate) {
+                    const kernel::ctrl_read<int> head = *gate;
+                    gate.reset();
+                    if (head.value == 0) continue;
+                    in_branch.emplace(head);
+                }
                 switch (op.kind) {
+                    case RandomOp::Kind::read_ctrl:
+                        gate = kernel::READ_ONCE_CTRL(x);
+                        seen[t].push_back(gate->value);
+                        break;
                     case RandomOp::Kind::load: seen[t].push_back(x.load(op.order)); break;
                     case RandomOp::Kind::store: x.store(op.value, op.order); break;
                     case RandomOp::Kind::fetch_add: seen[t].push_back(x.fetch_add(op.value, op.order)); break;

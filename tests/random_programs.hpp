@@ -21,6 +21,7 @@ struct RandomOp {
         deref,        ///< q = READ_ONCE_PTR(p); READ_ONCE(q->v): an address dependency
         locked_store, ///< spin_lock(s); WRITE_ONCE(x, value); spin_unlock(s)
         locked_load,  ///< spin_lock(s); READ_ONCE(x); spin_unlock(s)
+        read_ctrl,    ///< r = READ_ONCE_CTRL(x); if (r) { ctrl_dependency on(r); <the next op> }
     } kind;
     std::uint8_t loc = 0;
     std::uint8_t value = 0;  ///< stored / added / desired value; cas: expected is value - 1

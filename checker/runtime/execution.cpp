@@ -713,7 +713,7 @@ Value Execution::read_event(LocId loc, Order order, bool rmw, const Event* cas_p
     e.operand = operand;
     e.where = where;
     id = append(e);
-    add_address_dependencies(id, loc);
+    add_dependencies(id, loc);
     if (!driver_.on_read(id)) stop(RunEnd::dropped, "", "", where);
     check_initialized((*g_)[id], where);
     return (*g_)[id].value;
@@ -753,7 +753,7 @@ void Execution::write_event(LocId loc, Value v, Order order, bool rmw, detail::R
     e.value = v;
     e.where = where;
     id = append(e);
-    add_address_dependencies(id, loc);
+    add_dependencies(id, loc);
     if (!driver_.on_write(id)) stop(RunEnd::dropped, "", "", where);
 }
 
@@ -1013,6 +1013,31 @@ Value Execution::kernel_load_address(LocId loc, SourceLoc where) {
             base_name(where.file_name()), where.line()));
     }
     return v;
+}
+
+Value Execution::kernel_load_ctrl(LocId loc, detail::ReadMark& read, SourceLoc where) {
+    if (unwinding_) return 0;
+    if (!lkmm_) return load(loc, memory_order::relaxed, where);
+    const Value v = read_event(loc, Order::rlx, false, nullptr, 0, where);
+    read = {cur_, threads_[cur_].next_index - 1};
+    return v;
+}
+
+void Execution::ctrl_begin(detail::ReadMark read, SourceLoc where) {
+    if (unwinding_ || !lkmm_) return;
+    if (read.thread != cur_ || read.index >= threads_[cur_].next_index)
+        stop(RunEnd::error, "invalid_model",
+             fmt::format("ctrl_dependency at {}:{} names a read of {}: only a READ_ONCE_CTRL of the same "
+                         "task, earlier in this run, can head a control dependency",
+                         base_name(where.file_name()), where.line(),
+                         read.thread == ~0u ? std::string("no task") : fmt::format("T{}", read.thread)),
+             where);
+    threads_[cur_].ctrl_heads.push_back(read.index);
+}
+
+void Execution::ctrl_end() {
+    if (unwinding_ || !lkmm_ || cur_ >= threads_.size() || threads_[cur_].ctrl_heads.empty()) return;
+    threads_[cur_].ctrl_heads.pop_back();
 }
 
 bool Execution::kernel_lock_attempt(LocId loc, SourceLoc where) {

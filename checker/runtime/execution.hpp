@@ -93,6 +93,9 @@ public:
                      bool returns_value, SourceLoc where);
     bool kernel_cmpxchg(LocId loc, Value& expected, Value desired, detail::KernelOrder order, SourceLoc where);
     Value kernel_load_address(LocId loc, SourceLoc where);
+    Value kernel_load_ctrl(LocId loc, detail::ReadMark& read, SourceLoc where);
+    void ctrl_begin(detail::ReadMark read, SourceLoc where);
+    void ctrl_end();
     bool kernel_lock_attempt(LocId loc, SourceLoc where);
     void kernel_unlock(LocId loc, SourceLoc where);
     LocId alloc_block(std::uint32_t n, Value init, bool initialized, detail::ValueShape shape,
@@ -145,6 +148,8 @@ private:
         /// Under the LKMM: the reads whose value was a handle (kernel_load_address), and the
         /// block of locations [first, end) it addresses.
         std::vector<AddressHead> address_heads;
+        /// Under the LKMM: the reads the open ctrl_dependency scopes depend on (innermost last).
+        std::vector<std::uint32_t> ctrl_heads;
         /// While its body runs: where a forced unwind ends (see run_body), else null.
         struct UnwindAnchor* unwind_anchor = nullptr;
     };
@@ -205,12 +210,14 @@ private:
                      SourceLoc where, graph::KernelTag tag = graph::KernelTag::none);
     void fence_event(graph::Order order, graph::KernelTag tag, SourceLoc where);
     /// Under the LKMM: the new access `id` of the running thread to `loc` depends by address
-    /// on each read whose handle's block holds `loc` (Thread::address_heads).
-    void add_address_dependencies(graph::EventId id, LocId loc) {
-        const auto& heads = threads_[cur_].address_heads;
-        if (heads.empty()) [[likely]] return;
-        for (const AddressHead& h : heads)
+    /// on each read whose handle's block holds `loc` (Thread::address_heads), and by control
+    /// on the reads of the open ctrl_dependency scopes (Thread::ctrl_heads).
+    void add_dependencies(graph::EventId id, LocId loc) {
+        const Thread& t = threads_[cur_];
+        if (t.address_heads.empty() && t.ctrl_heads.empty()) [[likely]] return;
+        for (const AddressHead& h : t.address_heads)
             if (loc.raw >= h.first && loc.raw < h.end) g_->add_dependency(h.read, id, graph::DepKind::addr);
+        for (const std::uint32_t read : t.ctrl_heads) g_->add_dependency({cur_, read}, id, graph::DepKind::ctrl);
     }
     /// Records, once, an execution class this exploration does not cover (Result::unexplored).
     void note_unexplored(std::string note);

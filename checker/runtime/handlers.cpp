@@ -60,6 +60,11 @@ bool kernel_cmpxchg(LocId loc, Value& expected, Value desired, KernelOrder order
     return ex(where).kernel_cmpxchg(loc, expected, desired, order, where);
 }
 Value kernel_load_address(LocId loc, SourceLoc where) { return ex(where).kernel_load_address(loc, where); }
+Value kernel_load_ctrl(LocId loc, ReadMark& read, SourceLoc where) { return ex(where).kernel_load_ctrl(loc, read, where); }
+void ctrl_begin(ReadMark read, SourceLoc where) { ex(where).ctrl_begin(read, where); }
+void ctrl_end() {
+    if (runtime::Execution* e = runtime::Execution::current()) e->ctrl_end();  // a destructor: never throws
+}
 bool kernel_lock_attempt(LocId loc, SourceLoc where) { return ex(where).kernel_lock_attempt(loc, where); }
 void kernel_unlock(LocId loc, SourceLoc where) { ex(where).kernel_unlock(loc, where); }
 LocId alloc_block(std::uint32_t n, Value init, bool initialized, ValueShape shape, const char* name,

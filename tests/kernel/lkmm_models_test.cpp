@@ -322,6 +322,97 @@ TEST_CASE("lkmm: the optimal explorer and the reference explorer find the same e
     }
 }
 
+// Control dependencies (READ_ONCE_CTRL + ctrl_dependency), against their litmus twins under
+// `hotcheck litmus --model lkmm`: S+wmbonceonce+ctrlonceonce (P1 writes x only in the branch
+// taken on y = 1: Never 1:r0=1 /\ x=2), the same with the write after the branch (no
+// dependency: Sometimes), and MP+wmbonceonce+ctrlonceonce (ctrl orders no read: Sometimes).
+namespace {
+enum class Ctrl { in_branch, after_branch, undeclared };
+void s_ctrl(Ctrl where_write) {
+    atomic<int> x{0, "x"}, y{0, "y"};
+    int r0 = -1;
+    auto t0 = spawn([&] {
+        WRITE_ONCE(x, 2);
+        smp_wmb();
+        WRITE_ONCE(y, 1);
+    });
+    auto t1 = spawn([&] {
+        const auto seen = READ_ONCE_CTRL(y);
+        r0 = seen;
+        if (seen == 1) {
+            if (where_write == Ctrl::in_branch) {
+                ctrl_dependency on(seen);
+                WRITE_ONCE(x, 1);
+            } else if (where_write == Ctrl::undeclared) {
+                WRITE_ONCE(x, 1);
+            } else {
+                ctrl_dependency on(seen);  // a branch with no access: its scope ends here
+            }
+        }
+        if (where_write == Ctrl::after_branch) WRITE_ONCE(x, 1);
+    });
+    t0.join();
+    t1.join();
+    outcome("r0", r0);
+    outcome("x", READ_ONCE(x));
+}
+}  // namespace
+
+TEST_CASE("lkmm: a declared control dependency orders the read before the branch's writes, nothing else") {
+    Result in_branch = run(MemoryModel::lkmm, [] { s_ctrl(Ctrl::in_branch); });
+    REQUIRE(in_branch.verdict == Verdict::verified);
+    CHECK(in_branch.outcomes == Outcomes{"r0=0,x=2", "r0=1,x=1"});
+    // Undeclared, the branch's write is explored co-before P0's (the kernel forbids that).
+    CHECK(run(MemoryModel::lkmm, [] { s_ctrl(Ctrl::undeclared); }).outcomes ==
+          Outcomes{"r0=0,x=2", "r0=1,x=1", "r0=1,x=2"});
+    CHECK(run(MemoryModel::lkmm, [] { s_ctrl(Ctrl::after_branch); }).outcomes ==
+          Outcomes{"r0=0,x=1", "r0=0,x=2", "r0=1,x=1", "r0=1,x=2"});
+    // C11 has no dependencies: RC11 allows the write co-before P0's (no acquire on P1's side).
+    CHECK(run(MemoryModel::rc11, [] { s_ctrl(Ctrl::in_branch); }).outcomes ==
+          Outcomes{"r0=0,x=2", "r0=1,x=1", "r0=1,x=2"});
+    // The reference explorer finds the same executions.
+    Result ref = run(MemoryModel::lkmm, [] { s_ctrl(Ctrl::in_branch); }, Explorer::reference);
+    CHECK(ref.outcomes == in_branch.outcomes);
+    CHECK(ref.executions == in_branch.executions);
+
+    // MP: a control dependency does not order a read after it (ctrl ; [R] is not in ppo).
+    Result mp = run(MemoryModel::lkmm, [] {
+        atomic<int> x{0, "x"}, y{0, "y"};
+        int r0 = -1, r1 = 0;
+        auto t0 = spawn([&] {
+            WRITE_ONCE(x, 1);
+            smp_wmb();
+            WRITE_ONCE(y, 1);
+        });
+        auto t1 = spawn([&] {
+            const auto seen = READ_ONCE_CTRL(y);
+            r0 = seen;
+            if (seen == 1) {
+                ctrl_dependency on(seen);
+                r1 = READ_ONCE(x);
+            }
+        });
+        t0.join();
+        t1.join();
+        outcome("r0", r0);
+        outcome("r1", r1);
+    });
+    CHECK(mp.outcomes == Outcomes{"r0=0,r1=0", "r0=1,r1=0", "r0=1,r1=1"});
+}
+
+TEST_CASE("lkmm: a control dependency on another task's read is a model error naming the line") {
+    Result r = run(MemoryModel::lkmm, [] {
+        atomic<int> y{0, "y"};
+        ctrl_read<int> seen{};
+        auto t0 = spawn([&] { seen = READ_ONCE_CTRL(y); });
+        t0.join();
+        ctrl_dependency on(seen);
+        WRITE_ONCE(y, 1);
+    });
+    REQUIRE(r.verdict == Verdict::error);
+    CHECK(r.error.find("ctrl_dependency at lkmm_models_test.cpp:") != std::string::npos);
+}
+
 // The RCU shapes: the kernel's Documentation/litmus-tests/rcu/ pair, message passing across a
 // grace period (in one section, in two), store buffering, and the grace-period guarantee's
 // counting rule (two sections need two grace periods); each expected set is the one

@@ -102,6 +102,16 @@ bool kernel_cmpxchg(LocId loc, Value& expected, Value desired, KernelOrder order
 /// the LKMM every later access of this thread to the block the value is a handle of
 /// (hotcheck::ptr::handle()) carries an address dependency on it; under C11 an acquire load.
 Value kernel_load_address(LocId loc, SourceLoc where);
+/// READ_ONCE_CTRL: a once read whose value decides a branch; `read` receives which read it was
+/// (for ctrl_begin). Under C11 a relaxed load, and `read` stays unset.
+struct ReadMark {
+    std::uint32_t thread = ~0u, index = ~0u;
+};
+Value kernel_load_ctrl(LocId loc, ReadMark& read, SourceLoc where);
+/// ctrl_dependency's scope: until the matching ctrl_end, every access this thread makes depends
+/// by control on `read` (the LKMM's ctrl). Nothing under C11.
+void ctrl_begin(ReadMark read, SourceLoc where);
+void ctrl_end();
 /// spin_lock's and spin_unlock's accesses of a lock word (lock.cat's LKR, LKW, UL; LF for a
 /// failed attempt). kernel_lock_attempt: 0 -> 1 if free (acquire), else fails reading it.
 bool kernel_lock_attempt(LocId loc, SourceLoc where);

@@ -8,7 +8,8 @@
 //   smp_mb, smp_rmb, smp_wmb, smp_mb__{before,after}_atomic fences of that name; a fully
 //   ordered RMW one RMW with the MB tag; a non-returning RMW a once RMW whose read is Noreturn;
 //   a failed cmpxchg a once read; READ_ONCE_PTR a once read heading an address dependency to
-//   every later access, by the same task, of the block whose handle it read.
+//   every later access, by the same task, of the block whose handle it read; READ_ONCE_CTRL a
+//   once read heading a control dependency to the accesses of a ctrl_dependency scope.
 //
 //   under rc11 (and sc, ra), KERNEL.md section 6's strengthened mapping:
 //   READ_ONCE / WRITE_ONCE              relaxed load / store
@@ -67,6 +68,45 @@ template <class T, class U>
 void WRITE_ONCE_PTR(atomic<T>& x, U v, SourceLoc where = SourceLoc::current()) {
     x.store(static_cast<T>(v), release, where);
 }
+
+/// A control dependency (Documentation/memory-barriers.txt, "CONTROL DEPENDENCIES"): a
+/// READ_ONCE whose value decides a branch orders the read before the stores in the branch
+/// taken. Native code hides the branch, so the model says where it is:
+///
+///     const auto seen = READ_ONCE_CTRL(flag);
+///     if (seen == 1) {
+///         ctrl_dependency on(seen);  // the branch's accesses depend on the read of flag
+///         WRITE_ONCE(y, 1);
+///     }
+///
+/// Under --model lkmm every access the task makes while `on` lives carries the LKMM's ctrl
+/// dependency on that read (herd7's: the accesses of the branch taken, not those after it).
+/// Under rc11, sc and ra it is READ_ONCE and the scope records nothing (C11 has no
+/// dependencies; RC11 forbids load buffering, the one shape it matters for there). A branch
+/// left undeclared carries no dependency: executions the kernel forbids are then explored, so
+/// a violation may be one the kernel cannot have, never the other way round.
+template <class T>
+struct ctrl_read {
+    T value;
+    detail::ReadMark read;  ///< which read it was (unset under C11)
+    operator T() const { return value; }
+};
+template <class T>
+ctrl_read<T> READ_ONCE_CTRL(const atomic<T>& x, SourceLoc where = SourceLoc::current()) {
+    detail::ReadMark read;
+    const T v = detail::from_value<T>(detail::kernel_load_ctrl(x.location(), read, where));
+    return {v, read};
+}
+class ctrl_dependency {
+public:
+    template <class T>
+    explicit ctrl_dependency(const ctrl_read<T>& head, SourceLoc where = SourceLoc::current()) {
+        detail::ctrl_begin(head.read, where);
+    }
+    ~ctrl_dependency() { detail::ctrl_end(); }
+    ctrl_dependency(const ctrl_dependency&) = delete;
+    ctrl_dependency& operator=(const ctrl_dependency&) = delete;
+};
 
 inline void smp_mb(SourceLoc where = SourceLoc::current()) { detail::kernel_fence(detail::KernelFence::mb, where); }
 inline void smp_rmb(SourceLoc where = SourceLoc::current()) { detail::kernel_fence(detail::KernelFence::rmb, where); }
