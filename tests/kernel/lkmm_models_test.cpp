@@ -327,10 +327,12 @@ TEST_CASE("lkmm: the optimal explorer and the reference explorer find the same e
 // taken on y = 1: Never 1:r0=1 /\ x=2), the same with the write after the branch (no
 // dependency: Sometimes), and MP+wmbonceonce+ctrlonceonce (ctrl orders no read: Sometimes).
 namespace {
-enum class Ctrl { in_branch, after_branch, undeclared };
-void s_ctrl(Ctrl where_write) {
+/// Where P1's access goes: the write of x in the branch (declared, or not), the write after the
+/// branch, or a read of x in the branch (MP).
+enum class Ctrl { in_branch, after_branch, undeclared, read_in_branch };
+void s_ctrl(Ctrl where) {
     atomic<int> x{0, "x"}, y{0, "y"};
-    int r0 = -1;
+    int r0 = -1, r1 = 0;
     auto t0 = spawn([&] {
         WRITE_ONCE(x, 2);
         smp_wmb();
@@ -340,20 +342,20 @@ void s_ctrl(Ctrl where_write) {
         const auto seen = READ_ONCE_CTRL(y);
         r0 = seen;
         if (seen == 1) {
-            if (where_write == Ctrl::in_branch) {
-                ctrl_dependency on(seen);
-                WRITE_ONCE(x, 1);
-            } else if (where_write == Ctrl::undeclared) {
+            if (where == Ctrl::undeclared) {
                 WRITE_ONCE(x, 1);
             } else {
-                ctrl_dependency on(seen);  // a branch with no access: its scope ends here
+                ctrl_dependency on(seen);  // after_branch: a branch with no access
+                if (where == Ctrl::in_branch) WRITE_ONCE(x, 1);
+                if (where == Ctrl::read_in_branch) r1 = READ_ONCE(x);
             }
         }
-        if (where_write == Ctrl::after_branch) WRITE_ONCE(x, 1);
+        if (where == Ctrl::after_branch) WRITE_ONCE(x, 1);
     });
     t0.join();
     t1.join();
     outcome("r0", r0);
+    if (where == Ctrl::read_in_branch) outcome("r1", r1);
     outcome("x", READ_ONCE(x));
 }
 }  // namespace
@@ -374,30 +376,9 @@ TEST_CASE("lkmm: a declared control dependency orders the read before the branch
     Result ref = run(MemoryModel::lkmm, [] { s_ctrl(Ctrl::in_branch); }, Explorer::reference);
     CHECK(ref.outcomes == in_branch.outcomes);
     CHECK(ref.executions == in_branch.executions);
-
     // MP: a control dependency does not order a read after it (ctrl ; [R] is not in ppo).
-    Result mp = run(MemoryModel::lkmm, [] {
-        atomic<int> x{0, "x"}, y{0, "y"};
-        int r0 = -1, r1 = 0;
-        auto t0 = spawn([&] {
-            WRITE_ONCE(x, 1);
-            smp_wmb();
-            WRITE_ONCE(y, 1);
-        });
-        auto t1 = spawn([&] {
-            const auto seen = READ_ONCE_CTRL(y);
-            r0 = seen;
-            if (seen == 1) {
-                ctrl_dependency on(seen);
-                r1 = READ_ONCE(x);
-            }
-        });
-        t0.join();
-        t1.join();
-        outcome("r0", r0);
-        outcome("r1", r1);
-    });
-    CHECK(mp.outcomes == Outcomes{"r0=0,r1=0", "r0=1,r1=0", "r0=1,r1=1"});
+    CHECK(run(MemoryModel::lkmm, [] { s_ctrl(Ctrl::read_in_branch); }).outcomes ==
+          Outcomes{"r0=0,r1=0,x=2", "r0=1,r1=0,x=2", "r0=1,r1=2,x=2"});
 }
 
 TEST_CASE("lkmm: a control dependency on another task's read is a model error naming the line") {
@@ -422,161 +403,121 @@ TEST_CASE("lkmm: a control dependency on another task's read is a model error na
 // that the implementation, run under the LKMM's ordering, allows exactly what the axioms
 // allow: not less (hiding an outcome) and not more. Both flavours; task Pi on CPU i.
 namespace {
+/// P0.. on CPUs 0.. of a machine with one CPU each and the given RCU flavour; joins them and
+/// reports r0.. as the outcome.
+void rcu_tasks(bool preemptible, std::vector<std::function<void()>> tasks, const std::vector<const int*>& regs) {
+    static const char* const names[] = {"P0", "P1", "P2"};
+    machine m({.possible_cpus = static_cast<unsigned>(tasks.size()), .preempt_rcu = preemptible});
+    std::vector<join_handle> running;
+    for (unsigned i = 0; i < tasks.size(); ++i) running.push_back(start_task({names[i], i}, tasks[i]));
+    for (auto& t : running) t.join();
+    static const char* const reg_names[] = {"r0", "r1", "r2"};
+    for (std::size_t i = 0; i < regs.size(); ++i) outcome(reg_names[i], *regs[i]);
+}
 // RCU+sync+read: Never 1:r0=1 /\ 1:r1=0 (a section's stores are all seen after the GP).
 void rcu_sync_read(bool preemptible) {
-    machine m({.possible_cpus = 2, .preempt_rcu = preemptible});
     atomic<int> x{0, "x"}, y{0, "y"};
     int r0 = -1, r1 = -1;
-    auto p0 = start_task({"P0", 0}, [&] {
-        rcu_read_lock();
-        WRITE_ONCE(x, 1);
-        WRITE_ONCE(y, 1);
-        rcu_read_unlock();
-    });
-    auto p1 = start_task({"P1", 1}, [&] {
-        r0 = READ_ONCE(x);
-        synchronize_rcu();
-        r1 = READ_ONCE(y);
-    });
-    p0.join();
-    p1.join();
-    outcome("r0", r0);
-    outcome("r1", r1);
+    rcu_tasks(preemptible,
+              {[&] {
+                   rcu_read_lock();
+                   WRITE_ONCE(x, 1);
+                   WRITE_ONCE(y, 1);
+                   rcu_read_unlock();
+               },
+               [&] {
+                   r0 = READ_ONCE(x);
+                   synchronize_rcu();
+                   r1 = READ_ONCE(y);
+               }},
+              {&r0, &r1});
 }
 // RCU+sync+free: Never 0:r0=x /\ 0:r1=0 (x = 1, z = 1, y = &x; a reader of the old pointer
-// never sees the write made after the GP). The pointer is an index into {x, z}.
+// never sees the write made after the GP). The pointer is an index into {x, z}: r0 0 is x.
 void rcu_sync_free(bool preemptible) {
-    machine m({.possible_cpus = 2, .preempt_rcu = preemptible});
     std::array<atomic<int>, 2> obj{atomic<int>{1, "x"}, atomic<int>{1, "z"}};
     atomic<int> y{0, "y"};
     int r0 = -1, r1 = -1;
-    auto p0 = start_task({"P0", 0}, [&] {
-        rcu_read_lock();
-        r0 = rcu_dereference(y);
-        r1 = READ_ONCE(obj[static_cast<std::size_t>(r0)]);
-        rcu_read_unlock();
-    });
-    auto p1 = start_task({"P1", 1}, [&] {
-        rcu_assign_pointer(y, 1);
-        synchronize_rcu();
-        WRITE_ONCE(obj[0], 0);
-    });
-    p0.join();
-    p1.join();
-    outcome("r0", r0);  // 0: x, 1: z
-    outcome("r1", r1);
+    rcu_tasks(preemptible,
+              {[&] {
+                   rcu_read_lock();
+                   r0 = rcu_dereference(y);
+                   r1 = READ_ONCE(obj[static_cast<std::size_t>(r0)]);
+                   rcu_read_unlock();
+               },
+               [&] {
+                   rcu_assign_pointer(y, 1);
+                   synchronize_rcu();
+                   WRITE_ONCE(obj[0], 0);
+               }},
+              {&r0, &r1});
 }
 // RCU-MP (P1's reads in one section) and RCU-MP-2cs (each in its own): Never 1:r0=1 /\ 1:r1=0.
 void rcu_mp(bool preemptible, bool two_sections) {
-    machine m({.possible_cpus = 2, .preempt_rcu = preemptible});
     atomic<int> x{0, "x"}, y{0, "y"};
     int r0 = -1, r1 = -1;
-    auto p0 = start_task({"P0", 0}, [&] {
-        WRITE_ONCE(x, 1);
-        synchronize_rcu();
-        WRITE_ONCE(y, 1);
-    });
-    auto p1 = start_task({"P1", 1}, [&] {
-        rcu_read_lock();
-        r0 = READ_ONCE(y);
-        if (two_sections) {
-            rcu_read_unlock();
-            rcu_read_lock();
-        }
-        r1 = READ_ONCE(x);
-        rcu_read_unlock();
-    });
-    p0.join();
-    p1.join();
-    outcome("r0", r0);
-    outcome("r1", r1);
+    rcu_tasks(preemptible,
+              {[&] {
+                   WRITE_ONCE(x, 1);
+                   synchronize_rcu();
+                   WRITE_ONCE(y, 1);
+               },
+               [&] {
+                   rcu_read_lock();
+                   r0 = READ_ONCE(y);
+                   if (two_sections) {
+                       rcu_read_unlock();
+                       rcu_read_lock();
+                   }
+                   r1 = READ_ONCE(x);
+                   rcu_read_unlock();
+               }},
+              {&r0, &r1});
 }
 // RCU-SB: Never 0:r0=0 /\ 1:r1=0.
 void rcu_sb(bool preemptible) {
-    machine m({.possible_cpus = 2, .preempt_rcu = preemptible});
     atomic<int> x{0, "x"}, y{0, "y"};
     int r0 = -1, r1 = -1;
-    auto p0 = start_task({"P0", 0}, [&] {
-        rcu_read_lock();
-        WRITE_ONCE(x, 1);
-        r0 = READ_ONCE(y);
-        rcu_read_unlock();
-    });
-    auto p1 = start_task({"P1", 1}, [&] {
-        WRITE_ONCE(y, 1);
-        synchronize_rcu();
-        r1 = READ_ONCE(x);
-    });
-    p0.join();
-    p1.join();
-    outcome("r0", r0);
-    outcome("r1", r1);
+    rcu_tasks(preemptible,
+              {[&] {
+                   rcu_read_lock();
+                   WRITE_ONCE(x, 1);
+                   r0 = READ_ONCE(y);
+                   rcu_read_unlock();
+               },
+               [&] {
+                   WRITE_ONCE(y, 1);
+                   synchronize_rcu();
+                   r1 = READ_ONCE(x);
+               }},
+              {&r0, &r1});
 }
 // The counting rule (a cycle is forbidden when it has at least as many grace periods as
-// sections) on store buffering over x, y, z, each link a section (P0 always; P1 with
-// `two_sections`) or a grace period (P2 always; P1 otherwise): RCU-SB3-2GP (one section, two
-// GPs) Never 0:r0=0 /\ 1:r1=0 /\ 2:r2=0; RCU-SB3-2CS (two sections, one GP) Sometimes.
-void rcu_counting_sb(bool preemptible, bool two_sections) {
-    machine m({.possible_cpus = 3, .preempt_rcu = preemptible});
+// sections) on a three-link cycle x -> y -> z -> x, Pi's link from its first access to its
+// second, each link a section (P0 always; P1 with `two_sections`) or a grace period (P2
+// always; P1 otherwise). Store buffering (each P writes, then reads the next location):
+// RCU-SB3-2GP (one section, two GPs) Never 0:r0=0 /\ 1:r1=0 /\ 2:r2=0, RCU-SB3-2CS (two
+// sections, one GP) Sometimes. Load buffering (each reads, then writes the next): RCU-LB3-2GP
+// Never 0:r0=1 /\ 1:r1=1 /\ 2:r2=1; RCU-LB3-2CS Sometimes, but only through load buffering
+// (a po ∪ rf cycle), which a C++ model's exploration leaves out and says so.
+void rcu_counting(bool preemptible, bool two_sections, bool load_buffering) {
     atomic<int> x{0, "x"}, y{0, "y"}, z{0, "z"};
     int r0 = -1, r1 = -1, r2 = -1;
-    auto p0 = start_task({"P0", 0}, [&] {
-        rcu_read_lock();
-        WRITE_ONCE(x, 1);
-        r0 = READ_ONCE(y);
-        rcu_read_unlock();
-    });
-    auto p1 = start_task({"P1", 1}, [&] {
-        if (two_sections) rcu_read_lock();
-        WRITE_ONCE(y, 1);
-        if (!two_sections) synchronize_rcu();
-        r1 = READ_ONCE(z);
-        if (two_sections) rcu_read_unlock();
-    });
-    auto p2 = start_task({"P2", 2}, [&] {
-        WRITE_ONCE(z, 1);
-        synchronize_rcu();
-        r2 = READ_ONCE(x);
-    });
-    p0.join();
-    p1.join();
-    p2.join();
-    outcome("r0", r0);
-    outcome("r1", r1);
-    outcome("r2", r2);
-}
-// The same rule on a cycle of reads-from, x -> y -> z -> x (each thread reads, then writes
-// the next): RCU-LB3-2GP Never 0:r0=1 /\ 1:r1=1 /\ 2:r2=1; RCU-LB3-2CS Sometimes, but only
-// through load buffering (every read reads a write that program order puts after another
-// read: a po ∪ rf cycle), which a C++ model's exploration leaves out and says so.
-void rcu_counting_lb(bool preemptible, bool two_sections) {
-    machine m({.possible_cpus = 3, .preempt_rcu = preemptible});
-    atomic<int> x{0, "x"}, y{0, "y"}, z{0, "z"};
-    int r0 = -1, r1 = -1, r2 = -1;
-    auto p0 = start_task({"P0", 0}, [&] {
-        rcu_read_lock();
-        r0 = READ_ONCE(x);
-        WRITE_ONCE(y, 1);
-        rcu_read_unlock();
-    });
-    auto p1 = start_task({"P1", 1}, [&] {
-        if (two_sections) rcu_read_lock();
-        r1 = READ_ONCE(y);
-        if (!two_sections) synchronize_rcu();
-        WRITE_ONCE(z, 1);
-        if (two_sections) rcu_read_unlock();
-    });
-    auto p2 = start_task({"P2", 2}, [&] {
-        r2 = READ_ONCE(z);
-        synchronize_rcu();
-        WRITE_ONCE(x, 1);
-    });
-    p0.join();
-    p1.join();
-    p2.join();
-    outcome("r0", r0);
-    outcome("r1", r1);
-    outcome("r2", r2);
+    // Pi's link: write `mine` then read `next` (or read `mine`, then write `next`), with a
+    // section around both or a grace period between them.
+    auto link = [load_buffering](atomic<int>& mine, atomic<int>& next, int& r, bool section) {
+        if (section) rcu_read_lock();
+        if (load_buffering) r = READ_ONCE(mine);
+        else WRITE_ONCE(mine, 1);
+        if (!section) synchronize_rcu();
+        if (load_buffering) WRITE_ONCE(next, 1);
+        else r = READ_ONCE(next);
+        if (section) rcu_read_unlock();
+    };
+    rcu_tasks(preemptible,
+              {[&] { link(x, y, r0, true); }, [&] { link(y, z, r1, two_sections); },
+               [&] { link(z, x, r2, false); }},
+              {&r0, &r1, &r2});
 }
 
 /// Every combination of the given registers' 0/1 values but `missing`.
@@ -604,11 +545,11 @@ TEST_CASE("lkmm: RCU's grace period, on the kernel's RCU litmus shapes, allows w
         {"RCU-MP", [](bool p) { rcu_mp(p, false); }, all_but({"r0", "r1"}, "r0=1,r1=0")},
         {"RCU-MP-2cs", [](bool p) { rcu_mp(p, true); }, all_but({"r0", "r1"}, "r0=1,r1=0")},
         {"RCU-SB", rcu_sb, all_but({"r0", "r1"}, "r0=0,r1=0")},
-        {"RCU-SB3-2GP", [](bool p) { rcu_counting_sb(p, false); }, all_but({"r0", "r1", "r2"}, "r0=0,r1=0,r2=0")},
-        {"RCU-SB3-2CS", [](bool p) { rcu_counting_sb(p, true); }, all_but({"r0", "r1", "r2"}, "")},
-        {"RCU-LB3-2GP", [](bool p) { rcu_counting_lb(p, false); }, all_but({"r0", "r1", "r2"}, "r0=1,r1=1,r2=1")},
+        {"RCU-SB3-2GP", [](bool p) { rcu_counting(p, false, false); }, all_but({"r0", "r1", "r2"}, "r0=0,r1=0,r2=0")},
+        {"RCU-SB3-2CS", [](bool p) { rcu_counting(p, true, false); }, all_but({"r0", "r1", "r2"}, "")},
+        {"RCU-LB3-2GP", [](bool p) { rcu_counting(p, false, true); }, all_but({"r0", "r1", "r2"}, "r0=1,r1=1,r2=1")},
         // The LKMM's eighth state, r0=1,r1=1,r2=1, is load buffering: not explored.
-        {"RCU-LB3-2CS", [](bool p) { rcu_counting_lb(p, true); }, all_but({"r0", "r1", "r2"}, "r0=1,r1=1,r2=1")},
+        {"RCU-LB3-2CS", [](bool p) { rcu_counting(p, true, true); }, all_but({"r0", "r1", "r2"}, "r0=1,r1=1,r2=1")},
     };
     for (const Shape& shape : shapes)
         for (const MemoryModel mm : {MemoryModel::lkmm, MemoryModel::rc11})
