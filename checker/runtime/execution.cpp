@@ -26,7 +26,6 @@ using graph::Kind;
 using graph::Order;
 
 namespace {
-thread_local Execution* g_current = nullptr;
 thread_local Execution::RunObserver g_observer = nullptr;
 
 using graph::normalize;
@@ -84,7 +83,6 @@ bool valid_order(memory_order m) {
 }
 }  // namespace
 
-Execution* Execution::current() { return g_current; }
 void Execution::set_run_observer(RunObserver observer) { g_observer = observer; }
 
 Execution::Execution(exploration::Driver& driver, const Options& options, StackPool& stacks)
@@ -118,8 +116,8 @@ const RunResult& Execution::run(const std::function<void()>& body) {
     threads_.emplace_back();
     threads_[0].body = body;
     threads_[0].spawned = true;
-    Execution* outer = g_current;
-    g_current = this;
+    Execution* outer = current_;
+    current_ = this;
     handoff_ = kNone;
     while (!stopping_) {
         // A thread that gave up its turn in begin_event already picked its successor.
@@ -129,7 +127,7 @@ const RunResult& Execution::run(const std::function<void()>& body) {
     }
     if (!stopping_) classify_end();
     finish_run();
-    g_current = outer;
+    current_ = outer;
     if (g_observer) g_observer(*g_, result_);
     return result_;
 }
@@ -142,8 +140,8 @@ void Execution::finish_run() {
     // destructors may use its spawner's locals (the model body's machine, say), never the
     // reverse, so the spawner's stack goes after.
     unwinding_ = true;
-    Execution* outer = g_current;
-    g_current = this;
+    Execution* outer = current_;
+    current_ = this;
     for (auto tid = static_cast<std::uint32_t>(threads_.size()); tid-- > 0;) {
         if (!threads_[tid].context) continue;
         cur_ = tid;
@@ -164,7 +162,7 @@ void Execution::finish_run() {
         if (escaped_) end_escaped(tid);
     }
     for (auto& t : threads_) t.scheduler = {};
-    g_current = outer;
+    current_ = outer;
     threads_.clear();
 }
 

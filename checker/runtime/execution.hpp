@@ -57,8 +57,9 @@ public:
     /// Events run so far (added or replayed), over every run of this Execution.
     std::uint64_t events() const { return watch_.events.load(std::memory_order_relaxed); }
 
-    /// The execution running on this OS thread (null outside of a run).
-    static Execution* current();
+    /// The execution running on this OS thread (null outside of a run). Inline: every handler
+    /// call starts here.
+    static Execution* current() { return current_; }
     /// Called after every run on this OS thread (null: none), with the run's graph and result.
     using RunObserver = void (*)(const graph::ExecutionGraph&, const RunResult&);
     static void set_run_observer(RunObserver observer);
@@ -284,6 +285,7 @@ private:
         return keeps_turn_by_scan_rules();
     }
     bool keeps_turn_by_scan_rules() const;
+    static inline thread_local Execution* current_ = nullptr;  ///< current()
     bool stopping_ = false;
     bool unwinding_ = false;
     bool lkmm_ = false;  ///< --model lkmm: kernel primitives are the LKMM's events
