@@ -205,6 +205,54 @@ Relations::Relations(const ExecutionGraph& graph) : g(graph) {
     }
 }
 
+Relations::Relations(const ExecutionGraph& graph, std::span<const EventId> events)
+    : g(graph), ids(events.begin(), events.end()), n(static_cast<std::uint32_t>(events.size())) {
+    index.resize(g.thread_count());
+    for (std::uint32_t t = 0; t < g.thread_count(); ++t) index[t].assign(g.thread_size(t), kAbsent);
+    for (std::uint32_t a = 0; a < n; ++a) index[ids[a].thread][ids[a].index] = a;
+    const auto member = [&](EventId e) { return g.contains(e) && index[e.thread][e.index] != kAbsent; };
+    po = tc = rf = co = fr = rmw = loc = addr = data = ctrl = BitMatrix(n);
+    for (const auto& d : g.dependencies()) {
+        if (!member(d.from) || !member(d.to)) continue;
+        BitMatrix& m = d.kind == DepKind::addr ? addr : d.kind == DepKind::data ? data : ctrl;
+        m.set(idx(d.from), idx(d.to));
+    }
+
+    for (std::uint32_t a = 0, run_end = 0; a < n; ++a) {
+        const EventId ea = ids[a];
+        const Event& e = g[ea];
+        // A thread's members are numbered consecutively: po-after a is the rest of its run.
+        if (run_end <= a)
+            for (run_end = a + 1; run_end < n && ids[run_end].thread == ea.thread;) ++run_end;
+        po.set_range(a, a + 1, run_end);
+        if ((e.kind == Kind::start || e.kind == Kind::join) && member(e.rf)) tc.set(idx(e.rf), a);
+        if (e.is_read() && member(e.rf)) rf.set(idx(e.rf), a);
+        if (e.is_read() && e.rmw && member({ea.thread, ea.index + 1})) {
+            const Event& next = g[{ea.thread, ea.index + 1}];
+            if (next.is_write() && next.rmw) rmw.set(a, idx({ea.thread, ea.index + 1}));
+        }
+    }
+    g.for_each_location([&](LocId l) {
+        std::vector<std::uint32_t> in_co;  // the members of co(l), in co order
+        for (EventId w : g.co(l))
+            if (member(w)) in_co.push_back(idx(w));
+        for (std::size_t i = 0; i < in_co.size(); ++i)
+            for (std::size_t j = i + 1; j < in_co.size(); ++j) co.set(in_co[i], in_co[j]);
+    });
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> by_loc;
+    for (std::uint32_t a = 0; a < n; ++a)
+        if (ev(a).is_access()) by_loc.emplace_back(ev(a).loc.raw, a);
+    loc = same_key(n, std::move(by_loc));
+    for (std::uint32_t a = 0; a < n; ++a) {
+        const Event& e = ev(a);
+        if (!e.is_read()) continue;
+        auto c = g.co(e.loc);
+        std::size_t from = e.rf.is_init() ? 0 : g.co_position(e.rf) + 1;
+        for (std::size_t i = from; i < c.size(); ++i)
+            if (member(c[i])) fr.set(a, idx(c[i]));
+    }
+}
+
 BitMatrix Relations::eco() const { return (rf | co | fr).plus(); }
 
 bool Relations::atomicity_violated() const {

@@ -3,6 +3,7 @@
 // the reference explorer and the final checks use it, so it favours being obviously right.
 #pragma once
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "graph/graph.hpp"
@@ -69,6 +70,11 @@ BitMatrix same_key(std::uint32_t n, std::vector<std::pair<std::uint64_t, std::ui
 /// Dense numbering of a graph's events plus its base relations.
 struct Relations {
     explicit Relations(const ExecutionGraph& g);
+    /// The same relations between `events` only (each thread's in program order, threads in
+    /// order): exactly the pairs of Relations(g) among them, renumbered densely. The events
+    /// left out have no dense index (`index` holds kAbsent for them).
+    Relations(const ExecutionGraph& g, std::span<const EventId> events);
+    static constexpr std::uint32_t kAbsent = ~std::uint32_t{0};
 
     const ExecutionGraph& g;
     std::vector<EventId> ids;                 ///< dense index -> event

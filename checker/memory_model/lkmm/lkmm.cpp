@@ -14,18 +14,22 @@
 // prunes less). Plain locations take their floor from program order alone.
 //
 // The floor is hb_coherence_floor over those views; every other axiom is checked at each
-// explorer alternative: the whole graph, but only when the changed event lies on a cycle of
-// the SC order (consistent_after). A maximal addition keeps a consistent graph consistent
+// explorer alternative, but only when the changed event lies on a cycle of the SC order
+// (consistent_after), and then one strongly connected component of that order at a time
+// (components.cpp: a violation lies within one, and the relation algebra is cubic in the events
+// it ranges over). A maximal addition keeps a consistent graph consistent
 // (maximal_additions_consistent), so every graph the explorer keeps is consistent and no
 // execution is checked again at its end.
 //
 // Fast path: an execution that is sequentially consistent — (po | tc | rf | co | fr) acyclic,
 // thread creation and join included in po as the LKMM's Base does — satisfies every axiom of
 // linux-kernel.cat (each is the acyclicity, irreflexivity or emptiness of a relation contained
-// in that order, or plain-coherence, whose pairs would close a cycle with it) except the RCU
-// ones, which C++ models never feed (no Rcu-lock, Sync-rcu or Srcu events), and lock.cat's
+// in that order, or plain-coherence, whose pairs would close a cycle with it; atomic, the
+// emptiness of rmw & (fre ; coe), is not a cycle, but the explorer keeps RMW atomicity: an
+// RMW's write half goes co-right after its read's source, and no write goes in between) except
+// the RCU ones, which C++ models never feed (no Rcu-lock, Sync-rcu or Srcu events), and lock.cat's
 // lock-nest and unmatched-locks, which the runtime's spinlock keeps (a lock word is taken only
-// from 0 and released only by its holder). So only the other executions pay for the whole-graph
+// from 0 and released only by its holder). So only the other executions pay for the axioms'
 // check; `differential-lkmm` compares this against the reference's full check.
 //
 // Soundness of pruning: the axioms are acyclicity, irreflexivity and emptiness of relations
@@ -42,11 +46,11 @@
 #include "graph/graph.hpp"
 #include "memory_model/consistency.hpp"
 #include "memory_model/lkmm/model.hpp"
+#include "memory_model/lkmm/sc_order.hpp"
 
 namespace hotcheck::memory_model {
 namespace {
-bool sequentially_consistent(const graph::ExecutionGraph& g);
-bool on_sc_cycle(const graph::ExecutionGraph& g, graph::EventId e);
+bool takes_lock(const graph::ExecutionGraph& g, graph::EventId e);
 void add_lkmm_views(graph::ExecutionGraph& g, graph::EventId e);
 
 class Lkmm final : public Consistency {
@@ -75,17 +79,25 @@ public:
         return floor;
     }
     bool execution_consistent(const graph::ExecutionGraph& g, Scratch&) const override {
-        return sequentially_consistent(g) || consistent(graph::Relations(g));
+        const lkmm::ScOrder o(g);
+        return (!o.has_rcu && o.acyclic()) || consistent(graph::Relations(g));
     }
     /// The graph without e's change was consistent. Every relation an axiom constrains lies in
     /// the SC order (po | tc | rf | co | fr)+ (see the header), and adding e, the last event of
     /// its thread, adds edges only at e — so a new violation is a cycle of that order through e.
     /// One exception: an RMW's write half turns its read half from FailedRMW into an ordered
-    /// access, which adds edges between older events; that case takes the whole check.
+    /// access, which adds edges between older events; that case is checked whatever e's place.
+    /// The check goes one strongly connected component of the SC order at a time, e's first
+    /// (where a new violation lies), but all of them, so that it answers as the whole-graph
+    /// check (components.cpp). lock.cat's axioms are not cycles: only a change that takes a
+    /// lock can break them, and that change takes the whole-graph check.
     bool consistent_after(const graph::ExecutionGraph& g, graph::EventId e, Scratch& s) const override {
+        const lkmm::ScOrder o(g);
+        if (o.has_rcu) return consistent(graph::Relations(g));
         const graph::Event& ev = g[e];
-        if (!(ev.is_write() && ev.rmw) && !on_sc_cycle(g, e)) return true;
-        return execution_consistent(g, s);
+        if (!(ev.is_write() && ev.rmw) && !o.on_cycle(e)) return true;
+        if (takes_lock(g, e)) return execution_consistent(g, s);
+        return lkmm::components_consistent(g, o, e);
     }
     /// A maximal addition e (a read of the co-latest write, a write placed co-last, the last
     /// event of its thread) has no successor in the SC order — no po, rf, co or fr edge leaves
@@ -155,6 +167,16 @@ void join_cumulative(const ExecutionGraph& g, EventId w, std::uint32_t* hb) {
     }
 }
 
+/// Whether e takes a lock: an LKW, or the write half of an LKR. Only such a change can break
+/// lock.cat's lock-nest (a newly paired LKR po-after a held LKW) or unmatched-locks (a new
+/// unmatched LKW): every other change adds po pairs ending at its event, which is no LKW, and
+/// rf and co, which neither axiom reads.
+bool takes_lock(const ExecutionGraph& g, EventId e) {
+    const Event& ev = g[e];
+    if (ev.tag == graph::KernelTag::lock_write) return true;
+    return ev.is_write() && ev.rmw && e.index > 0 && g[{e.thread, e.index - 1}].tag == graph::KernelTag::lock_read;
+}
+
 void add_lkmm_views(ExecutionGraph& g, EventId e) {
     std::uint32_t* porf = start_views(g, e);
     const std::uint32_t width = g.view_width();
@@ -179,95 +201,6 @@ void add_lkmm_views(ExecutionGraph& g, EventId e) {
         }
 }
 
-/// The SC order's edges (po | tc | rf | co | fr, thread creation and join included in po as
-/// the LKMM's Base does) over a dense numbering of the events, as an adjacency list.
-struct ScOrder {
-    std::vector<std::uint32_t> first;      ///< thread t's events are numbered from first[t]
-    std::vector<std::uint32_t> out_start;  ///< v's successors: adjacent[out_start[v] .. out_start[v+1])
-    std::vector<std::uint32_t> adjacent;
-    std::vector<std::uint32_t> indegree;
-    bool has_rcu = false;                  ///< an RCU or SRCU event: no fast path applies
-    std::uint32_t id(graph::EventId e) const { return first[e.thread] + e.index; }
-    std::uint32_t size() const { return first.back(); }
-
-    explicit ScOrder(const graph::ExecutionGraph& g) {
-        const std::uint32_t threads = g.thread_count();
-        first.assign(threads + 1, 0);
-        for (std::uint32_t t = 0; t < threads; ++t) first[t + 1] = first[t] + g.thread_size(t);
-        const std::uint32_t n = first[threads];
-        std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
-        edges.reserve(3 * n);
-        for (std::uint32_t t = 0; t < threads; ++t)
-            for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
-                const graph::Event& e = g[{t, i}];
-                const std::uint32_t me = first[t] + i;
-                if ((e.tag >= graph::KernelTag::rcu_lock && e.tag <= graph::KernelTag::sync_srcu) ||
-                    e.tag == graph::KernelTag::srcu_lock || e.tag == graph::KernelTag::srcu_unlock) {
-                    has_rcu = true;
-                    return;
-                }
-                if (i + 1 < g.thread_size(t)) edges.emplace_back(me, me + 1);
-                const bool sourced = e.is_read() || e.kind == graph::Kind::start || e.kind == graph::Kind::join;
-                if (sourced && g.contains(e.rf)) edges.emplace_back(id(e.rf), me);  // rf, or tc
-                if (e.is_read()) {  // fr: to the write co-after its source
-                    const auto co = g.co(e.loc);
-                    const std::size_t next = e.rf.is_init() ? 0 : g.co_position(e.rf) + 1;
-                    if (next < co.size()) edges.emplace_back(me, id(co[next]));
-                }
-            }
-        g.for_each_location([&](graph::LocId l) {
-            const auto co = g.co(l);
-            for (std::size_t k = 1; k < co.size(); ++k) edges.emplace_back(id(co[k - 1]), id(co[k]));
-        });
-        // Counting sort into adjacency.
-        out_start.assign(n + 1, 0);
-        indegree.assign(n, 0);
-        adjacent.resize(edges.size());
-        for (auto [a, b] : edges) {
-            ++out_start[a + 1];
-            ++indegree[b];
-        }
-        for (std::uint32_t v = 0; v < n; ++v) out_start[v + 1] += out_start[v];
-        std::vector<std::uint32_t> fill(out_start.begin(), out_start.end() - 1);
-        for (auto [a, b] : edges) adjacent[fill[a]++] = b;
-    }
-};
-
-bool sequentially_consistent(const graph::ExecutionGraph& g) {
-    ScOrder o(g);
-    if (o.has_rcu) return false;
-    // Kahn's peel.
-    const std::uint32_t n = o.size();
-    std::vector<std::uint32_t> queue;
-    queue.reserve(n);
-    for (std::uint32_t v = 0; v < n; ++v)
-        if (o.indegree[v] == 0) queue.push_back(v);
-    for (std::size_t k = 0; k < queue.size(); ++k)
-        for (std::uint32_t j = o.out_start[queue[k]]; j < o.out_start[queue[k] + 1]; ++j)
-            if (--o.indegree[o.adjacent[j]] == 0) queue.push_back(o.adjacent[j]);
-    return queue.size() == n;
-}
-
-/// Whether e lies on a cycle of the SC order (or the graph has RCU events, which the argument
-/// of consistent_after does not cover): a search from e's successors for e.
-bool on_sc_cycle(const graph::ExecutionGraph& g, graph::EventId e) {
-    const ScOrder o(g);
-    if (o.has_rcu) return true;
-    const std::uint32_t target = o.id(e);
-    std::vector<std::uint8_t> seen(o.size(), 0);
-    std::vector<std::uint32_t> stack(o.adjacent.begin() + o.out_start[target],
-                                     o.adjacent.begin() + o.out_start[target + 1]);
-    while (!stack.empty()) {
-        const std::uint32_t v = stack.back();
-        stack.pop_back();
-        if (v == target) return true;
-        if (seen[v]) continue;
-        seen[v] = 1;
-        for (std::uint32_t j = o.out_start[v]; j < o.out_start[v + 1]; ++j)
-            if (!seen[o.adjacent[j]]) stack.push_back(o.adjacent[j]);
-    }
-    return false;
-}
 }  // namespace
 
 std::unique_ptr<Consistency> make_lkmm() { return std::make_unique<Lkmm>(); }
