@@ -566,22 +566,15 @@ TEST_CASE("lkmm: RCU's grace period, on the kernel's RCU litmus shapes, allows w
 }  // TEST_SUITE
 
 // The bundled hotplug models keep their declared verdicts under the LKMM (load buffering not
-// explored). Left out here for time: ten faithful-rwsem configurations that take 5 s to
-// minutes under lkmm, and s3-drain-all-pages/nolock-4cpu (about 17 s under lkmm, 0.6 s under
-// rc11) (models/hotplug/README.md, "Under the LKMM" and "Scale", has all of them).
+// explored). Left out here for time: the four faithful-rwsem configurations that take 7-35 s
+// under lkmm (the whole suite, those included, takes about 90 s: models/hotplug/README.md,
+// "Under the LKMM").
 TEST_SUITE("hotplug-lkmm") {
 TEST_CASE("every hotplug model keeps its declared verdict under --model lkmm") {
-    const std::vector<std::string> slow = {"hotplug/s1-numa-mem/locked-faithful-rwsem",
-                                           "hotplug/s1-stat-thresholds/locked-faithful-rwsem",
+    const std::vector<std::string> slow = {"hotplug/s2-zone-pcp-update/locked-faithful-rwsem",
                                            "hotplug/s3-drain-all-pages/locked-faithful-rwsem",
-                                           "hotplug/s4-zone-pcp-reset/locked-faithful-rwsem",
-                                           "hotplug/s5-kswapd-run/locked-faithful-rwsem",
-                                           "hotplug/s8-flush-all-cpus-locked/locked-faithful-rwsem",
-                                           "hotplug/s2-zone-pcp-update/locked-faithful-rwsem",
-                                           "hotplug/s3-drain-strong/locked-faithful-rwsem",
                                            "hotplug/s5-kswapd-stop/locked-faithful-rwsem",
-                                           "hotplug/s5-kcompactd-run/locked-faithful-rwsem",
-                                           "hotplug/s3-drain-all-pages/nolock-4cpu"};
+                                           "hotplug/s5-kcompactd-run/locked-faithful-rwsem"};
     std::size_t checked = 0;
     for (const RegisteredModel& m : registered_models()) {
         if (m.name.rfind("hotplug/", 0) != 0 || m.spec.long_running) continue;
@@ -599,6 +592,6 @@ TEST_CASE("every hotplug model keeps its declared verdict under --model lkmm") {
         CHECK(!r.unexplored.empty());
         ++checked;
     }
-    CHECK(checked >= 95);
+    CHECK(checked >= 140);
 }
 }  // TEST_SUITE
