@@ -81,10 +81,11 @@ void WRITE_ONCE_PTR(atomic<T>& x, U v, SourceLoc where = SourceLoc::current()) {
 ///
 /// Under --model lkmm every access the task makes while `on` lives carries the LKMM's ctrl
 /// dependency on that read (herd7's: the accesses of the branch taken, not those after it).
-/// Under rc11, sc and ra it is READ_ONCE and the scope records nothing (C11 has no
-/// dependencies; RC11 forbids load buffering, the one shape it matters for there). A branch
-/// left undeclared carries no dependency: executions the kernel forbids are then explored, so
-/// a violation may be one the kernel cannot have, never the other way round.
+/// Under rc11, sc and ra it is READ_ONCE and the scope records nothing: C11 has no
+/// dependencies (RC11 forbids load buffering anyway, but allows S's branch write co-before the
+/// other thread's earlier write, which the kernel's control dependency forbids). There, and for
+/// a branch left undeclared, executions the kernel forbids are explored, so a violation may be
+/// one the kernel cannot have, never the other way round.
 template <class T>
 struct ctrl_read {
     T value;
