@@ -98,6 +98,18 @@ Execution::Execution(exploration::Driver& driver, const Options& options, StackP
 
 Execution::~Execution() {
     finish_run();
+    // The idle workers leave their loop and end (their stacks go back to the pool).
+    quitting_ = true;
+    Execution* outer = current_;
+    current_ = this;
+    for (std::uint32_t tid = 0; tid < parked_.size(); ++tid) {
+        if (!parked_[tid]) continue;
+        cur_ = tid;
+        sanitizer::enter(sched_san_, fibers_[tid]);
+        parked_[tid] = std::move(parked_[tid]).resume();
+        sanitizer::returned(sched_san_);
+    }
+    current_ = outer;
     unwatch(watch_);
     for (auto& f : fibers_) sanitizer::destroy(f);
 }
@@ -157,9 +169,7 @@ void Execution::finish_run() {
                 throw Unwind{};
                 return boost::context::fiber{};
             });
-        sanitizer::returned(sched_san_);
-        watch_.in_model.store(false, std::memory_order_relaxed);
-        if (escaped_) end_escaped(tid);
+        returned_from(tid);
     }
     for (auto& t : threads_) t.scheduler = {};
     current_ = outer;
@@ -396,30 +406,63 @@ void Execution::resume(std::uint32_t tid) {
     if (fibers_.size() <= tid) fibers_.resize(tid + 1);
     if (!t.started) {
         t.started = true;
-        sanitizer::restart(fibers_[tid]);
-        sanitizer::creating(sched_san_, fibers_[tid]);
-        t.context = boost::context::fiber(std::allocator_arg, PooledStack(stacks_),
-                                          [this, tid](boost::context::fiber&& sched) {
-                                              sanitizer::started(sched_san_);
-                                              threads_[tid].scheduler = std::move(sched);
-                                              try {
-                                                  thread_main(tid);
-                                              } catch (const Unwind&) {
-                                              }
-                                              sanitizer::leave(sched_san_, fibers_[tid], true);
-                                              return std::move(threads_[tid].scheduler);
-                                          });
-        sanitizer::created(sched_san_);
-        fibers_[tid].bottom = stacks_.last_bottom();
-        fibers_[tid].size = stacks_.stack_size();
+        if (parked_.size() <= tid) parked_.resize(tid + 1);
+        if (parked_[tid]) {
+            t.context = std::move(parked_[tid]);  // the slot's worker, idle since the last run
+        } else {
+            sanitizer::restart(fibers_[tid]);
+            sanitizer::creating(sched_san_, fibers_[tid]);
+            t.context = boost::context::fiber(std::allocator_arg, PooledStack(stacks_),
+                                              [this, tid](boost::context::fiber&& sched) {
+                                                  return worker_main(tid, std::move(sched));
+                                              });
+            sanitizer::created(sched_san_);
+            fibers_[tid].bottom = stacks_.last_bottom();
+            fibers_[tid].size = stacks_.stack_size();
+        }
     }
     watch_.thread.store(tid, std::memory_order_relaxed);
     watch_.in_model.store(true, std::memory_order_relaxed);
     sanitizer::enter(sched_san_, fibers_[tid]);
     threads_[tid].context = std::move(threads_[tid].context).resume();
+    returned_from(tid);
+}
+
+void Execution::returned_from(std::uint32_t tid) {
     sanitizer::returned(sched_san_);
     watch_.in_model.store(false, std::memory_order_relaxed);
     if (escaped_) end_escaped(tid);
+    if (parking_ == tid) {  // its thread ended: the worker waits for the slot's next thread
+        parking_ = kNone;
+        parked_[tid] = std::move(threads_[tid].context);
+    }
+}
+
+boost::context::fiber Execution::worker_main(std::uint32_t tid, boost::context::fiber&& sched) {
+    // One model thread per run, run after run, on the same fiber and stack: making a fiber per
+    // thread per run (a stack context, a jump in and an exit jump out) was a tenth of the
+    // time of explorations whose threads make a few events each.
+    sanitizer::started(sched_san_);
+    threads_[tid].scheduler = std::move(sched);
+    for (;;) {
+        try {
+            thread_main(tid);
+        } catch (const Unwind&) {
+        }
+        if (quitting_) break;
+        parking_ = tid;
+        sanitizer::leave(sched_san_, fibers_[tid], false);
+        boost::context::fiber back = std::move(threads_[tid].scheduler).resume();
+        sanitizer::resumed(fibers_[tid]);
+        if (quitting_) {  // the Execution goes: end the fiber
+            sched = std::move(back);
+            sanitizer::leave(sched_san_, fibers_[tid], true);
+            return std::move(sched);
+        }
+        threads_[tid].scheduler = std::move(back);  // the next run's thread `tid` starts
+    }
+    sanitizer::leave(sched_san_, fibers_[tid], true);
+    return std::move(threads_[tid].scheduler);
 }
 
 void Execution::yield_to_scheduler() {

@@ -173,6 +173,10 @@ private:
     }
     /// Scheduler -> model thread `tid` (started on first use), until it yields, ends or faults.
     void resume(std::uint32_t tid);
+    /// Back in the scheduler from thread `tid`'s fiber: a fault's or a parked worker's bookkeeping.
+    void returned_from(std::uint32_t tid);
+    /// The fiber of thread slot `tid`: runs that slot's thread of each run, then parks.
+    boost::context::fiber worker_main(std::uint32_t tid, boost::context::fiber&& sched);
     /// The running model thread -> the scheduler; returns when the scheduler resumes it.
     void yield_to_scheduler();
     void thread_main(std::uint32_t tid);
@@ -239,6 +243,10 @@ private:
     Watch watch_;  ///< progress, for the watchdog (and events())
     sanitizer::Scheduler sched_san_;
     std::vector<sanitizer::Fiber> fibers_;  ///< per thread id, kept across runs
+    /// Per thread id: its worker fiber, idle between runs (null: none, or abandoned after a fault).
+    std::vector<boost::context::fiber> parked_;
+    std::uint32_t parking_ = kNone;  ///< the worker that just parked (returned_from stores it)
+    bool quitting_ = false;          ///< ~Execution: parked workers end instead of waiting
     fault::Record fault_;  ///< what escape() recorded
     bool escaped_ = false;
     struct Invariant {
