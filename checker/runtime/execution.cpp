@@ -125,7 +125,7 @@ const RunResult& Execution::run(const std::function<void()>& body) {
     rmw_pending_ = 0;
     last_pick_ = kNone;
     last_rule_ = 0;
-    threads_.emplace_back();
+    threads_.grow_to(1);
     threads_[0].body = body;
     threads_[0].spawned = true;
     Execution* outer = current_;
@@ -1186,7 +1186,7 @@ std::uint32_t Execution::spawn(std::function<void()> body, SourceLoc where) {
     // is one more to come before; the lowest-enabled rule is not affected.
     if (child < g_->thread_count() && g_->thread_size(child) > 0)
         other_min_ = std::min(other_min_, (*g_)[{child, 0}].stamp);
-    if (threads_.size() <= child) threads_.resize(child + 1);
+    if (threads_.size() <= child) threads_.grow_to(child + 1);
     Thread& t = threads_[child];
     t.body = std::move(body);
     t.spawned = true;

@@ -153,6 +153,44 @@ private:
         std::vector<std::uint32_t> ctrl_heads;
         /// While its body runs: where a forced unwind ends (see run_body), else null.
         struct UnwindAnchor* unwind_anchor = nullptr;
+
+        /// As constructed, but its vectors keep their capacity (a slot reused by the next run).
+        void reset() {
+            body = nullptr;
+            status = Status::runnable;
+            spawned = started = rmw_write_next = joined = in_await_predicate = false;
+            await_frame = nullptr;
+            join_target = ~0u;
+            spawned_by = {};
+            next_index = await_start = locations_created = 0;
+            address_heads.clear();
+            ctrl_heads.clear();
+            unwind_anchor = nullptr;
+        }
+    };
+    /// The run's threads by id. The slots outlive the run (clear() forgets them, a spawn resets
+    /// one): constructing a Thread per spawn per run showed up in spawn-heavy explorations.
+    class ThreadTable {
+    public:
+        std::uint32_t size() const { return n_; }
+        Thread& operator[](std::size_t i) { return slots_[i]; }
+        const Thread& operator[](std::size_t i) const { return slots_[i]; }
+        Thread* begin() { return slots_.data(); }
+        Thread* end() { return slots_.data() + n_; }
+        /// Threads [size(), n) join the run, reset.
+        void grow_to(std::uint32_t n) {
+            if (slots_.size() < n) slots_.resize(n);
+            for (; n_ < n; ++n_) slots_[n_].reset();
+        }
+        /// The run is over: what the threads' bodies captured goes now, the slots stay.
+        void clear() {
+            for (std::uint32_t i = 0; i < n_; ++i) slots_[i].body = nullptr;
+            n_ = 0;
+        }
+
+    private:
+        std::vector<Thread> slots_;
+        std::uint32_t n_ = 0;
     };
     static constexpr std::uint32_t kNone = ~0u;
 
@@ -238,7 +276,7 @@ private:
     graph::ExecutionGraph* g_ = nullptr;  ///< the driver's graph for this run
     const Options& options_;
     StackPool& stacks_;
-    std::vector<Thread> threads_;
+    ThreadTable threads_;
     std::vector<std::uint32_t> enabled_scratch_;
     Watch watch_;  ///< progress, for the watchdog (and events())
     sanitizer::Scheduler sched_san_;
