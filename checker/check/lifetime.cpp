@@ -47,81 +47,78 @@ std::optional<Finding> lifetime_violation(const graph::ExecutionGraph& g, const 
             for (EventId x : g.accesses(cell)) f(x);
         }
     };
-    bool any_alloc = false, any_free = false;
+    // One pass over the graph (this runs after every execution): its allocations and frees,
+    // thread by thread in program order, and the first read of an allocated cell never written.
+    thread_local std::vector<EventId> allocs, frees;
+    allocs.clear();
+    frees.clear();
+    EventId uninitialized{};
     for (std::uint32_t t = 0; t < g.thread_count(); ++t)
-        for (const Event& e : g.thread(t)) {
-            any_alloc |= e.kind == Kind::alloc;
-            any_free |= e.kind == Kind::free;
+        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
+            const Event& e = g[{t, i}];
+            if (e.kind == Kind::alloc) allocs.push_back({t, i});
+            else if (e.kind == Kind::free) frees.push_back({t, i});
+            else if (uninitialized.is_init() && e.is_read() && e.rf.is_init() && g.location(e.loc).uninitialized)
+                uninitialized = {t, i};
         }
     // An allocation initialises its cells with plain writes: every access must happen after it.
-    for (std::uint32_t t = 0; t < g.thread_count() && any_alloc; ++t)
-        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
-            const EventId a{t, i};
-            const Event& ae = g[a];
-            if (ae.kind != Kind::alloc) continue;
-            EventId x{};
-            for_each_access(block_of(ae), [&](EventId y) {
-                if (!hb(a, y)) first_of(x, y);
-            });
-            if (x.is_init()) continue;
-            const Event& xe = g[x];
-            return Finding{"data_race",
-                           fmt::format("T{} {} {} at {}, which is not ordered after its allocation "
-                                       "(and initialisation) by T{} at {}",
+    for (const EventId a : allocs) {
+        const Event& ae = g[a];
+        EventId x{};
+        for_each_access(block_of(ae), [&](EventId y) {
+            if (!hb(a, y)) first_of(x, y);
+        });
+        if (x.is_init()) continue;
+        const Event& xe = g[x];
+        return Finding{"data_race",
+                       fmt::format("T{} {} {} at {}, which is not ordered after its allocation "
+                                   "(and initialisation) by T{} at {}",
+                                   x.thread, xe.is_write() ? "writes" : "reads",
+                                   cell_name(g, xe.loc), at(xe), a.thread, at(ae)),
+                       x, xe.where};
+    }
+    for (const EventId f : frees) {
+        const Event& fe = g[f];
+        const LocId block = block_of(fe);
+        // A later free of the block, or an access to it not before this free.
+        EventId x{};
+        for (const EventId other : frees)
+            if (const Event& e = g[other]; block_of(e) == block && e.stamp > fe.stamp) first_of(x, other);
+        for_each_access(block, [&](EventId y) {
+            if (!hb(y, f)) first_of(x, y);
+        });
+        if (x.is_init()) continue;
+        const Event& xe = g[x];
+        if (xe.kind == Kind::free)
+            return Finding{"double_free",
+                           fmt::format("T{} frees {} at {}, which T{} already freed at {}",
+                                       x.thread, report::object_name(g, block), at(xe),
+                                       f.thread, at(fe)),
+                           x, xe.where};
+        const char* how = hb(f, x) ? "after" : "concurrently with";
+        const auto& cell = g.location(xe.loc);
+        if (cell.percpu_stride > 0)  // an access through a per-cpu pointer of a freed object
+            return Finding{"stale_percpu",
+                           fmt::format("T{} {} CPU {}'s slot of the per-cpu object {} at {} {} "
+                                       "its free_percpu by T{} at {}",
                                        x.thread, xe.is_write() ? "writes" : "reads",
-                                       cell_name(g, xe.loc), at(xe), a.thread, at(ae)),
+                                       cell.cell / cell.percpu_stride,
+                                       report::object_name(g, block), at(xe), how,
+                                       f.thread, at(fe)),
                            x, xe.where};
-        }
-    for (std::uint32_t t = 0; t < g.thread_count() && any_free; ++t)
-        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
-            const EventId f{t, i};
-            const Event& fe = g[f];
-            if (fe.kind != Kind::free) continue;
-            const LocId block = block_of(fe);
-            // A later free of the block, or an access to it not before this free.
-            EventId x{};
-            for (std::uint32_t u = 0; u < g.thread_count(); ++u)
-                for (std::uint32_t j = 0; j < g.thread_size(u); ++j)
-                    if (const Event& e = g[{u, j}];
-                        e.kind == Kind::free && block_of(e) == block && e.stamp > fe.stamp)
-                        first_of(x, {u, j});
-            for_each_access(block, [&](EventId y) {
-                if (!hb(y, f)) first_of(x, y);
-            });
-            if (x.is_init()) continue;
-            const Event& xe = g[x];
-            if (xe.kind == Kind::free)
-                return Finding{"double_free",
-                               fmt::format("T{} frees {} at {}, which T{} already freed at {}",
-                                           x.thread, report::object_name(g, block), at(xe),
-                                           f.thread, at(fe)),
-                               x, xe.where};
-            const char* how = hb(f, x) ? "after" : "concurrently with";
-            const auto& cell = g.location(xe.loc);
-            if (cell.percpu_stride > 0)  // an access through a per-cpu pointer of a freed object
-                return Finding{"stale_percpu",
-                               fmt::format("T{} {} CPU {}'s slot of the per-cpu object {} at {} {} "
-                                           "its free_percpu by T{} at {}",
-                                           x.thread, xe.is_write() ? "writes" : "reads",
-                                           cell.cell / cell.percpu_stride,
-                                           report::object_name(g, block), at(xe), how,
-                                           f.thread, at(fe)),
-                               x, xe.where};
-            return Finding{"use_after_free",
-                           fmt::format("T{} {} {} at {} {} its free by T{} at {}", x.thread,
-                                       xe.is_write() ? "writes" : "reads", cell_name(g, xe.loc), at(xe),
-                                       how, f.thread, at(fe)),
-                           x, xe.where};
-        }
-    for (std::uint32_t t = 0; t < g.thread_count(); ++t)
-        for (std::uint32_t i = 0; i < g.thread_size(t); ++i) {
-            const Event& xe = g[{t, i}];
-            if (xe.is_read() && xe.rf.is_init() && g.location(xe.loc).uninitialized)
-                return Finding{"uninitialized_read",
-                               fmt::format("T{} reads {} at {} before anything was written to it",
-                                           t, cell_name(g, xe.loc), at(xe)),
-                               EventId{t, i}, xe.where};
-        }
+        return Finding{"use_after_free",
+                       fmt::format("T{} {} {} at {} {} its free by T{} at {}", x.thread,
+                                   xe.is_write() ? "writes" : "reads", cell_name(g, xe.loc), at(xe),
+                                   how, f.thread, at(fe)),
+                       x, xe.where};
+    }
+    if (!uninitialized.is_init()) {
+        const Event& xe = g[uninitialized];
+        return Finding{"uninitialized_read",
+                       fmt::format("T{} reads {} at {} before anything was written to it",
+                                   uninitialized.thread, cell_name(g, xe.loc), at(xe)),
+                       uninitialized, xe.where};
+    }
     return std::nullopt;
 }
 
