@@ -424,8 +424,29 @@ void Execution::resume(std::uint32_t tid) {
     watch_.thread.store(tid, std::memory_order_relaxed);
     watch_.in_model.store(true, std::memory_order_relaxed);
     sanitizer::enter(sched_san_, fibers_[tid]);
-    threads_[tid].context = std::move(threads_[tid].context).resume();
-    returned_from(tid);
+    boost::context::fiber back = std::move(threads_[tid].context).resume();
+    // Whoever came back: `tid`, or a thread it (or one after it) switched to (switch_to).
+    threads_[cur_].context = std::move(back);
+    returned_from(cur_);
+}
+
+void Execution::switch_to(std::uint32_t next) {
+    // One jump instead of two (to the scheduler, then to `next`): the running thread hands
+    // the scheduler's continuation to `next`, which keeps it as its own, and leaves its own
+    // continuation in its slot, as the scheduler would have.
+    const std::uint32_t me = cur_;
+    cur_ = next;
+    watch_.thread.store(next, std::memory_order_relaxed);
+    sanitizer::switch_fiber(fibers_[me], fibers_[next]);
+    passing_ = std::move(threads_[me].scheduler);  // (boost copies the function: no move-only capture)
+    boost::context::fiber back =
+        std::move(threads_[next].context).resume_with([this, me](boost::context::fiber&& from) {
+            threads_[me].context = std::move(from);
+            return std::move(passing_);
+        });
+    // Resumed by the scheduler or by another thread's switch_to: the scheduler's continuation.
+    threads_[me].scheduler = std::move(back);
+    sanitizer::resumed(fibers_[me]);
 }
 
 void Execution::returned_from(std::uint32_t tid) {
@@ -661,10 +682,15 @@ EventId Execution::begin_event(SourceLoc where, bool bounded) {
     if (bounded && t.next_index >= options_.max_events_per_thread) [[unlikely]]
         stop_unbounded(where);
     if (std::uint32_t next; !keeps_turn() && (next = pick()) != cur_) {
-        // Someone else goes first: back to the scheduler, which resumes us on our turn. The
+        // Someone else goes first: straight to it if it is suspended, else (it starts, or
+        // nobody can move: kNone) through the scheduler; we are resumed on our turn. The
         // others' events may have broken an invariant of ours while our frame is alive.
-        handoff_ = next;
-        yield_to_scheduler();
+        if (next != kNone && threads_[next].context) {
+            switch_to(next);
+        } else {
+            handoff_ = next;
+            yield_to_scheduler();
+        }
         check_invariants();
     }
     return {cur_, threads_[cur_].next_index};

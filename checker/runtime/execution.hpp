@@ -211,6 +211,8 @@ private:
     }
     /// Scheduler -> model thread `tid` (started on first use), until it yields, ends or faults.
     void resume(std::uint32_t tid);
+    /// The running model thread -> suspended thread `next`, directly (its turn: pick()).
+    void switch_to(std::uint32_t next);
     /// Back in the scheduler from thread `tid`'s fiber: a fault's or a parked worker's bookkeeping.
     void returned_from(std::uint32_t tid);
     /// The fiber of thread slot `tid`: runs that slot's thread of each run, then parks.
@@ -283,6 +285,7 @@ private:
     std::vector<sanitizer::Fiber> fibers_;  ///< per thread id, kept across runs
     /// Per thread id: its worker fiber, idle between runs (null: none, or abandoned after a fault).
     std::vector<boost::context::fiber> parked_;
+    boost::context::fiber passing_;  ///< switch_to: the scheduler's continuation, in transit
     std::uint32_t parking_ = kNone;  ///< the worker that just parked (returned_from stores it)
     bool quitting_ = false;          ///< ~Execution: parked workers end instead of waiting
     fault::Record fault_;  ///< what escape() recorded

@@ -7,6 +7,7 @@
 //   scheduler -> fiber:  enter(sched, f)  [switch]  returned(sched)        (scheduler side)
 //                        first: started(sched) / later: resumed(f)         (fiber side)
 //   fiber -> scheduler:  leave(sched, f, for_good)  [switch]               (fiber side)
+//   fiber -> fiber:      switch_fiber(from, to)  [switch]  resumed(to)     (both fiber sides)
 // Without a sanitizer every hook is empty and inlines to nothing.
 #pragma once
 #include <cstddef>
@@ -89,6 +90,16 @@ inline void leave([[maybe_unused]] Scheduler& s, [[maybe_unused]] Fiber& f, [[ma
     // through (its entry function, Boost.Context's record) must be popped from its own, so
     // for good the switch back happens on the scheduler's side (returned).
     if (!for_good) __tsan_switch_to_fiber(s.tsan, 0);
+#endif
+}
+
+/// Fiber -> fiber, bypassing the scheduler (from `from`'s side; `to` then calls resumed(to)).
+inline void switch_fiber([[maybe_unused]] Fiber& from, [[maybe_unused]] Fiber& to) {
+#if HOTCHECK_ASAN_FIBERS
+    __sanitizer_start_switch_fiber(&from.asan_fake_stack, to.bottom, to.size);
+#endif
+#if HOTCHECK_TSAN_FIBERS
+    __tsan_switch_to_fiber(to.tsan, 0);
 #endif
 }
 
