@@ -430,23 +430,50 @@ void Execution::resume(std::uint32_t tid) {
     returned_from(cur_);
 }
 
-void Execution::switch_to(std::uint32_t next) {
-    // One jump instead of two (to the scheduler, then to `next`): the running thread hands
-    // the scheduler's continuation to `next`, which keeps it as its own, and leaves its own
-    // continuation in its slot, as the scheduler would have.
-    const std::uint32_t me = cur_;
+bool Execution::ready_to_switch(std::uint32_t n) {
+    Thread& t = threads_[n];
+    if (t.context) return true;  // suspended
+    if (t.started || n >= parked_.size() || !parked_[n]) return false;
+    t.started = true;  // it starts on its slot's parked worker
+    t.context = std::move(parked_[n]);
+    return true;
+}
+
+boost::context::fiber Execution::switch_fibers(std::uint32_t me, std::uint32_t next, bool parks) {
+    // One jump instead of two (to the scheduler, then to `next`): `me` hands the scheduler's
+    // continuation to `next`, which keeps it as its own, and leaves its own continuation where
+    // the scheduler would have filed it (its slot; parked_ when its thread ended).
     cur_ = next;
     watch_.thread.store(next, std::memory_order_relaxed);
     sanitizer::switch_fiber(fibers_[me], fibers_[next]);
     passing_ = std::move(threads_[me].scheduler);  // (boost copies the function: no move-only capture)
-    boost::context::fiber back =
-        std::move(threads_[next].context).resume_with([this, me](boost::context::fiber&& from) {
-            threads_[me].context = std::move(from);
-            return std::move(passing_);
-        });
-    // Resumed by the scheduler or by another thread's switch_to: the scheduler's continuation.
+    switch_parks_ = parks;
+    return std::move(threads_[next].context).resume_with([this, me](boost::context::fiber&& from) {
+        (switch_parks_ ? parked_[me] : threads_[me].context) = std::move(from);
+        return std::move(passing_);
+    });
+}
+
+void Execution::switch_to(std::uint32_t next) {
+    const std::uint32_t me = cur_;
+    boost::context::fiber back = switch_fibers(me, next, false);
+    // Resumed by the scheduler or by another thread's switch: the scheduler's continuation.
     threads_[me].scheduler = std::move(back);
     sanitizer::resumed(fibers_[me]);
+}
+
+boost::context::fiber Execution::park(std::uint32_t tid) {
+    // Its thread ended. While the run goes on, straight to the thread that goes next; else
+    // (the run is over, stopped or being unwound, or the next thread has no fiber yet) back
+    // to the scheduler, which files this fiber in parked_.
+    if (!stopping_ && !unwinding_) {
+        const std::uint32_t next = pick();
+        if (next != kNone && ready_to_switch(next)) return switch_fibers(tid, next, true);
+        handoff_ = next;
+    }
+    parking_ = tid;
+    sanitizer::leave(sched_san_, fibers_[tid], false);
+    return std::move(threads_[tid].scheduler).resume();
 }
 
 void Execution::returned_from(std::uint32_t tid) {
@@ -471,9 +498,7 @@ boost::context::fiber Execution::worker_main(std::uint32_t tid, boost::context::
         } catch (const Unwind&) {
         }
         if (quitting_) break;
-        parking_ = tid;
-        sanitizer::leave(sched_san_, fibers_[tid], false);
-        boost::context::fiber back = std::move(threads_[tid].scheduler).resume();
+        boost::context::fiber back = park(tid);
         sanitizer::resumed(fibers_[tid]);
         if (quitting_) {  // the Execution goes: end the fiber
             sched = std::move(back);
@@ -682,10 +707,11 @@ EventId Execution::begin_event(SourceLoc where, bool bounded) {
     if (bounded && t.next_index >= options_.max_events_per_thread) [[unlikely]]
         stop_unbounded(where);
     if (std::uint32_t next; !keeps_turn() && (next = pick()) != cur_) {
-        // Someone else goes first: straight to it if it is suspended, else (it starts, or
-        // nobody can move: kNone) through the scheduler; we are resumed on our turn. The
+        // Someone else goes first: straight to it if it is suspended or its slot has a parked
+        // worker, else (a new fiber, or nobody can move: kNone) through the scheduler; we are
+        // resumed on our turn. The
         // others' events may have broken an invariant of ours while our frame is alive.
-        if (next != kNone && threads_[next].context) {
+        if (next != kNone && ready_to_switch(next)) {
             switch_to(next);
         } else {
             handoff_ = next;

@@ -211,8 +211,17 @@ private:
     }
     /// Scheduler -> model thread `tid` (started on first use), until it yields, ends or faults.
     void resume(std::uint32_t tid);
-    /// The running model thread -> suspended thread `next`, directly (its turn: pick()).
+    /// Whether thread `n` can be switched to directly: suspended, or not started and its
+    /// slot's worker parked (which then takes it: started).
+    bool ready_to_switch(std::uint32_t n);
+    /// Fiber `me` -> thread `next`'s fiber (ready_to_switch), bypassing the scheduler; `parks`:
+    /// me's thread ended (its fiber goes to parked_). Returns when `me` is resumed.
+    boost::context::fiber switch_fibers(std::uint32_t me, std::uint32_t next, bool parks);
+    /// The running model thread -> thread `next`, directly (its turn: pick()).
     void switch_to(std::uint32_t next);
+    /// The worker of slot `tid`, its thread ended: to the next thread or the scheduler; returns
+    /// the scheduler's continuation when resumed for the slot's next thread (or to quit).
+    boost::context::fiber park(std::uint32_t tid);
     /// Back in the scheduler from thread `tid`'s fiber: a fault's or a parked worker's bookkeeping.
     void returned_from(std::uint32_t tid);
     /// The fiber of thread slot `tid`: runs that slot's thread of each run, then parks.
@@ -285,7 +294,8 @@ private:
     std::vector<sanitizer::Fiber> fibers_;  ///< per thread id, kept across runs
     /// Per thread id: its worker fiber, idle between runs (null: none, or abandoned after a fault).
     std::vector<boost::context::fiber> parked_;
-    boost::context::fiber passing_;  ///< switch_to: the scheduler's continuation, in transit
+    boost::context::fiber passing_;  ///< switch_fibers: the scheduler's continuation, in transit
+    bool switch_parks_ = false;      ///< switch_fibers: the leaving fiber goes to parked_
     std::uint32_t parking_ = kNone;  ///< the worker that just parked (returned_from stores it)
     bool quitting_ = false;          ///< ~Execution: parked workers end instead of waiting
     fault::Record fault_;  ///< what escape() recorded
