@@ -709,8 +709,8 @@ EventId Execution::begin_event(SourceLoc where, bool bounded) {
     if (std::uint32_t next; !keeps_turn() && (next = pick()) != cur_) {
         // Someone else goes first: straight to it if it is suspended or its slot has a parked
         // worker, else (a new fiber, or nobody can move: kNone) through the scheduler; we are
-        // resumed on our turn. The
-        // others' events may have broken an invariant of ours while our frame is alive.
+        // resumed on our turn. The others' events may have broken an invariant of ours while
+        // our frame is alive.
         if (next != kNone && ready_to_switch(next)) {
             switch_to(next);
         } else {
