@@ -110,9 +110,10 @@ inline void abandon([[maybe_unused]] const Fiber& f) {
 #endif
 }
 
-/// A new run starts a thread on a new fiber: TSan gets a fresh one too, so that nothing the last
-/// run left on its shadow call stack (frames an unwinding or a fault never popped) piles up
-/// run after run — deeper stacks, each one new to TSan's stack depot, until memory runs out.
+/// A thread slot gets a new fiber (its first run, or after a fault abandoned the old one): TSan
+/// gets a fresh one too, so that nothing the old one left on its shadow call stack (frames a
+/// fault never popped) stays. A slot's fiber is otherwise kept across runs, and with it its TSan
+/// fiber: what piles up on one is what scripts/tsan.sh's peak-RSS check would catch.
 inline void restart([[maybe_unused]] Fiber& f) {
 #if HOTCHECK_TSAN_FIBERS
     if (f.tsan) __tsan_destroy_fiber(f.tsan);
