@@ -497,18 +497,14 @@ boost::context::fiber Execution::worker_main(std::uint32_t tid, boost::context::
             thread_main(tid);
         } catch (const Unwind&) {
         }
-        if (quitting_) break;
         boost::context::fiber back = park(tid);
         sanitizer::resumed(fibers_[tid]);
-        if (quitting_) {  // the Execution goes: end the fiber
-            sched = std::move(back);
+        if (quitting_) {  // the Execution goes (only parked workers are resumed then): end the fiber
             sanitizer::leave(sched_san_, fibers_[tid], true);
-            return std::move(sched);
+            return back;
         }
         threads_[tid].scheduler = std::move(back);  // the next run's thread `tid` starts
     }
-    sanitizer::leave(sched_san_, fibers_[tid], true);
-    return std::move(threads_[tid].scheduler);
 }
 
 void Execution::yield_to_scheduler() {
