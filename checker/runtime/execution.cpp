@@ -50,15 +50,21 @@ void abandon(boost::context::fiber&& f) {
 // cleanup phase; a stop function ends it at run_body's frame, by a longjmp to its setjmp.
 struct UnwindAnchor {
     std::jmp_buf resume_point;
-    /// run_body's frame address: younger frames' CFAs are at or below it, run_body's is above.
-    /// (Not the anchor's own address: a sanitizer may keep locals on a heap "fake stack".)
+    /// call_body's frame address (see stop_at_anchor). Not the anchor's own address: a
+    /// sanitizer may keep locals on a heap "fake stack".
     std::uintptr_t frame = 0;
     _Unwind_Exception exception;  ///< the forced unwind's (foreign) exception object
 };
 
 namespace {
-/// Called before each frame's cleanups: at a frame whose CFA lies above run_body's frame
-/// address (run_body's own, every younger frame's cleanups done) the unwind is over.
+/// Called before each frame's cleanups, with the CFA of the frame it called (libgcc's phase 2
+/// hands the stop function and the personality the callee's context, whose return address lies
+/// in the frame at hand). The first such CFA above call_body's frame address is call_body's
+/// own: the frame at hand is run_body, every younger frame's cleanups are done and run_body's
+/// are not, so the longjmp lands in a frame that is still whole. (Anchoring at run_body's own
+/// frame address ran run_body's cleanups before the longjmp returned into it: harmless with
+/// -O2, but under ThreadSanitizer at -Og its function-exit hook had already popped the frame
+/// and TSan's longjmp check failed.)
 _Unwind_Reason_Code stop_at_anchor(int, _Unwind_Action actions, _Unwind_Exception_Class,
                                    _Unwind_Exception*, _Unwind_Context* context, void* arg) {
     auto* anchor = static_cast<UnwindAnchor*>(arg);
@@ -636,7 +642,6 @@ void Execution::thread_main(std::uint32_t tid) {
         std::uint32_t tid;
         ~Clear() { ex.threads_[tid].unwind_anchor = nullptr; }  // threads_ may have moved
     } clear{*this, tid};
-    anchor.frame = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
     threads_[tid].unwind_anchor = &anchor;
     if (setjmp(anchor.resume_point) != 0) return true;
     call_body(tid);
@@ -644,6 +649,7 @@ void Execution::thread_main(std::uint32_t tid) {
 }
 
 [[gnu::noinline]] void Execution::call_body(std::uint32_t tid) {
+    threads_[tid].unwind_anchor->frame = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
     // Run a copy that lives on this fiber's stack: spawns may move threads_ while it runs.
     std::function<void()> body = std::move(threads_[tid].body);
     body();
