@@ -113,6 +113,28 @@ TEST_SUITE("api") {
         CHECK(destroyed.load() == constructed.load());
     }
 
+    TEST_CASE("a blocked thread's body, and what it captured by value, is destroyed once per run") {
+        // The forced unwind ends at run_body's frame, after call_body's (which holds the body's
+        // copy) and before run_body's own cleanups: each capture copy goes exactly once.
+        for (std::uint32_t jobs : {1u, 2u}) {
+            auto token = std::make_shared<int>(7);
+            Options o;
+            o.jobs = jobs;
+            Result r = explore(o, [token] {
+                atomic<int> flag{0};
+                auto t1 = spawn([&flag, token] {
+                    await([&] { return flag.load() == 1 && *token == 7; });
+                });
+                auto t2 = spawn([&flag, token] { flag.store(*token == 7 ? 1 : 2); });
+                t1.join();
+                t2.join();
+            });
+            CHECK(r.verdict == Verdict::verified);
+            CHECK(r.blocked == 1);
+            CHECK(token.use_count() == 1);  // every copy made for every run is gone
+        }
+    }
+
     TEST_CASE("a replayed read waits for its source, even in a thread spawned after it") {
         // T1 reads x before T3 exists (T2 spawns it later); the execution where it reads T3's
         // store is reached by revisiting, and replaying it must spawn T3 and run its store (and
