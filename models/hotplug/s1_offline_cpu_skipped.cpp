@@ -110,10 +110,10 @@ int fls(long x) {
 struct zone {
     zone(unsigned nid, long pages, const per_cpu_var<long>& boot)
         : node(nid),
-          present_pages(pages, intern("NODE_DATA(" + std::to_string(nid) + ")->node_zones[NORMAL].present_pages")),
-          managed_pages(pages, intern("NODE_DATA(" + std::to_string(nid) + ")->node_zones[NORMAL].managed_pages")),
-          pageset(boot.ptr().handle(), intern("NODE_DATA(" + std::to_string(nid) + ")->node_zones[NORMAL].pageset")),
-          percpu_drift_mark(0, intern("NODE_DATA(" + std::to_string(nid) + ")->node_zones[NORMAL].percpu_drift_mark")) {}
+          present_pages(pages, intern({"NODE_DATA(", std::to_string(nid), ")->node_zones[NORMAL].present_pages"})),
+          managed_pages(pages, intern({"NODE_DATA(", std::to_string(nid), ")->node_zones[NORMAL].managed_pages"})),
+          pageset(boot.ptr().handle(), intern({"NODE_DATA(", std::to_string(nid), ")->node_zones[NORMAL].pageset"})),
+          percpu_drift_mark(0, intern({"NODE_DATA(", std::to_string(nid), ")->node_zones[NORMAL].percpu_drift_mark"})) {}
     unsigned node;
     atomic<long> present_pages;
     atomic<long> managed_pages;
@@ -123,11 +123,11 @@ struct zone {
 
 struct pglist_data {
     explicit pglist_data(unsigned nid)
-        : per_cpu_nodestats(intern("NODE_DATA(" + std::to_string(nid) + ")->per_cpu_nodestats.stat_threshold")) {
+        : per_cpu_nodestats(intern({"NODE_DATA(", std::to_string(nid), ")->per_cpu_nodestats.stat_threshold"})) {
         for (unsigned i = 0; i <= MAX_NUMNODES; ++i)
             zonerefs.emplace_back(NUMA_NO_NODE,
-                                  intern("NODE_DATA(" + std::to_string(nid) + ")->node_zonelists[0]._zonerefs[" +
-                                         std::to_string(i) + "]"));
+                                  intern({"NODE_DATA(", std::to_string(nid), ")->node_zonelists[0]._zonerefs[",
+                                          std::to_string(i), "]"}));
     }
     std::deque<atomic<int>> zonerefs;  ///< the node of each zoneref's zone; NUMA_NO_NODE ends the list
     per_cpu_var<long> per_cpu_nodestats;

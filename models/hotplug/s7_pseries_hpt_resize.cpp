@@ -160,13 +160,13 @@ struct cpu_stop_done {
 /// struct cpu_stopper: one per CPU; its `works` list holds at most the one stop_work here.
 struct cpu_stopper {
     cpu_stopper(unsigned cpu, bool online)
-        : lock(intern("cpu_stopper[" + std::to_string(cpu) + "].lock")),
+        : lock(intern({"cpu_stopper[", std::to_string(cpu), "].lock"})),
           // an offline CPU's stopper is parked and disabled until stop_machine_unpark()
-          enabled(online ? 1 : 0, intern("cpu_stopper[" + std::to_string(cpu) + "].enabled")),
-          works(0, intern("cpu_stopper[" + std::to_string(cpu) + "].works")),
-          should_park(0, intern("migration/" + std::to_string(cpu) + " KTHREAD_SHOULD_PARK")),
-          stopped(0, intern("migration/" + std::to_string(cpu) + " in multi_cpu_stop with irqs off (model marker)")),
-          idle_what(intern("migration/" + std::to_string(cpu) + ": no work queued (smpboot_thread_fn)")) {}
+          enabled(online ? 1 : 0, intern({"cpu_stopper[", std::to_string(cpu), "].enabled"})),
+          works(0, intern({"cpu_stopper[", std::to_string(cpu), "].works"})),
+          should_park(0, intern({"migration/", std::to_string(cpu), " KTHREAD_SHOULD_PARK"})),
+          stopped(0, intern({"migration/", std::to_string(cpu), " in multi_cpu_stop with irqs off (model marker)"})),
+          idle_what(intern({"migration/", std::to_string(cpu), ": no work queued (smpboot_thread_fn)"})) {}
     spinlock_t lock;
     atomic<int> enabled;
     atomic<int> works;
@@ -476,7 +476,7 @@ void s7(s7_config c, bool sysfs = false, unsigned ncpus = 2) {
                                   nullptr);
         for (unsigned cpu = 0; cpu < ncpus; ++cpu)
             stoppers.push_back(run_on_cpu(cpu, [&, cpu] { stop_machine_c::smpboot_thread_fn(*sm, cpu); },
-                                          intern("migration/" + std::to_string(cpu))));
+                                          intern({"migration/", std::to_string(cpu)})));
     }
 
     auto t_mem = start_task({.comm = "T_mem", .cpu = 0}, [&] { add_memory(w); });
