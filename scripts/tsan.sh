@@ -24,6 +24,8 @@ if ! [ -x /usr/bin/time ]; then  # GNU time, for the peak RSS (Debian 12 as root
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq time >/dev/null
 fi
+# -O1, not -Og as sanitize.sh: at -Og TSan's longjmp interceptor fails a shadow-stack CHECK
+# on the forced unwind's longjmp (stop_at_anchor, runtime/execution.cpp); cause not yet found.
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
   -DHOTCHECK_SANITIZE_THREAD=ON >/dev/null
 cmake --build "$build" -j"$(nproc)" --target hotcheck_cli

@@ -62,9 +62,7 @@ namespace {
 /// in the frame at hand). The first such CFA above call_body's frame address is call_body's
 /// own: the frame at hand is run_body, every younger frame's cleanups are done and run_body's
 /// are not, so the longjmp lands in a frame that is still whole. (Anchoring at run_body's own
-/// frame address ran run_body's cleanups before the longjmp returned into it: harmless with
-/// -O2, but under ThreadSanitizer at -Og its function-exit hook had already popped the frame
-/// and TSan's longjmp check failed.)
+/// frame address ran run_body's cleanups before the longjmp returned into it.)
 _Unwind_Reason_Code stop_at_anchor(int, _Unwind_Action actions, _Unwind_Exception_Class,
                                    _Unwind_Exception*, _Unwind_Context* context, void* arg) {
     auto* anchor = static_cast<UnwindAnchor*>(arg);
