@@ -161,7 +161,7 @@ TEST_SUITE("differential-lkmm") {
         // fully ordered, acquire and non-returning RMWs, a cmpxchg that may fail, a spinlock
         // (lock.cat), a published pointer dereferenced through its handle (an address
         // dependency), and in the skeleton programs READ_ONCE_CTRL branches (control
-        // dependencies). Both explorers leave load buffering out; the optimal one checks the LKMM's
+        // dependencies) and stores of READ_ONCE_DEP values with data_on (data dependencies). Both explorers leave load buffering out; the optimal one checks the LKMM's
         // axioms at an alternative whose event closes an SC-order cycle (the whole graph) and
         // nowhere else, the reference per step over the whole graph. CI compares 440 programs;
         // HOTCHECK_LONG_TESTS=1 about 6,000.

@@ -16,8 +16,9 @@ namespace {
 /// random: each write a WRITE_ONCE, smp_store_release, xchg, atomic_inc or a write under the
 /// spinlock; each read a READ_ONCE, smp_load_acquire, a read under the spinlock or a
 /// READ_ONCE_CTRL whose thread's next op is its branch (run under ctrl_dependency when it read
-/// non-zero, skipped otherwise); between two accesses of a thread nothing, smp_mb, smp_rmb,
-/// smp_wmb or smp_mb__after_atomic.
+/// non-zero, skipped otherwise) or a READ_ONCE_DEP whose value the thread's next store, if a
+/// WRITE_ONCE or smp_store_release, adds to its own with data_on; between two accesses of a
+/// thread nothing, smp_mb, smp_rmb, smp_wmb or smp_mb__after_atomic.
 RandomProgram kernel_shape(std::mt19937_64& rng) {
     auto pick = [&](std::uint32_t lo, std::uint32_t hi) {
         return std::uniform_int_distribution<std::uint32_t>(lo, hi)(rng);
@@ -40,7 +41,8 @@ RandomProgram kernel_shape(std::mt19937_64& rng) {
     using K = RandomOp::Kind;
     static constexpr K writes[] = {K::write_once, K::write_once, K::store_release, K::xchg, K::atomic_inc,
                                    K::locked_store};
-    static constexpr K reads[] = {K::read_once, K::read_once, K::load_acquire, K::locked_load, K::read_ctrl};
+    static constexpr K reads[] = {K::read_once, K::read_once, K::load_acquire, K::locked_load, K::read_ctrl,
+                                  K::read_dep};
     static constexpr K barriers[] = {K::mb, K::rmb, K::rmb, K::wmb, K::wmb, K::after_atomic};
     const auto& shape = shapes[pick(0, std::size(shapes) - 1)];
     RandomProgram p;
@@ -155,7 +157,7 @@ std::string RandomProgram::describe() const {
                                   "READ_ONCE", "WRITE_ONCE", "smp_load_acquire", "smp_store_release",
                                   "smp_mb", "smp_rmb", "smp_wmb", "smp_mb__after_atomic", "xchg",
                                   "atomic_inc", "cmpxchg", "atomic_add_return", "publish", "block_store",
-                                  "deref", "locked_store", "locked_load", "READ_ONCE_CTRL"};
+                                  "deref", "locked_store", "locked_load", "READ_ONCE_CTRL", "READ_ONCE_DEP"};
     std::string s;
     for (std::size_t t = 0; t < threads.size(); ++t) {
         s += fmt::format("T{}:", t + 1);
@@ -228,8 +230,22 @@ void run_program(const RandomProgram& p) {
         handles.push_back(spawn([&, t] {
             // A READ_ONCE_CTRL just read: the next op is its branch, taken on non-zero.
             std::optional<kernel::ctrl_read<int>> gate;
+            // A READ_ONCE_DEP just read: the next op's store, if any, depends on it by data.
+            std::optional<kernel::dep_read<int>> data;
             for (const RandomOp& op : p.threads[t]) {
                 atomic<int>& x = *locs[op.loc];
+                if (data) {
+                    const kernel::dep_read<int> head = *data;
+                    data.reset();
+                    if (op.kind == RandomOp::Kind::write_once) {
+                        kernel::WRITE_ONCE(x, op.value + head, kernel::data_on(head));
+                        continue;
+                    }
+                    if (op.kind == RandomOp::Kind::store_release) {
+                        kernel::smp_store_release(x, op.value + head, kernel::data_on(head));
+                        continue;
+                    }
+                }
                 std::optional<kernel::ctrl_dependency> in_branch;
                 if (gate) {
                     const kernel::ctrl_read<int> head = *gate;
@@ -241,6 +257,10 @@ void run_program(const RandomProgram& p) {
                     case RandomOp::Kind::read_ctrl:
                         gate = kernel::READ_ONCE_CTRL(x);
                         seen[t].push_back(gate->value);
+                        break;
+                    case RandomOp::Kind::read_dep:
+                        data = kernel::READ_ONCE_DEP(x);
+                        seen[t].push_back(data->value);
                         break;
                     case RandomOp::Kind::load: seen[t].push_back(x.load(op.order)); break;
                     case RandomOp::Kind::store: x.store(op.value, op.order); break;

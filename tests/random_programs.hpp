@@ -22,6 +22,8 @@ struct RandomOp {
         locked_store, ///< spin_lock(s); WRITE_ONCE(x, value); spin_unlock(s)
         locked_load,  ///< spin_lock(s); READ_ONCE(x); spin_unlock(s)
         read_ctrl,    ///< r = READ_ONCE_CTRL(x); if (r) { ctrl_dependency on(r); <the next op> }
+        read_dep,     ///< r = READ_ONCE_DEP(x); the next op, if a WRITE_ONCE / smp_store_release,
+                      ///< stores its value + r with data_on(r) (a data dependency)
     } kind;
     std::uint8_t loc = 0;
     std::uint8_t value = 0;  ///< stored / added / desired value; cas: expected is value - 1

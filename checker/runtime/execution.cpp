@@ -833,6 +833,7 @@ void Execution::write_event(LocId loc, Value v, Order order, bool rmw, detail::R
                  fmt::format("the model is not deterministic: T{} wrote {} where it wrote {} "
                              "before (at {}:{})", cur_, v, e.value, where.file_name(), where.line()),
                  where);
+        threads_[cur_].data_heads.clear();
         ++threads_[cur_].next_index;
         return;
     }
@@ -847,6 +848,7 @@ void Execution::write_event(LocId loc, Value v, Order order, bool rmw, detail::R
     e.where = where;
     id = append(e);
     add_dependencies(id, loc);
+    take_data_heads(id);
     if (!driver_.on_write(id)) stop(RunEnd::dropped, "", "", where);
 }
 
@@ -1131,6 +1133,22 @@ void Execution::ctrl_begin(detail::ReadMark read, SourceLoc where) {
 void Execution::ctrl_end() {
     if (unwinding_ || !lkmm_ || cur_ >= threads_.size() || threads_[cur_].ctrl_heads.empty()) return;
     threads_[cur_].ctrl_heads.pop_back();
+}
+
+void Execution::data_next(const detail::ReadMark* reads, std::uint32_t n, SourceLoc where) {
+    if (unwinding_ || !lkmm_) return;
+    Thread& me = threads_[cur_];
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const detail::ReadMark read = reads[i];
+        if (read.thread != cur_ || read.index >= me.next_index || !(*g_)[{cur_, read.index}].is_read())
+            stop(RunEnd::error, "invalid_model",
+                 fmt::format("data_on at {}:{} names a read of {}: only a READ_ONCE_DEP (READ_ONCE_CTRL) of "
+                             "the same task, earlier in this run, can head a data dependency",
+                             base_name(where.file_name()), where.line(),
+                             read.thread == ~0u ? std::string("no task") : fmt::format("T{}", read.thread)),
+                 where);
+        me.data_heads.push_back(read.index);
+    }
 }
 
 bool Execution::kernel_lock_attempt(LocId loc, SourceLoc where) {

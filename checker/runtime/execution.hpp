@@ -97,6 +97,7 @@ public:
     Value kernel_load_ctrl(LocId loc, detail::ReadMark& read, SourceLoc where);
     void ctrl_begin(detail::ReadMark read, SourceLoc where);
     void ctrl_end();
+    void data_next(const detail::ReadMark* reads, std::uint32_t n, SourceLoc where);
     bool kernel_lock_attempt(LocId loc, SourceLoc where);
     void kernel_unlock(LocId loc, SourceLoc where);
     LocId alloc_block(std::uint32_t n, Value init, bool initialized, detail::ValueShape shape,
@@ -151,6 +152,8 @@ private:
         std::vector<AddressHead> address_heads;
         /// Under the LKMM: the reads the open ctrl_dependency scopes depend on (innermost last).
         std::vector<std::uint32_t> ctrl_heads;
+        /// Under the LKMM: the reads the next write depends on by data (data_on), then none.
+        std::vector<std::uint32_t> data_heads;
         /// While its body runs: where a forced unwind ends (see run_body), else null.
         struct UnwindAnchor* unwind_anchor = nullptr;
 
@@ -165,6 +168,7 @@ private:
             next_index = await_start = locations_created = 0;
             address_heads.clear();
             ctrl_heads.clear();
+            data_heads.clear();
             unwind_anchor = nullptr;
         }
     };
@@ -272,6 +276,13 @@ private:
         for (const AddressHead& h : t.address_heads)
             if (loc.raw >= h.first && loc.raw < h.end) g_->add_dependency(h.read, id, graph::DepKind::addr);
         for (const std::uint32_t read : t.ctrl_heads) g_->add_dependency({cur_, read}, id, graph::DepKind::ctrl);
+    }
+    /// The data_on heads go to the write `id` (none when it is replayed: its graph has them).
+    void take_data_heads(graph::EventId id) {
+        std::vector<std::uint32_t>& heads = threads_[cur_].data_heads;
+        if (heads.empty()) [[likely]] return;
+        for (const std::uint32_t read : heads) g_->add_dependency({cur_, read}, id, graph::DepKind::data);
+        heads.clear();
     }
     /// Records, once, an execution class this exploration does not cover (Result::unexplored).
     void note_unexplored(std::string note);

@@ -394,6 +394,86 @@ TEST_CASE("lkmm: a control dependency on another task's read is a model error na
     CHECK(r.error.find("ctrl_dependency at lkmm_models_test.cpp:") != std::string::npos);
 }
 
+// Data dependencies (READ_ONCE_DEP + data_on), against their litmus twins under `hotcheck
+// litmus --model lkmm`: S+fencewmbonceonce+dataonceonce (P1 stores the value it read from y:
+// Never 1:r0=1 /\ x=2; the states r0=0,x=0 / r0=0,x=2 / r0=1,x=1), and a store computed from
+// two reads, of z (never written) and y, where only the read of y orders it: declared on both,
+// herd7's three states; declared on the read of z alone, the write co-before P0's is explored.
+namespace {
+enum class Data { declared, undeclared, release, other_read_only, both_reads };
+void s_data(Data how) {
+    atomic<int> x{0, "x"}, y{0, "y"}, z{0, "z"};
+    int r0 = -1;
+    auto t0 = spawn([&] {
+        WRITE_ONCE(x, 2);
+        smp_wmb();
+        WRITE_ONCE(y, 1);
+    });
+    auto t1 = spawn([&] {
+        if (how == Data::other_read_only || how == Data::both_reads) {
+            const auto zero = READ_ONCE_DEP(z);
+            const auto seen = READ_ONCE_DEP(y);
+            r0 = seen;
+            if (how == Data::both_reads) WRITE_ONCE(x, zero + seen + 4, data_on(zero, seen));
+            else WRITE_ONCE(x, zero + seen + 4, data_on(zero));
+            return;
+        }
+        const auto seen = READ_ONCE_DEP(y);
+        r0 = seen;
+        if (how == Data::declared) WRITE_ONCE(x, seen, data_on(seen));
+        if (how == Data::release) smp_store_release(x, seen.value, data_on(seen));
+        if (how == Data::undeclared) WRITE_ONCE(x, seen);
+    });
+    t0.join();
+    t1.join();
+    outcome("r0", r0);
+    outcome("x", READ_ONCE(x));
+}
+}  // namespace
+
+TEST_CASE("lkmm: a declared data dependency orders the read before the store, as herd7's data") {
+    Result declared = run(MemoryModel::lkmm, [] { s_data(Data::declared); });
+    REQUIRE(declared.verdict == Verdict::verified);
+    CHECK(declared.outcomes == Outcomes{"r0=0,x=0", "r0=0,x=2", "r0=1,x=1"});
+    // Undeclared, the store is explored co-before P0's write of x (the kernel forbids that).
+    CHECK(run(MemoryModel::lkmm, [] { s_data(Data::undeclared); }).outcomes ==
+          Outcomes{"r0=0,x=0", "r0=0,x=2", "r0=1,x=1", "r0=1,x=2"});
+    // A release store is ordered after the read anyway: the dependency adds nothing.
+    CHECK(run(MemoryModel::lkmm, [] { s_data(Data::release); }).outcomes == declared.outcomes);
+    // C11 has no dependencies: RC11 allows the store co-before P0's (no acquire on P1's side).
+    CHECK(run(MemoryModel::rc11, [] { s_data(Data::declared); }).outcomes ==
+          Outcomes{"r0=0,x=0", "r0=0,x=2", "r0=1,x=1", "r0=1,x=2"});
+    // The reference explorer finds the same executions.
+    Result ref = run(MemoryModel::lkmm, [] { s_data(Data::declared); }, Explorer::reference);
+    CHECK(ref.outcomes == declared.outcomes);
+    CHECK(ref.executions == declared.executions);
+    // Two heads: only the read of y orders the store; naming the read of z alone does not.
+    CHECK(run(MemoryModel::lkmm, [] { s_data(Data::both_reads); }).outcomes ==
+          Outcomes{"r0=0,x=2", "r0=0,x=4", "r0=1,x=5"});
+    CHECK(run(MemoryModel::lkmm, [] { s_data(Data::other_read_only); }).outcomes ==
+          Outcomes{"r0=0,x=2", "r0=0,x=4", "r0=1,x=2", "r0=1,x=5"});
+}
+
+TEST_CASE("lkmm: a data dependency on another task's read is a model error naming the line") {
+    Result r = run(MemoryModel::lkmm, [] {
+        atomic<int> y{0, "y"};
+        dep_read<int> seen{};
+        auto t0 = spawn([&] { seen = READ_ONCE_DEP(y); });
+        t0.join();
+        WRITE_ONCE(y, seen + 1, data_on(seen));
+    });
+    REQUIRE(r.verdict == Verdict::error);
+    CHECK(r.error.find("data_on at lkmm_models_test.cpp:") != std::string::npos);
+    // Under rc11 nothing is recorded, so nothing is wrong.
+    CHECK(run(MemoryModel::rc11, [] {
+              atomic<int> y{0, "y"};
+              dep_read<int> seen{};
+              auto t0 = spawn([&] { seen = READ_ONCE_DEP(y); });
+              t0.join();
+              WRITE_ONCE(y, seen + 1, data_on(seen));
+          }).verdict == Verdict::verified);
+}
+
 // The RCU shapes: the kernel's Documentation/litmus-tests/rcu/ pair, message passing across a
 // grace period (in one section, in two), store buffering, and the grace-period guarantee's
 // counting rule (two sections need two grace periods); each expected set is the one

@@ -112,6 +112,9 @@ Value kernel_load_ctrl(LocId loc, ReadMark& read, SourceLoc where);
 /// by control on `read` (the LKMM's ctrl). Nothing under C11.
 void ctrl_begin(ReadMark read, SourceLoc where);
 void ctrl_end();
+/// data_on: the next write this thread makes (at once: a WRITE_ONCE or smp_store_release)
+/// depends by data on each of the `n` reads (the LKMM's data). Nothing under C11.
+void data_next(const ReadMark* reads, std::uint32_t n, SourceLoc where);
 /// spin_lock's and spin_unlock's accesses of a lock word (lock.cat's LKR, LKW, UL; LF for a
 /// failed attempt). kernel_lock_attempt: 0 -> 1 if free (acquire), else fails reading it.
 bool kernel_lock_attempt(LocId loc, SourceLoc where);

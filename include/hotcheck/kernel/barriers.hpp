@@ -8,8 +8,9 @@
 //   smp_mb, smp_rmb, smp_wmb, smp_mb__{before,after}_atomic fences of that name; a fully
 //   ordered RMW one RMW with the MB tag; a non-returning RMW a once RMW whose read is Noreturn;
 //   a failed cmpxchg a once read; READ_ONCE_PTR a once read heading an address dependency to
-//   every later access, by the same task, of the block whose handle it read; READ_ONCE_CTRL a
-//   once read heading a control dependency to the accesses of a ctrl_dependency scope.
+//   every later access, by the same task, of the block whose handle it read; READ_ONCE_CTRL
+//   (READ_ONCE_DEP) a once read heading a control dependency to the accesses of a
+//   ctrl_dependency scope, or a data dependency to a store that names it (data_on).
 //
 //   under rc11 (and sc, ra), KERNEL.md section 6's strengthened mapping:
 //   READ_ONCE / WRITE_ONCE              relaxed load / store
@@ -87,27 +88,72 @@ void WRITE_ONCE_PTR(atomic<T>& x, U v, SourceLoc where = SourceLoc::current()) {
 /// a branch left undeclared, executions the kernel forbids are explored, so a violation may be
 /// one the kernel cannot have, never the other way round.
 template <class T>
-struct ctrl_read {
+struct dep_read {
     T value;
     detail::ReadMark read;  ///< which read it was (unset under C11)
     operator T() const { return value; }
 };
+/// The name a control dependency's head had first; the same type.
 template <class T>
-ctrl_read<T> READ_ONCE_CTRL(const atomic<T>& x, SourceLoc where = SourceLoc::current()) {
+using ctrl_read = dep_read<T>;
+template <class T>
+dep_read<T> READ_ONCE_CTRL(const atomic<T>& x, SourceLoc where = SourceLoc::current()) {
     detail::ReadMark read;
     const T v = detail::from_value<T>(detail::kernel_load_ctrl(x.location(), read, where));
     return {v, read};
 }
+/// READ_ONCE_CTRL by the name that says it may head a data dependency as well (data_on).
+template <class T>
+dep_read<T> READ_ONCE_DEP(const atomic<T>& x, SourceLoc where = SourceLoc::current()) {
+    return READ_ONCE_CTRL(x, where);
+}
 class ctrl_dependency {
 public:
     template <class T>
-    explicit ctrl_dependency(const ctrl_read<T>& head, SourceLoc where = SourceLoc::current()) {
+    explicit ctrl_dependency(const dep_read<T>& head, SourceLoc where = SourceLoc::current()) {
         detail::ctrl_begin(head.read, where);
     }
     ~ctrl_dependency() { detail::ctrl_end(); }
     ctrl_dependency(const ctrl_dependency&) = delete;
     ctrl_dependency& operator=(const ctrl_dependency&) = delete;
 };
+
+/// A data dependency (herd7's `data`; Documentation/memory-barriers.txt): a store whose value
+/// is computed from a READ_ONCE is ordered after that read, with no barrier. Native code hides
+/// the computation, so the store names the reads its value comes from (one to four):
+///
+///     const auto seen = READ_ONCE_DEP(y);
+///     WRITE_ONCE(x, seen + 1, data_on(seen));  // x's value depends on the read of y
+///
+/// Under --model lkmm the store carries the LKMM's data dependency on each read named (they
+/// must be this task's, earlier in the run: otherwise a model error naming the line). Under
+/// rc11, sc and ra nothing is recorded (C11 has no dependencies). Left undeclared, the store is
+/// not ordered after the read, so executions the kernel forbids are explored (in `S`, the
+/// store co-before the other task's earlier write): a violation may then be one the kernel
+/// cannot have, never the other way round.
+class data_on {
+public:
+    template <class... T>
+    explicit data_on(const dep_read<T>&... heads) : heads_{heads.read...}, count_(sizeof...(T)) {
+        static_assert(sizeof...(T) >= 1 && sizeof...(T) <= 4, "data_on names one to four reads");
+    }
+    /// Hands the heads to the runtime for the store that follows at once.
+    void declare(SourceLoc where) const { detail::data_next(heads_, count_, where); }
+
+private:
+    detail::ReadMark heads_[4];
+    std::uint32_t count_;
+};
+template <class T, class U>
+void WRITE_ONCE(atomic<T>& x, U v, const data_on& data, SourceLoc where = SourceLoc::current()) {
+    data.declare(where);
+    x.store(static_cast<T>(v), relaxed, where);
+}
+template <class T, class U>
+void smp_store_release(atomic<T>& x, U v, const data_on& data, SourceLoc where = SourceLoc::current()) {
+    data.declare(where);
+    x.store(static_cast<T>(v), release, where);
+}
 
 inline void smp_mb(SourceLoc where = SourceLoc::current()) { detail::kernel_fence(detail::KernelFence::mb, where); }
 inline void smp_rmb(SourceLoc where = SourceLoc::current()) { detail::kernel_fence(detail::KernelFence::rmb, where); }
