@@ -124,6 +124,7 @@ const RunResult& Execution::run(const std::function<void()>& body) {
     stopping_ = unwinding_ = false;
     threads_.clear();
     invariants_.clear();
+    data_heads_.clear();
     replay_remaining_ = g_->event_count();
     plan_replay();
     rmw_pending_ = 0;
@@ -833,7 +834,7 @@ void Execution::write_event(LocId loc, Value v, Order order, bool rmw, detail::R
                  fmt::format("the model is not deterministic: T{} wrote {} where it wrote {} "
                              "before (at {}:{})", cur_, v, e.value, where.file_name(), where.line()),
                  where);
-        threads_[cur_].data_heads.clear();
+        take_data_heads(EventId::init());
         ++threads_[cur_].next_index;
         return;
     }
@@ -1137,17 +1138,16 @@ void Execution::ctrl_end() {
 
 void Execution::data_next(const detail::ReadMark* reads, std::uint32_t n, SourceLoc where) {
     if (unwinding_ || !lkmm_) return;
-    Thread& me = threads_[cur_];
     for (std::uint32_t i = 0; i < n; ++i) {
         const detail::ReadMark read = reads[i];
-        if (read.thread != cur_ || read.index >= me.next_index || !(*g_)[{cur_, read.index}].is_read())
+        if (read.thread != cur_ || read.index >= threads_[cur_].next_index || !(*g_)[{cur_, read.index}].is_read())
             stop(RunEnd::error, "invalid_model",
                  fmt::format("data_on at {}:{} names a read of {}: only a READ_ONCE_DEP (READ_ONCE_CTRL) of "
                              "the same task, earlier in this run, can head a data dependency",
                              base_name(where.file_name()), where.line(),
                              read.thread == ~0u ? std::string("no task") : fmt::format("T{}", read.thread)),
                  where);
-        me.data_heads.push_back(read.index);
+        data_heads_.push_back({cur_, read.index});
     }
 }
 

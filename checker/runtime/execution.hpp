@@ -152,8 +152,6 @@ private:
         std::vector<AddressHead> address_heads;
         /// Under the LKMM: the reads the open ctrl_dependency scopes depend on (innermost last).
         std::vector<std::uint32_t> ctrl_heads;
-        /// Under the LKMM: the reads the next write depends on by data (data_on), then none.
-        std::vector<std::uint32_t> data_heads;
         /// While its body runs: where a forced unwind ends (see run_body), else null.
         struct UnwindAnchor* unwind_anchor = nullptr;
 
@@ -168,7 +166,6 @@ private:
             next_index = await_start = locations_created = 0;
             address_heads.clear();
             ctrl_heads.clear();
-            data_heads.clear();
             unwind_anchor = nullptr;
         }
     };
@@ -277,12 +274,15 @@ private:
             if (loc.raw >= h.first && loc.raw < h.end) g_->add_dependency(h.read, id, graph::DepKind::addr);
         for (const std::uint32_t read : t.ctrl_heads) g_->add_dependency({cur_, read}, id, graph::DepKind::ctrl);
     }
-    /// The data_on heads go to the write `id` (none when it is replayed: its graph has them).
+    /// cur_'s data_on heads go to its write `id` (to none when `id` is replayed: the graph
+    /// has them), and are gone.
     void take_data_heads(graph::EventId id) {
-        std::vector<std::uint32_t>& heads = threads_[cur_].data_heads;
-        if (heads.empty()) [[likely]] return;
-        for (const std::uint32_t read : heads) g_->add_dependency({cur_, read}, id, graph::DepKind::data);
-        heads.clear();
+        if (data_heads_.empty()) [[likely]] return;
+        std::erase_if(data_heads_, [&](graph::EventId read) {
+            if (read.thread != cur_) return false;
+            if (!id.is_init()) g_->add_dependency(read, id, graph::DepKind::data);
+            return true;
+        });
     }
     /// Records, once, an execution class this exploration does not cover (Result::unexplored).
     void note_unexplored(std::string note);
@@ -300,6 +300,9 @@ private:
     StackPool& stacks_;
     ThreadTable threads_;
     std::vector<std::uint32_t> enabled_scratch_;
+    /// Under the LKMM: the reads each thread's next write depends on by data (data_on), kept
+    /// here rather than per thread: rare, and the write may wait for other threads' turns.
+    std::vector<graph::EventId> data_heads_;
     Watch watch_;  ///< progress, for the watchdog (and events())
     sanitizer::Scheduler sched_san_;
     std::vector<sanitizer::Fiber> fibers_;  ///< per thread id, kept across runs
