@@ -1119,15 +1119,21 @@ Value Execution::kernel_load_ctrl(LocId loc, detail::ReadMark& read, SourceLoc w
     return v;
 }
 
+void Execution::check_dependency_head(detail::ReadMark read, const char* api, const char* dependency,
+                                      SourceLoc where) {
+    if (read.thread == cur_ && read.index < threads_[cur_].next_index && (*g_)[{cur_, read.index}].is_read())
+        return;
+    stop(RunEnd::error, "invalid_model",
+         fmt::format("{} at {}:{} names a read of {}: only a READ_ONCE_CTRL (READ_ONCE_DEP) of the same "
+                     "task, earlier in this run, can head a {} dependency",
+                     api, base_name(where.file_name()), where.line(),
+                     read.thread == ~0u ? std::string("no task") : fmt::format("T{}", read.thread), dependency),
+         where);
+}
+
 void Execution::ctrl_begin(detail::ReadMark read, SourceLoc where) {
     if (unwinding_ || !lkmm_) return;
-    if (read.thread != cur_ || read.index >= threads_[cur_].next_index)
-        stop(RunEnd::error, "invalid_model",
-             fmt::format("ctrl_dependency at {}:{} names a read of {}: only a READ_ONCE_CTRL of the same "
-                         "task, earlier in this run, can head a control dependency",
-                         base_name(where.file_name()), where.line(),
-                         read.thread == ~0u ? std::string("no task") : fmt::format("T{}", read.thread)),
-             where);
+    check_dependency_head(read, "ctrl_dependency", "control", where);
     threads_[cur_].ctrl_heads.push_back(read.index);
 }
 
@@ -1139,15 +1145,8 @@ void Execution::ctrl_end() {
 void Execution::data_next(const detail::ReadMark* reads, std::uint32_t n, SourceLoc where) {
     if (unwinding_ || !lkmm_) return;
     for (std::uint32_t i = 0; i < n; ++i) {
-        const detail::ReadMark read = reads[i];
-        if (read.thread != cur_ || read.index >= threads_[cur_].next_index || !(*g_)[{cur_, read.index}].is_read())
-            stop(RunEnd::error, "invalid_model",
-                 fmt::format("data_on at {}:{} names a read of {}: only a READ_ONCE_DEP (READ_ONCE_CTRL) of "
-                             "the same task, earlier in this run, can head a data dependency",
-                             base_name(where.file_name()), where.line(),
-                             read.thread == ~0u ? std::string("no task") : fmt::format("T{}", read.thread)),
-                 where);
-        data_heads_.push_back({cur_, read.index});
+        check_dependency_head(reads[i], "data_on", "data", where);
+        data_heads_.push_back({cur_, reads[i].index});
     }
 }
 

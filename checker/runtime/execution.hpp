@@ -284,6 +284,9 @@ private:
             return true;
         });
     }
+    /// Stops the run (a model error naming `api` and the line) unless `read` is a read this
+    /// thread made earlier in this run: what a dependency's head must be.
+    void check_dependency_head(detail::ReadMark read, const char* api, const char* dependency, SourceLoc where);
     /// Records, once, an execution class this exploration does not cover (Result::unexplored).
     void note_unexplored(std::string note);
     void finish_run();

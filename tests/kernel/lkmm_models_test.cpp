@@ -455,23 +455,18 @@ TEST_CASE("lkmm: a declared data dependency orders the read before the store, as
 }
 
 TEST_CASE("lkmm: a data dependency on another task's read is a model error naming the line") {
-    Result r = run(MemoryModel::lkmm, [] {
+    auto borrowed_head = [] {
         atomic<int> y{0, "y"};
         dep_read<int> seen{};
         auto t0 = spawn([&] { seen = READ_ONCE_DEP(y); });
         t0.join();
         WRITE_ONCE(y, seen + 1, data_on(seen));
-    });
+    };
+    Result r = run(MemoryModel::lkmm, borrowed_head);
     REQUIRE(r.verdict == Verdict::error);
     CHECK(r.error.find("data_on at lkmm_models_test.cpp:") != std::string::npos);
     // Under rc11 nothing is recorded, so nothing is wrong.
-    CHECK(run(MemoryModel::rc11, [] {
-              atomic<int> y{0, "y"};
-              dep_read<int> seen{};
-              auto t0 = spawn([&] { seen = READ_ONCE_DEP(y); });
-              t0.join();
-              WRITE_ONCE(y, seen + 1, data_on(seen));
-          }).verdict == Verdict::verified);
+    CHECK(run(MemoryModel::rc11, borrowed_head).verdict == Verdict::verified);
 }
 
 // The RCU shapes: the kernel's Documentation/litmus-tests/rcu/ pair, message passing across a
