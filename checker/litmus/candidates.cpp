@@ -529,9 +529,9 @@ std::vector<std::vector<Trace>> all_traces(const Layout& layout, std::vector<std
 class CandidateExplorer {
 public:
     CandidateExplorer(const Layout& layout, const Options& options, const memory_model::Consistency& model,
-                      bool lkmm_races)
+                      bool lkmm_races, bool porf_acyclic_only = false)
         : layout_(layout), options_(options), model_(model), lkmm_races_(lkmm_races),
-          started_(std::chrono::steady_clock::now()) {}
+          porf_acyclic_only_(porf_acyclic_only), started_(std::chrono::steady_clock::now()) {}
 
     LitmusResult run() {
         LitmusResult r = layout_.empty_result(options_);
@@ -796,6 +796,7 @@ private:
         }
         const graph::Relations rel(g_);
         if (!model_.consistent(rel)) return;
+        if (porf_acyclic_only_ && !(rel.po | rel.rf).acyclic()) return;
         for (std::size_t t = 0; t < traces_.size(); ++t) {
             const Trace& tr = traces_[t][pick_[t]];
             if (!tr.error.empty()) {
@@ -825,6 +826,7 @@ private:
     const Options& options_;
     const memory_model::Consistency& model_;
     const bool lkmm_races_;  ///< flag herd7's DATARACE (the LKMM's own race definition)
+    const bool porf_acyclic_only_;  ///< count only executions without load buffering
     std::chrono::steady_clock::time_point started_;
     std::vector<std::vector<Trace>> traces_;
     std::vector<std::size_t> pick_;
@@ -865,6 +867,12 @@ LitmusResult run_litmus_lkmm(const Test& test, const Options& options) {
     const Layout layout(test);
     const auto model = memory_model::make_lkmm();
     return CandidateExplorer(layout, options, *model, true).run();
+}
+
+LitmusResult run_litmus_lkmm_porf(const Test& test, const Options& options) {
+    const Layout layout(test);
+    const auto model = memory_model::make_lkmm();
+    return CandidateExplorer(layout, options, *model, true, true).run();
 }
 
 LitmusResult run_litmus_candidates(const Test& test, const Options& options, const memory_model::Consistency& model) {

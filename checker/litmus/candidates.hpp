@@ -30,6 +30,10 @@ namespace hotcheck::litmus {
 /// max_executions bound it (inconclusive past them).
 LitmusResult run_litmus_lkmm(const Test& test, const Options& options);
 
+/// The same, counting only the executions whose po ∪ rf is acyclic (no load buffering): what
+/// a C++ model's exploration under the LKMM covers, and so the reference of run_litmus_native.
+LitmusResult run_litmus_lkmm_porf(const Test& test, const Options& options);
+
 /// The same enumeration judged by `model`'s reference axioms, with no data-race flag: under
 /// sc it must give exactly the interpreter's executions (the differential test's check of
 /// the enumeration itself, independent of the LKMM).

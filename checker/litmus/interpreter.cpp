@@ -132,7 +132,9 @@ std::string cond_text(const Cond& c, int parent) {
 
 class Interpreter {
 public:
-    explicit Interpreter(const Test& test) : test_(test), layout_(test) {}
+    /// `native`: run under the LKMM through the kernel seam, as a C++ model runs (see
+    /// run_litmus_native), with the test's data and control dependencies declared.
+    Interpreter(const Test& test, bool native) : test_(test), layout_(test), native_(native) {}
 
     LitmusResult run(const Options& given) {
         Options options = given;
@@ -202,10 +204,13 @@ private:
                                              layout_.location_atomic(i), SourceLoc::current(),
                                              layout_.location_name(i).c_str()));
         regs_.resize(test_.threads.size());
+        reg_taint_.resize(test_.threads.size());
+        sink_.assign(test_.threads.size(), nullptr);
         for (std::size_t t = 0; t < regs_.size(); ++t) {
             const int th = static_cast<int>(t);
             regs_[t].resize(layout_.registers(th).size());
             for (std::size_t i = 0; i < regs_[t].size(); ++i) regs_[t][i] = layout_.register_init(th, i);
+            reg_taint_[t].assign(regs_[t].size(), {});
         }
         finals_.assign(layout_.location_count(), 0);
         std::vector<hd::ThreadId> ids;
@@ -258,6 +263,7 @@ private:
 
     void exec(const Stmt& s, int t) {
         stmt_pos_[static_cast<std::size_t>(t) + 1] = s.pos;  // hotcheck thread t+1 runs Pt
+        if (native_) return exec_native(s, t);
         switch (s.kind) {
         case StmtKind::Decl:
             if (s.has_init) {
@@ -291,15 +297,22 @@ private:
         switch (e.kind) {
         case ExprKind::Int: return e.value;
         case ExprKind::Var:
-            if (e.var_kind == VarKind::Local) return reg(t, e.name);
+            if (e.var_kind == VarKind::Local) {
+                if (native_) taint_with(t, reg_taint(t, e.name));
+                return reg(t, e.name);
+            }
             return layout_.address_of(e.name, e.pos);
         case ExprKind::AddrOf:
             if (e.var_kind == VarKind::Local)
                 throw LitmusRuntimeError(at(e.pos) + "the address of register " + e.name +
                                          " is only meaningful as a compare-exchange argument");
             return layout_.address_of(e.name, e.pos);
-        case ExprKind::Deref:
-            return static_cast<Word>(hd::na_load(loc_arg(e.args[0], t), SourceLoc::current()));
+        case ExprKind::Deref: {
+            const hd::LocId l = native_ ? native_loc(e.args[0], t) : loc_arg(e.args[0], t);
+            const auto v = static_cast<Word>(hd::na_load(l, SourceLoc::current()));
+            taint_with_latest_read(t);
+            return v;
+        }
         case ExprKind::Unary: return Layout::unary(e.unary_op, eval(e.args[0], t));
         case ExprKind::Binary: return binary(e, t);
         case ExprKind::Ternary: return eval(e.args[0], t) != 0 ? eval(e.args[1], t) : eval(e.args[2], t);
@@ -323,6 +336,7 @@ private:
     static void full_fence() { hd::fence(std::memory_order_seq_cst, SourceLoc::current()); }
 
     Word call(const Expr& e, int t) {
+        if (native_) return native_call(e, t);
         const CallInfo& c = e.call;
         switch (c.op) {
         case Op::Load: {
@@ -484,6 +498,175 @@ private:
         }
     }
 
+    // ---- native: under the LKMM through the kernel seam, as a C++ model runs ----
+    // Each value carries its taint, the reads it was computed from (as candidates.cpp computes
+    // them from the program text): a store declares its value's taint as data dependencies
+    // (data_next), a branch its condition's as control dependencies (ctrl_begin) while its
+    // taken side runs. Address dependencies are not carried (a C++ model has them only through
+    // handles): a test whose address is computed from a read is refused.
+
+    using Taint = std::vector<hd::ReadMark>;
+
+    Taint& reg_taint(int t, const std::string& name) {
+        auto i = layout_.register_index(t, name);
+        if (!i) throw LitmusRuntimeError("unknown register " + name);
+        return reg_taint_[static_cast<std::size_t>(t)][*i];
+    }
+    void taint_with(int t, const Taint& more) {
+        if (Taint* sink = sink_[static_cast<std::size_t>(t)]) sink->insert(sink->end(), more.begin(), more.end());
+    }
+    void taint_with_latest_read(int t) {
+        if (!native_) return;
+        if (Taint* sink = sink_[static_cast<std::size_t>(t)]) sink->push_back(hd::latest_read());
+    }
+    /// e's value, with the reads it depends on collected into `taint` (not the caller's).
+    Word eval_into(const Expr& e, int t, Taint& taint) {
+        Taint*& sink = sink_[static_cast<std::size_t>(t)];
+        Taint* const outer = sink;
+        sink = &taint;
+        const Word v = eval(e, t);
+        sink = outer;
+        return v;
+    }
+    hd::LocId native_loc(const Expr& e, int t) {
+        Taint addr;
+        const Word a = eval_into(e, t, addr);
+        if (!addr.empty())
+            throw LitmusRuntimeError(at(e.pos) + "an address computed from a read (an address dependency) is not "
+                                                 "carried when the test runs as a C++ model");
+        return loc_of(a, e.pos);
+    }
+    static void declare_data(const Taint& value) {
+        if (!value.empty())
+            hd::data_next(value.data(), static_cast<std::uint32_t>(value.size()), SourceLoc::current());
+    }
+
+    void exec_native(const Stmt& s, int t) {
+        switch (s.kind) {
+        case StmtKind::Decl:
+        case StmtKind::Assign: {
+            if (s.kind == StmtKind::Decl && !s.has_init) break;
+            Taint taint;
+            const Word v = eval_into(s.value, t, taint);
+            reg(t, s.name) = v;
+            reg_taint(t, s.name) = std::move(taint);
+            break;
+        }
+        case StmtKind::Store: {
+            const hd::LocId l = native_loc(s.target, t);
+            Taint taint;
+            const Word v = eval_into(s.value, t, taint);
+            declare_data(taint);
+            hd::na_store(l, static_cast<hd::Value>(v), SourceLoc::current());
+            break;
+        }
+        case StmtKind::Expr: {
+            Taint ignored;
+            eval_into(s.value, t, ignored);
+            break;
+        }
+        case StmtKind::If: {
+            Taint taint;
+            const bool taken = eval_into(s.value, t, taint) != 0;
+            for (const hd::ReadMark& m : taint) hd::ctrl_begin(m, SourceLoc::current());
+            exec(taken ? s.body : s.else_body, t);
+            for (std::size_t i = 0; i < taint.size(); ++i) hd::ctrl_end();
+            break;
+        }
+        case StmtKind::Block: exec(s.body, t); break;
+        }
+    }
+
+    static hd::KernelOrder kernel_order(const CallInfo& c) {
+        if (c.fully_ordered) return hd::KernelOrder::full;
+        switch (c.order) {
+        case MemOrder::Acquire: return hd::KernelOrder::acquire;
+        case MemOrder::Release: return hd::KernelOrder::release;
+        case MemOrder::SeqCst: return hd::KernelOrder::full;
+        default: return hd::KernelOrder::once;
+        }
+    }
+
+    Word native_call(const Expr& e, int t) {
+        const CallInfo& c = e.call;
+        const SourceLoc here = SourceLoc::current();
+        switch (c.op) {
+        case Op::Load: {
+            const hd::LocId l = native_loc(e.args[0], t);
+            const auto v = static_cast<Word>(hd::load(
+                l, c.order == MemOrder::Acquire ? std::memory_order_acquire : std::memory_order_relaxed, here));
+            taint_with_latest_read(t);
+            return v;
+        }
+        case Op::Store: {
+            const hd::LocId l = native_loc(e.args[0], t);
+            Taint taint;
+            const Word v = eval_into(e.args[1], t, taint);
+            declare_data(taint);
+            hd::store(l, static_cast<hd::Value>(v),
+                      c.order == MemOrder::Release ? std::memory_order_release : std::memory_order_relaxed, here);
+            return 0;
+        }
+        case Op::Xchg:
+        case Op::FetchAdd:
+        case Op::FetchSub:
+        case Op::FetchAnd:
+        case Op::FetchOr:
+        case Op::FetchXor: {
+            const hd::LocId l = native_loc(e.args[0], t);
+            Taint taint;
+            const Word operand = eval_into(e.args[1], t, taint);
+            declare_data(taint);
+            const hd::RmwOp op = Layout::rmw_op(c.op);
+            const auto old = static_cast<Word>(
+                hd::kernel_rmw(l, op, static_cast<hd::Value>(operand), kernel_order(c), c.returns_value, here));
+            taint_with_latest_read(t);
+            return c.returns_new ? apply(op, old, operand) : old;
+        }
+        case Op::CmpXchg: {
+            const hd::LocId l = native_loc(e.args[0], t);
+            Taint ignored, taint;  // the expected value orders nothing (a comparison, no event)
+            const Word expected = eval_into(e.args[1], t, ignored);
+            const Word desired = eval_into(e.args[2], t, taint);
+            declare_data(taint);
+            auto seen = static_cast<hd::Value>(expected);
+            hd::kernel_cmpxchg(l, seen, static_cast<hd::Value>(desired), kernel_order(c), here);
+            taint_with_latest_read(t);
+            return static_cast<Word>(seen);
+        }
+        case Op::Fence:
+            switch (c.fence) {
+            case FenceKind::Mb: hd::kernel_fence(hd::KernelFence::mb, here); return 0;
+            case FenceKind::Rmb: hd::kernel_fence(hd::KernelFence::rmb, here); return 0;
+            case FenceKind::Wmb: hd::kernel_fence(hd::KernelFence::wmb, here); return 0;
+            case FenceKind::MbBeforeAtomic: hd::kernel_fence(hd::KernelFence::before_atomic, here); return 0;
+            case FenceKind::MbAfterAtomic: hd::kernel_fence(hd::KernelFence::after_atomic, here); return 0;
+            case FenceKind::MbAfterSpinlock: hd::kernel_fence(hd::KernelFence::after_spinlock, here); return 0;
+            case FenceKind::MbAfterUnlockLock: hd::kernel_fence(hd::KernelFence::after_unlock_lock, here); return 0;
+            default: break;  // barrier(): the C++ layer's records nothing (it orders no access)
+            }
+            break;
+        case Op::SpinLock: {
+            // lock.cat's spin_lock reads the lock free; a run where it is taken waits, and the
+            // unlock that frees it revisits the read.
+            if (!hd::kernel_lock_attempt(native_loc(e.args[0], t), here)) {
+                hd::block(hd::BlockReason::Await, here);
+                throw StopThread{};
+            }
+            return 0;
+        }
+        case Op::SpinUnlock: hd::kernel_unlock(native_loc(e.args[0], t), here); return 0;
+        case Op::SpinTrylock: {
+            const bool ok = hd::kernel_lock_attempt(native_loc(e.args[0], t), here);
+            taint_with_latest_read(t);
+            return ok;
+        }
+        default: break;
+        }
+        throw LitmusRuntimeError(at(e.pos) + "'" + c.callee + "' is not run as a C++ model (only under the "
+                                                              "litmus front end's own enumeration)");
+    }
+
     // ---- the final state ----
 
     void record() {
@@ -498,9 +681,12 @@ private:
 
     const Test& test_;
     const Layout layout_;  ///< locations (their names stay put: the engine keeps c_str()), registers, keys
+    const bool native_;    ///< run_litmus_native: the kernel seam, dependencies declared
     // The execution being run.
     std::vector<hd::LocId> locs_;
     std::vector<std::vector<Word>> regs_;
+    std::vector<std::vector<Taint>> reg_taint_;  ///< native: each register's taint
+    std::vector<Taint*> sink_;  ///< native, per thread: where eval() adds its value's taint
     std::vector<Word> finals_;
     // Results over all executions.
     bool per_run_records_ = false;
@@ -539,8 +725,23 @@ LitmusResult run_litmus(const Test& test, const Options& options) {
         return r;
     }
     if (options.memory_model == MemoryModel::lkmm) return run_litmus_lkmm(test, options);
-    Interpreter interp(test);
+    Interpreter interp(test, false);
     return interp.run(options);
+}
+
+LitmusResult run_litmus_native(const Test& test, const Options& options) {
+    Options o = options;
+    o.memory_model = MemoryModel::lkmm;
+    LitmusResult r;
+    r.unsupported = find_unsupported(test, "", MemoryModel::lkmm);
+    if (r.unsupported) {
+        r.test = test.name;
+        r.engine.verdict = Verdict::error;
+        r.engine.error = r.unsupported->message;
+        return r;
+    }
+    Interpreter interp(test, true);
+    return interp.run(o);
 }
 
 std::string condition_text(const Test& test) {

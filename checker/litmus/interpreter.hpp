@@ -64,6 +64,14 @@ std::optional<ParseError> find_unsupported(const Test& test, std::string_view fi
 /// the test's candidate executions are enumerated instead (candidates.hpp).
 LitmusResult run_litmus(const Test& test, const Options& options);
 
+/// Runs `test` under the LKMM the way a C++ model runs (`hotcheck run --model lkmm`): through
+/// the kernel seam (the LKMM's events: kernel_rmw, kernel_fence, kernel_lock_attempt, ...),
+/// explored by options.explorer, which leaves load buffering out, with the test's data and
+/// control dependencies declared as a model declares them (data_next, ctrl_begin). For the
+/// differential test against run_litmus_lkmm_porf (candidates.hpp): the same states. Tests
+/// with RCU, address dependencies or atomic_add_unless are not run (an error verdict).
+LitmusResult run_litmus_native(const Test& test, const Options& options);
+
 /// "exists (0:r0=0 /\ 1:r0=0)", "~exists (...)", "forall (...)".
 std::string condition_text(const Test& test);
 /// herd7's kind of the test: Allowed (exists), Forbidden (~exists), Required (forall).

@@ -1086,6 +1086,7 @@ bool Execution::kernel_cmpxchg(LocId loc, Value& expected, Value desired, detail
     proto.desired = normalize(desired, shape);
     const Value seen = read_event(loc, ro, true, &proto, want, where);
     if (seen != want) {
+        take_data_heads(EventId::init());  // no write: a data dependency on `desired` goes nowhere
         expected = seen;
         return false;
     }
@@ -1148,6 +1149,13 @@ void Execution::data_next(const detail::ReadMark* reads, std::uint32_t n, Source
         check_dependency_head(reads[i], "data_on", "data", where);
         data_heads_.push_back({cur_, reads[i].index});
     }
+}
+
+detail::ReadMark Execution::latest_read() const {
+    if (unwinding_ || !lkmm_) return {};
+    for (std::uint32_t i = threads_[cur_].next_index; i-- > 0;)
+        if ((*g_)[{cur_, i}].is_read()) return {cur_, i};
+    return {};
 }
 
 bool Execution::kernel_lock_attempt(LocId loc, SourceLoc where) {

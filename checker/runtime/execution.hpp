@@ -98,6 +98,7 @@ public:
     void ctrl_begin(detail::ReadMark read, SourceLoc where);
     void ctrl_end();
     void data_next(const detail::ReadMark* reads, std::uint32_t n, SourceLoc where);
+    detail::ReadMark latest_read() const;
     bool kernel_lock_attempt(LocId loc, SourceLoc where);
     void kernel_unlock(LocId loc, SourceLoc where);
     LocId alloc_block(std::uint32_t n, Value init, bool initialized, detail::ValueShape shape,

@@ -66,6 +66,7 @@ void ctrl_end() {
     if (runtime::Execution* e = runtime::Execution::current()) e->ctrl_end();  // a destructor: never throws
 }
 void data_next(const ReadMark* reads, std::uint32_t n, SourceLoc where) { ex(where).data_next(reads, n, where); }
+ReadMark latest_read() { return ex(SourceLoc::current()).latest_read(); }
 bool kernel_lock_attempt(LocId loc, SourceLoc where) { return ex(where).kernel_lock_attempt(loc, where); }
 void kernel_unlock(LocId loc, SourceLoc where) { ex(where).kernel_unlock(loc, where); }
 LocId alloc_block(std::uint32_t n, Value init, bool initialized, ValueShape shape, const char* name,

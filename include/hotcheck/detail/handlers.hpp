@@ -115,6 +115,10 @@ void ctrl_end();
 /// data_on: the next write this thread makes (at once: a WRITE_ONCE or smp_store_release)
 /// depends by data on each of the `n` reads (the LKMM's data). Nothing under C11.
 void data_next(const ReadMark* reads, std::uint32_t n, SourceLoc where);
+/// The calling thread's latest read in this run (an RMW's read half, a failed cmpxchg's or
+/// spin_trylock's read), to head a dependency like a READ_ONCE_CTRL's mark: for front ends that
+/// compute dependencies themselves (the litmus interpreter). Unset under C11.
+ReadMark latest_read();
 /// spin_lock's and spin_unlock's accesses of a lock word (lock.cat's LKR, LKW, UL; LF for a
 /// failed attempt). kernel_lock_attempt: 0 -> 1 if free (acquire), else fails reading it.
 bool kernel_lock_attempt(LocId loc, SourceLoc where);
