@@ -308,7 +308,10 @@ private:
                                          " is only meaningful as a compare-exchange argument");
             return layout_.address_of(e.name, e.pos);
         case ExprKind::Deref: {
-            const hd::LocId l = native_ ? native_loc(e.args[0], t) : loc_arg(e.args[0], t);
+            if (!native_) return static_cast<Word>(hd::na_load(loc_arg(e.args[0], t), SourceLoc::current()));
+            Taint addr;
+            const hd::LocId l = native_loc(e.args[0], t, addr);
+            const Declared by_address(hd::DeclaredDep::addr, addr);
             const auto v = static_cast<Word>(hd::na_load(l, SourceLoc::current()));
             taint_with_latest_read(t);
             return v;
@@ -501,9 +504,9 @@ private:
     // ---- native: under the LKMM through the kernel seam, as a C++ model runs ----
     // Each value carries its taint, the reads it was computed from (as candidates.cpp computes
     // them from the program text): a store declares its value's taint as data dependencies
-    // (data_next), a branch its condition's as control dependencies (ctrl_begin) while its
-    // taken side runs. Address dependencies are not carried (a C++ model has them only through
-    // handles): a test whose address is computed from a read is refused.
+    // (declare_dependencies), a branch its condition's as control dependencies (ctrl_begin) while its
+    // taken side runs, an access its address's as address dependencies (declare_dependencies,
+    // as addr_on does).
 
     using Taint = std::vector<hd::ReadMark>;
 
@@ -528,18 +531,26 @@ private:
         sink = outer;
         return v;
     }
-    hd::LocId native_loc(const Expr& e, int t) {
-        Taint addr;
-        const Word a = eval_into(e, t, addr);
-        if (!addr.empty())
-            throw LitmusRuntimeError(at(e.pos) + "an address computed from a read (an address dependency) is not "
-                                                 "carried when the test runs as a C++ model");
-        return loc_of(a, e.pos);
-    }
-    static void declare_data(const Taint& value) {
-        if (!value.empty())
-            hd::data_next(value.data(), static_cast<std::uint32_t>(value.size()), SourceLoc::current());
-    }
+    /// The location e designates; `addr` receives the reads its address was computed from.
+    hd::LocId native_loc(const Expr& e, int t, Taint& addr) { return loc_of(eval_into(e, t, addr), e.pos); }
+    /// Declares `reads` (a value's or an address's taint) for the operation that follows, until
+    /// the scope ends (end_declared_dependencies), as data_on / addr_on do.
+    class Declared {
+    public:
+        Declared(hd::DeclaredDep kind, const Taint& reads) : any_(!reads.empty()) {
+            if (any_)
+                hd::declare_dependencies(kind, reads.data(), static_cast<std::uint32_t>(reads.size()),
+                                         SourceLoc::current());
+        }
+        ~Declared() {
+            if (any_) hd::end_declared_dependencies();
+        }
+        Declared(const Declared&) = delete;
+        Declared& operator=(const Declared&) = delete;
+
+    private:
+        bool any_;
+    };
 
     void exec_native(const Stmt& s, int t) {
         switch (s.kind) {
@@ -553,10 +564,10 @@ private:
             break;
         }
         case StmtKind::Store: {
-            const hd::LocId l = native_loc(s.target, t);
-            Taint taint;
+            Taint addr, taint;
+            const hd::LocId l = native_loc(s.target, t, addr);
             const Word v = eval_into(s.value, t, taint);
-            declare_data(taint);
+            const Declared by_address(hd::DeclaredDep::addr, addr), data(hd::DeclaredDep::data, taint);
             hd::na_store(l, static_cast<hd::Value>(v), SourceLoc::current());
             break;
         }
@@ -592,17 +603,19 @@ private:
         const SourceLoc here = SourceLoc::current();
         switch (c.op) {
         case Op::Load: {
-            const hd::LocId l = native_loc(e.args[0], t);
+            Taint addr;
+            const hd::LocId l = native_loc(e.args[0], t, addr);
+            const Declared by_address(hd::DeclaredDep::addr, addr);
             const auto v = static_cast<Word>(hd::load(
                 l, c.order == MemOrder::Acquire ? std::memory_order_acquire : std::memory_order_relaxed, here));
             taint_with_latest_read(t);
             return v;
         }
         case Op::Store: {
-            const hd::LocId l = native_loc(e.args[0], t);
-            Taint taint;
+            Taint addr, taint;
+            const hd::LocId l = native_loc(e.args[0], t, addr);
             const Word v = eval_into(e.args[1], t, taint);
-            declare_data(taint);
+            const Declared by_address(hd::DeclaredDep::addr, addr), data(hd::DeclaredDep::data, taint);
             hd::store(l, static_cast<hd::Value>(v),
                       c.order == MemOrder::Release ? std::memory_order_release : std::memory_order_relaxed, here);
             return 0;
@@ -613,10 +626,10 @@ private:
         case Op::FetchAnd:
         case Op::FetchOr:
         case Op::FetchXor: {
-            const hd::LocId l = native_loc(e.args[0], t);
-            Taint taint;
+            Taint addr, taint;
+            const hd::LocId l = native_loc(e.args[0], t, addr);
             const Word operand = eval_into(e.args[1], t, taint);
-            declare_data(taint);
+            const Declared by_address(hd::DeclaredDep::addr, addr), data(hd::DeclaredDep::data, taint);
             const hd::RmwOp op = Layout::rmw_op(c.op);
             const auto old = static_cast<Word>(
                 hd::kernel_rmw(l, op, static_cast<hd::Value>(operand), kernel_order(c), c.returns_value, here));
@@ -624,11 +637,11 @@ private:
             return c.returns_new ? apply(op, old, operand) : old;
         }
         case Op::CmpXchg: {
-            const hd::LocId l = native_loc(e.args[0], t);
-            Taint ignored, taint;  // the expected value orders nothing (a comparison, no event)
+            Taint addr, ignored, taint;  // the expected value orders nothing (a comparison, no event)
+            const hd::LocId l = native_loc(e.args[0], t, addr);
             const Word expected = eval_into(e.args[1], t, ignored);
             const Word desired = eval_into(e.args[2], t, taint);
-            declare_data(taint);
+            const Declared by_address(hd::DeclaredDep::addr, addr), data(hd::DeclaredDep::data, taint);
             auto seen = static_cast<hd::Value>(expected);
             hd::kernel_cmpxchg(l, seen, static_cast<hd::Value>(desired), kernel_order(c), here);
             taint_with_latest_read(t);
@@ -649,15 +662,27 @@ private:
         case Op::SpinLock: {
             // lock.cat's spin_lock reads the lock free; a run where it is taken waits, and the
             // unlock that frees it revisits the read.
-            if (!hd::kernel_lock_attempt(native_loc(e.args[0], t), here)) {
+            Taint addr;
+            const hd::LocId l = native_loc(e.args[0], t, addr);
+            const Declared by_address(hd::DeclaredDep::addr, addr);
+            if (!hd::kernel_lock_attempt(l, here)) {
                 hd::block(hd::BlockReason::Await, here);
                 throw StopThread{};
             }
             return 0;
         }
-        case Op::SpinUnlock: hd::kernel_unlock(native_loc(e.args[0], t), here); return 0;
+        case Op::SpinUnlock: {
+            Taint addr;
+            const hd::LocId l = native_loc(e.args[0], t, addr);
+            const Declared by_address(hd::DeclaredDep::addr, addr);
+            hd::kernel_unlock(l, here);
+            return 0;
+        }
         case Op::SpinTrylock: {
-            const bool ok = hd::kernel_lock_attempt(native_loc(e.args[0], t), here);
+            Taint addr;
+            const hd::LocId l = native_loc(e.args[0], t, addr);
+            const Declared by_address(hd::DeclaredDep::addr, addr);
+            const bool ok = hd::kernel_lock_attempt(l, here);
             taint_with_latest_read(t);
             return ok;
         }

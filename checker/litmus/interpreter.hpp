@@ -66,10 +66,11 @@ LitmusResult run_litmus(const Test& test, const Options& options);
 
 /// Runs `test` under the LKMM the way a C++ model runs (`hotcheck run --model lkmm`): through
 /// the kernel seam (the LKMM's events: kernel_rmw, kernel_fence, kernel_lock_attempt, ...),
-/// explored by options.explorer, which leaves load buffering out, with the test's data and
-/// control dependencies declared as a model declares them (data_next, ctrl_begin). For the
-/// differential test against run_litmus_lkmm_porf (candidates.hpp): the same states. Tests
-/// with RCU, address dependencies or atomic_add_unless are not run (an error verdict).
+/// explored by options.explorer, which leaves load buffering out, with the test's address, data
+/// and control dependencies declared as a model declares them (addr_on, data_on,
+/// ctrl_dependency). For the differential test against run_litmus_lkmm_porf (candidates.hpp):
+/// the same states. Tests with RCU, atomic_add_unless or spin_is_locked (which the C++ layer
+/// does not have) are not run (an error verdict).
 LitmusResult run_litmus_native(const Test& test, const Options& options);
 
 /// "exists (0:r0=0 /\ 1:r0=0)", "~exists (...)", "forall (...)".

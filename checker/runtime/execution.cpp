@@ -124,7 +124,7 @@ const RunResult& Execution::run(const std::function<void()>& body) {
     stopping_ = unwinding_ = false;
     threads_.clear();
     invariants_.clear();
-    data_heads_.clear();
+    declared_.clear();
     replay_remaining_ = g_->event_count();
     plan_replay();
     rmw_pending_ = 0;
@@ -808,6 +808,7 @@ Value Execution::read_event(LocId loc, Order order, bool rmw, const Event* cas_p
     e.where = where;
     id = append(e);
     add_dependencies(id, loc);
+    add_declared_dependencies(id);
     if (!driver_.on_read(id)) stop(RunEnd::dropped, "", "", where);
     check_initialized((*g_)[id], where);
     return (*g_)[id].value;
@@ -834,7 +835,6 @@ void Execution::write_event(LocId loc, Value v, Order order, bool rmw, detail::R
                  fmt::format("the model is not deterministic: T{} wrote {} where it wrote {} "
                              "before (at {}:{})", cur_, v, e.value, where.file_name(), where.line()),
                  where);
-        take_data_heads(EventId::init());
         ++threads_[cur_].next_index;
         return;
     }
@@ -849,7 +849,7 @@ void Execution::write_event(LocId loc, Value v, Order order, bool rmw, detail::R
     e.where = where;
     id = append(e);
     add_dependencies(id, loc);
-    take_data_heads(id);
+    add_declared_dependencies(id);
     if (!driver_.on_write(id)) stop(RunEnd::dropped, "", "", where);
 }
 
@@ -1086,7 +1086,6 @@ bool Execution::kernel_cmpxchg(LocId loc, Value& expected, Value desired, detail
     proto.desired = normalize(desired, shape);
     const Value seen = read_event(loc, ro, true, &proto, want, where);
     if (seen != want) {
-        take_data_heads(EventId::init());  // no write: a data dependency on `desired` goes nowhere
         expected = seen;
         return false;
     }
@@ -1143,12 +1142,19 @@ void Execution::ctrl_end() {
     threads_[cur_].ctrl_heads.pop_back();
 }
 
-void Execution::data_next(const detail::ReadMark* reads, std::uint32_t n, SourceLoc where) {
+void Execution::declare_dependencies(detail::DeclaredDep kind, const detail::ReadMark* reads, std::uint32_t n,
+                                     SourceLoc where) {
     if (unwinding_ || !lkmm_) return;
+    const bool data = kind == detail::DeclaredDep::data;
     for (std::uint32_t i = 0; i < n; ++i) {
-        check_dependency_head(reads[i], "data_on", "data", where);
-        data_heads_.push_back({cur_, reads[i].index});
+        check_dependency_head(reads[i], data ? "data_on" : "addr_on", data ? "data" : "address", where);
+        declared_.push_back({{cur_, reads[i].index}, kind});
     }
+}
+
+void Execution::end_declared_dependencies() {
+    if (unwinding_ || !lkmm_ || declared_.empty()) return;
+    std::erase_if(declared_, [&](const DeclaredHead& h) { return h.read.thread == cur_; });
 }
 
 detail::ReadMark Execution::latest_read() const {

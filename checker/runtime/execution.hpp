@@ -97,7 +97,9 @@ public:
     Value kernel_load_ctrl(LocId loc, detail::ReadMark& read, SourceLoc where);
     void ctrl_begin(detail::ReadMark read, SourceLoc where);
     void ctrl_end();
-    void data_next(const detail::ReadMark* reads, std::uint32_t n, SourceLoc where);
+    void declare_dependencies(detail::DeclaredDep kind, const detail::ReadMark* reads, std::uint32_t n,
+                              SourceLoc where);
+    void end_declared_dependencies();
     detail::ReadMark latest_read() const;
     bool kernel_lock_attempt(LocId loc, SourceLoc where);
     void kernel_unlock(LocId loc, SourceLoc where);
@@ -275,15 +277,14 @@ private:
             if (loc.raw >= h.first && loc.raw < h.end) g_->add_dependency(h.read, id, graph::DepKind::addr);
         for (const std::uint32_t read : t.ctrl_heads) g_->add_dependency({cur_, read}, id, graph::DepKind::ctrl);
     }
-    /// cur_'s data_on heads go to its write `id` (to none when `id` is replayed: the graph
-    /// has them), and are gone.
-    void take_data_heads(graph::EventId id) {
-        if (data_heads_.empty()) [[likely]] return;
-        std::erase_if(data_heads_, [&](graph::EventId read) {
-            if (read.thread != cur_) return false;
-            if (!id.is_init()) g_->add_dependency(read, id, graph::DepKind::data);
-            return true;
-        });
+    /// The dependencies cur_ declared (data_on, addr_on) for the access `id` it just added.
+    void add_declared_dependencies(graph::EventId id) {
+        if (declared_.empty()) [[likely]] return;
+        const bool write = (*g_)[id].is_write();
+        for (const DeclaredHead& h : declared_)
+            if (h.read.thread == cur_ && (h.kind == detail::DeclaredDep::addr || write))
+                g_->add_dependency(h.read, id, h.kind == detail::DeclaredDep::addr ? graph::DepKind::addr
+                                                                                 : graph::DepKind::data);
     }
     /// Stops the run (a model error naming `api` and the line) unless `read` is a read this
     /// thread made earlier in this run: what a dependency's head must be.
@@ -304,9 +305,14 @@ private:
     StackPool& stacks_;
     ThreadTable threads_;
     std::vector<std::uint32_t> enabled_scratch_;
-    /// Under the LKMM: the reads each thread's next write depends on by data (data_on), kept
-    /// here rather than per thread: rare, and the write may wait for other threads' turns.
-    std::vector<graph::EventId> data_heads_;
+    /// Under the LKMM: the reads each thread's current operation depends on (data_on, addr_on),
+    /// kept here rather than per thread: rare, and the operation may wait for other threads'
+    /// turns. Each thread's go at end_declared_dependencies (or at the next run).
+    struct DeclaredHead {
+        graph::EventId read;
+        detail::DeclaredDep kind;
+    };
+    std::vector<DeclaredHead> declared_;
     Watch watch_;  ///< progress, for the watchdog (and events())
     sanitizer::Scheduler sched_san_;
     std::vector<sanitizer::Fiber> fibers_;  ///< per thread id, kept across runs

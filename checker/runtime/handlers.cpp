@@ -65,7 +65,12 @@ void ctrl_begin(ReadMark read, SourceLoc where) { ex(where).ctrl_begin(read, whe
 void ctrl_end() {
     if (runtime::Execution* e = runtime::Execution::current()) e->ctrl_end();  // a destructor: never throws
 }
-void data_next(const ReadMark* reads, std::uint32_t n, SourceLoc where) { ex(where).data_next(reads, n, where); }
+void declare_dependencies(DeclaredDep kind, const ReadMark* reads, std::uint32_t n, SourceLoc where) {
+    ex(where).declare_dependencies(kind, reads, n, where);
+}
+void end_declared_dependencies() {
+    if (runtime::Execution* e = runtime::Execution::current()) e->end_declared_dependencies();  // a destructor: never throws
+}
 ReadMark latest_read() { return ex(SourceLoc::current()).latest_read(); }
 bool kernel_lock_attempt(LocId loc, SourceLoc where) { return ex(where).kernel_lock_attempt(loc, where); }
 void kernel_unlock(LocId loc, SourceLoc where) { ex(where).kernel_unlock(loc, where); }

@@ -469,6 +469,41 @@ TEST_CASE("lkmm: a data dependency on another task's read is a model error namin
     CHECK(run(MemoryModel::rc11, borrowed_head).verdict == Verdict::verified);
 }
 
+// An address dependency through an index (READ_ONCE_DEP + addr_on): P0 fills slot 1 and
+// then publishes its index, P1 reads the index and then that slot. The twin is
+// MP+fencewmbonceonce+addronce (a pointer instead of an index): with the dependency, seeing
+// index 1 means seeing slot 1 filled; undeclared, the slot's read may come first.
+namespace {
+void mp_index(bool declared) {
+    atomic<int> slot0{0, "slot[0]"}, slot1{0, "slot[1]"}, head{0, "head"};
+    atomic<int>* slots[] = {&slot0, &slot1};
+    int r0 = -1, r1 = -1;
+    two([&] {
+            WRITE_ONCE(slot1, 1);
+            smp_wmb();
+            WRITE_ONCE(head, 1);
+        },
+        [&] {
+            const auto i = READ_ONCE_DEP(head);
+            r0 = i;
+            r1 = declared ? READ_ONCE(*slots[i], addr_on(i)) : READ_ONCE(*slots[i]);
+        });
+    outcome("r0", r0);
+    outcome("r1", r1);
+}
+}  // namespace
+
+TEST_CASE("lkmm: a declared address dependency through an index orders the two reads") {
+    Result declared = run(MemoryModel::lkmm, [] { mp_index(true); });
+    REQUIRE(declared.verdict == Verdict::verified);
+    CHECK(declared.outcomes == Outcomes{"r0=0,r1=0", "r0=1,r1=1"});
+    CHECK(run(MemoryModel::lkmm, [] { mp_index(false); }).outcomes ==
+          Outcomes{"r0=0,r1=0", "r0=1,r1=0", "r0=1,r1=1"});
+    Result ref = run(MemoryModel::lkmm, [] { mp_index(true); }, Explorer::reference);
+    CHECK(ref.outcomes == declared.outcomes);
+    CHECK(ref.executions == declared.executions);
+}
+
 // The RCU shapes: the kernel's Documentation/litmus-tests/rcu/ pair, message passing across a
 // grace period (in one section, in two), store buffering, and the grace-period guarantee's
 // counting rule (two sections need two grace periods); each expected set is the one

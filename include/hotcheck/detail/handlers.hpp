@@ -112,9 +112,13 @@ Value kernel_load_ctrl(LocId loc, ReadMark& read, SourceLoc where);
 /// by control on `read` (the LKMM's ctrl). Nothing under C11.
 void ctrl_begin(ReadMark read, SourceLoc where);
 void ctrl_end();
-/// data_on: the next write this thread makes (at once: a WRITE_ONCE or smp_store_release)
-/// depends by data on each of the `n` reads (the LKMM's data). Nothing under C11.
-void data_next(const ReadMark* reads, std::uint32_t n, SourceLoc where);
+/// data_on / addr_on: until end_declared_dependencies, the accesses this thread makes (the one
+/// operation that follows: a store, a load, an RMW's two halves) depend on each of the `n` reads,
+/// by data (writes only: the value written is computed from them) or by address (the location
+/// is). The LKMM's data and addr; nothing under C11.
+enum class DeclaredDep : std::uint8_t { addr, data };
+void declare_dependencies(DeclaredDep kind, const ReadMark* reads, std::uint32_t n, SourceLoc where);
+void end_declared_dependencies();
 /// The calling thread's latest read in this run (an RMW's read half, a failed cmpxchg's or
 /// spin_trylock's read), to head a dependency like a READ_ONCE_CTRL's mark: for front ends that
 /// compute dependencies themselves (the litmus interpreter). Unset under C11.

@@ -10,7 +10,8 @@
 //   a failed cmpxchg a once read; READ_ONCE_PTR a once read heading an address dependency to
 //   every later access, by the same task, of the block whose handle it read; READ_ONCE_CTRL
 //   (READ_ONCE_DEP) a once read heading a control dependency to the accesses of a
-//   ctrl_dependency scope, or a data dependency to a store that names it (data_on).
+//   ctrl_dependency scope, or a data / address dependency to an access that names it (data_on,
+//   addr_on).
 //
 //   under rc11 (and sc, ra), KERNEL.md section 6's strengthened mapping:
 //   READ_ONCE / WRITE_ONCE              relaxed load / store
@@ -33,6 +34,7 @@
 // says so.
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 
 #include <hotcheck/atomic.hpp>
 
@@ -118,40 +120,94 @@ public:
     ctrl_dependency& operator=(const ctrl_dependency&) = delete;
 };
 
-/// A data dependency (herd7's `data`; Documentation/memory-barriers.txt): a store whose value
-/// is computed from a READ_ONCE is ordered after that read, with no barrier. Native code hides
-/// the computation, so the store names the reads its value comes from (one to four):
+/// Data and address dependencies (herd7's `data` and `addr`; Documentation/memory-barriers.txt):
+/// a store whose value is computed from a READ_ONCE, and an access whose location is (an index
+/// read from memory), are ordered after that read with no barrier. Native code hides the
+/// computation, so the access names the reads it comes from (one to four each):
 ///
 ///     const auto seen = READ_ONCE_DEP(y);
-///     WRITE_ONCE(x, seen + 1, data_on(seen));  // x's value depends on the read of y
+///     WRITE_ONCE(x, seen + 1, data_on(seen));        // x's value depends on the read of y
+///     const auto i = READ_ONCE_DEP(head);
+///     const int v = READ_ONCE(slot[i], addr_on(i));  // which slot is read depends on head
 ///
-/// Under --model lkmm the store carries the LKMM's data dependency on each read named (they
-/// must be this task's, earlier in the run: otherwise a model error naming the line). Under
-/// rc11, sc and ra nothing is recorded (C11 has no dependencies). Left undeclared, the store is
-/// not ordered after the read, so executions the kernel forbids are explored (in `S`, the
-/// store co-before the other task's earlier write): a violation may then be one the kernel
-/// cannot have, never the other way round.
-class data_on {
+/// (A pointer read with READ_ONCE_PTR / rcu_dereference needs no declaration: the accesses of
+/// the block whose handle it read depend on it by address already.)
+///
+/// Under --model lkmm the access carries the LKMM's dependency on each read named (they must be
+/// this task's, earlier in the run: otherwise a model error naming the line); an RMW's two
+/// halves both carry an address dependency, its write a data one. Under rc11, sc and ra nothing
+/// is recorded (C11 has no dependencies). Left undeclared, the access is not ordered after the
+/// read, so executions the kernel forbids are explored (in `S`, the store co-before the other
+/// task's earlier write): a violation may then be one the kernel cannot have, never the other
+/// way round.
+namespace kernel_detail {
+/// The reads one access depends on, and how.
+class declared_reads {
 public:
+    /// Hands the reads to the runtime for the operation that follows at once.
+    void declare(SourceLoc where) const { detail::declare_dependencies(kind_, heads_, count_, where); }
+
+protected:
     template <class... T>
-    explicit data_on(const dep_read<T>&... heads) : heads_{heads.read...}, count_(sizeof...(T)) {
-        static_assert(sizeof...(T) >= 1 && sizeof...(T) <= 4, "data_on names one to four reads");
+    explicit declared_reads(detail::DeclaredDep kind, const dep_read<T>&... heads)
+        : heads_{heads.read...}, count_(sizeof...(T)), kind_(kind) {
+        static_assert(sizeof...(T) >= 1 && sizeof...(T) <= 4, "data_on / addr_on name one to four reads");
     }
-    /// Hands the heads to the runtime for the store that follows at once.
-    void declare(SourceLoc where) const { detail::data_next(heads_, count_, where); }
 
 private:
     detail::ReadMark heads_[4];
     std::uint32_t count_;
+    detail::DeclaredDep kind_;
 };
+/// Declares `reads` for the operation of its scope, and ends them with it.
+class declared_scope {
+public:
+    declared_scope(std::initializer_list<const declared_reads*> reads, SourceLoc where) {
+        for (const declared_reads* r : reads) r->declare(where);
+    }
+    ~declared_scope() { detail::end_declared_dependencies(); }
+    declared_scope(const declared_scope&) = delete;
+    declared_scope& operator=(const declared_scope&) = delete;
+};
+}  // namespace kernel_detail
+
+class data_on : public kernel_detail::declared_reads {
+public:
+    template <class... T>
+    explicit data_on(const dep_read<T>&... heads) : declared_reads(detail::DeclaredDep::data, heads...) {}
+};
+class addr_on : public kernel_detail::declared_reads {
+public:
+    template <class... T>
+    explicit addr_on(const dep_read<T>&... heads) : declared_reads(detail::DeclaredDep::addr, heads...) {}
+};
+
+template <class T>
+T READ_ONCE(const atomic<T>& x, const addr_on& addr, SourceLoc where = SourceLoc::current()) {
+    kernel_detail::declared_scope scope({&addr}, where);
+    return x.load(relaxed, where);
+}
+template <class T>
+T smp_load_acquire(const atomic<T>& x, const addr_on& addr, SourceLoc where = SourceLoc::current()) {
+    kernel_detail::declared_scope scope({&addr}, where);
+    return x.load(acquire, where);
+}
 template <class T, class U>
-void WRITE_ONCE(atomic<T>& x, U v, const data_on& data, SourceLoc where = SourceLoc::current()) {
-    data.declare(where);
+void WRITE_ONCE(atomic<T>& x, U v, const kernel_detail::declared_reads& deps,
+                SourceLoc where = SourceLoc::current()) {
+    kernel_detail::declared_scope scope({&deps}, where);
     x.store(static_cast<T>(v), relaxed, where);
 }
 template <class T, class U>
-void smp_store_release(atomic<T>& x, U v, const data_on& data, SourceLoc where = SourceLoc::current()) {
-    data.declare(where);
+void WRITE_ONCE(atomic<T>& x, U v, const addr_on& addr, const data_on& data,
+                SourceLoc where = SourceLoc::current()) {
+    kernel_detail::declared_scope scope({&addr, &data}, where);
+    x.store(static_cast<T>(v), relaxed, where);
+}
+template <class T, class U>
+void smp_store_release(atomic<T>& x, U v, const kernel_detail::declared_reads& deps,
+                       SourceLoc where = SourceLoc::current()) {
+    kernel_detail::declared_scope scope({&deps}, where);
     x.store(static_cast<T>(v), release, where);
 }
 
