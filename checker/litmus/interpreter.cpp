@@ -68,6 +68,18 @@ Word apply(hd::RmwOp op, Word old, Word operand) {
     return operand;
 }
 
+bool is_fetch_op(Op op) {
+    switch (op) {
+    case Op::Xchg:
+    case Op::FetchAdd:
+    case Op::FetchSub:
+    case Op::FetchAnd:
+    case Op::FetchOr:
+    case Op::FetchXor: return true;
+    default: return false;
+    }
+}
+
 bool is_rcu(Op op) {
     switch (op) {
     case Op::RcuReadLock:
@@ -598,9 +610,24 @@ private:
         }
     }
 
+    /// xchg, atomic_fetch_add, atomic_inc, ... as kernel_rmw.
+    Word native_fetch_op(const Expr& e, int t) {
+        const CallInfo& c = e.call;
+        Taint addr, taint;
+        const hd::LocId l = native_loc(e.args[0], t, addr);
+        const Word operand = eval_into(e.args[1], t, taint);
+        const Declared by_address(hd::DeclaredDep::addr, addr), data(hd::DeclaredDep::data, taint);
+        const hd::RmwOp op = Layout::rmw_op(c.op);
+        const auto old = static_cast<Word>(hd::kernel_rmw(l, op, static_cast<hd::Value>(operand), kernel_order(c),
+                                                          c.returns_value, SourceLoc::current()));
+        taint_with_latest_read(t);
+        return c.returns_new ? apply(op, old, operand) : old;
+    }
+
     Word native_call(const Expr& e, int t) {
         const CallInfo& c = e.call;
         const SourceLoc here = SourceLoc::current();
+        if (is_fetch_op(c.op)) return native_fetch_op(e, t);
         switch (c.op) {
         case Op::Load: {
             Taint addr;
@@ -619,22 +646,6 @@ private:
             hd::store(l, static_cast<hd::Value>(v),
                       c.order == MemOrder::Release ? std::memory_order_release : std::memory_order_relaxed, here);
             return 0;
-        }
-        case Op::Xchg:
-        case Op::FetchAdd:
-        case Op::FetchSub:
-        case Op::FetchAnd:
-        case Op::FetchOr:
-        case Op::FetchXor: {
-            Taint addr, taint;
-            const hd::LocId l = native_loc(e.args[0], t, addr);
-            const Word operand = eval_into(e.args[1], t, taint);
-            const Declared by_address(hd::DeclaredDep::addr, addr), data(hd::DeclaredDep::data, taint);
-            const hd::RmwOp op = Layout::rmw_op(c.op);
-            const auto old = static_cast<Word>(
-                hd::kernel_rmw(l, op, static_cast<hd::Value>(operand), kernel_order(c), c.returns_value, here));
-            taint_with_latest_read(t);
-            return c.returns_new ? apply(op, old, operand) : old;
         }
         case Op::CmpXchg: {
             Taint addr, ignored, taint;  // the expected value orders nothing (a comparison, no event)
