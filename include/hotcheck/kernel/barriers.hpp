@@ -104,7 +104,8 @@ dep_read<T> READ_ONCE_CTRL(const atomic<T>& x, SourceLoc where = SourceLoc::curr
     const T v = detail::from_value<T>(detail::kernel_load_ctrl(x.location(), read, where));
     return {v, read};
 }
-/// READ_ONCE_CTRL by the name that says it may head a data dependency as well (data_on).
+/// READ_ONCE_CTRL by the name that says it may head a data or address dependency too (data_on,
+/// addr_on).
 template <class T>
 dep_read<T> READ_ONCE_DEP(const atomic<T>& x, SourceLoc where = SourceLoc::current()) {
     return READ_ONCE_CTRL(x, where);
