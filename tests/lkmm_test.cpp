@@ -421,7 +421,7 @@ exists (1:r1=0)
         // po ∪ rf acyclic executions is its reference: the same states, each reached by as many
         // executions, and the same data-race flag. The kernel tree's tests that run natively
         // (no RCU, atomic_add_unless or spin_is_locked, which the C++ layer lacks) are compared too.
-        const int programs = long_tests() ? 20000 : 1500;
+        const int programs = long_tests() ? 20000 : 1000;
         std::mt19937 rng(20261207u);
         int compared = 0;
         auto compare = [&](const Test& test, const std::string& text) {
