@@ -145,7 +145,7 @@ std::string cond_text(const Cond& c, int parent) {
 class Interpreter {
 public:
     /// `native`: run under the LKMM through the kernel seam, as a C++ model runs (see
-    /// run_litmus_native), with the test's data and control dependencies declared.
+    /// run_litmus_native), with the test's address, data and control dependencies declared.
     Interpreter(const Test& test, bool native) : test_(test), layout_(test), native_(native) {}
 
     LitmusResult run(const Options& given) {
@@ -748,34 +748,34 @@ std::optional<ParseError> find_unsupported(const Test& test, std::string_view fi
     return found;
 }
 
-LitmusResult run_litmus(const Test& test, const Options& options) {
+namespace {
+/// The result of a test `model` cannot run (find_unsupported), or nullopt.
+std::optional<LitmusResult> refused(const Test& test, MemoryModel model) {
+    std::optional<ParseError> why = find_unsupported(test, "", model);
+    if (!why) return std::nullopt;
     LitmusResult r;
-    r.unsupported = find_unsupported(test, "", options.memory_model);
-    if (r.unsupported) {
-        r.test = test.name;
-        r.memory_model = options.memory_model;
-        r.quantifier = test.quantifier;
-        r.condition = condition_text(test);
-        r.engine.verdict = Verdict::error;
-        r.engine.error = r.unsupported->message;
-        return r;
-    }
+    r.test = test.name;
+    r.memory_model = model;
+    r.quantifier = test.quantifier;
+    r.condition = condition_text(test);
+    r.engine.verdict = Verdict::error;
+    r.engine.error = why->message;
+    r.unsupported = std::move(why);
+    return r;
+}
+}  // namespace
+
+LitmusResult run_litmus(const Test& test, const Options& options) {
+    if (auto r = refused(test, options.memory_model)) return std::move(*r);
     if (options.memory_model == MemoryModel::lkmm) return run_litmus_lkmm(test, options);
     Interpreter interp(test, false);
     return interp.run(options);
 }
 
 LitmusResult run_litmus_native(const Test& test, const Options& options) {
+    if (auto r = refused(test, MemoryModel::lkmm)) return std::move(*r);
     Options o = options;
     o.memory_model = MemoryModel::lkmm;
-    LitmusResult r;
-    r.unsupported = find_unsupported(test, "", MemoryModel::lkmm);
-    if (r.unsupported) {
-        r.test = test.name;
-        r.engine.verdict = Verdict::error;
-        r.engine.error = r.unsupported->message;
-        return r;
-    }
     Interpreter interp(test, true);
     return interp.run(o);
 }
