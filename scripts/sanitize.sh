@@ -20,7 +20,7 @@ fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 # The suites that drive the runtime through its API and CLI (the bad models, the semantics,
-# reports, mutants), then every bundled model with two jobs (the work-stealing path; the
+# reports, mutants) and, beside them, every bundled model with two jobs (the work-stealing path; the
 # one-job path is what those suites drive; scripts/run_models.sh bounds the faithful-rwsem
 # models to 300 executions each; with SANITIZE_TESTS=all every model runs whole, with one job
 # and with two). Left out by default, for CI's 15 minutes on 2 cores (each takes 5-10 min under ASan):
@@ -30,19 +30,22 @@ if [ "${SANITIZE_TESTS:-subset}" = all ]; then
   ctest --test-dir "$build" --output-on-failure -j"$(nproc)" -E litmus-fuzz-sanitized
 else
   # A binary of their own (tests/CMakeLists.txt: hotcheck_runtime_tests), so that this build
-  # compiles only their sources; the cli suite, the longest, in parallel with the others.
+  # compiles only their sources. The cli suite, the longest, runs on one core (it spawns the
+  # CLI, one process at a time), so the bundled models run beside it: the faithful-rwsem models
+  # to 300 executions each, with two jobs (stopping both workers at the bound is a path of its
+  # own: until 2026-12-07 it tripped an ASan CHECK about one run in three, fiber stacks reused
+  # or remapped with a dead fiber's poison; runtime/stack_pool.cpp).
   "$build/tests/hotcheck_runtime_tests" --test-suite=cli & cli=$!
-  "$build/tests/hotcheck_runtime_tests" --test-suite=api,semantics,report,mutation
-  wait "$cli"
+  bash scripts/run_models.sh "$build" 300 & models=$!
+  rc=0
+  "$build/tests/hotcheck_runtime_tests" --test-suite=api,semantics,report,mutation || rc=$?
+  wait "$cli" || rc=$?
+  wait "$models" || rc=$?
+  [ "$rc" -eq 0 ] || { echo "sanitize: a suite or a model failed (exit $rc)" >&2; exit "$rc"; }
 fi
 if [ "${SANITIZE_TESTS:-subset}" = all ]; then
   "$build/hotcheck" run --all -q
   bash scripts/run_models.sh "$build" 0
-else
-  # The faithful-rwsem models to 300 executions each, with two jobs: stopping both workers at
-  # the bound is a path of its own (until 2026-12-07 it tripped an ASan CHECK about one run in
-  # three: fiber stacks reused or remapped with a dead fiber's poison; runtime/stack_pool.cpp).
-  bash scripts/run_models.sh "$build" 300
 fi
 # The LKMM's path for C++ models (its views, whole-graph checks, address dependencies, lock.cat's
 # spinlocks) on a few hotplug models.

@@ -19,8 +19,12 @@ std::uint32_t ReferenceExplorer::choose(std::uint32_t n) {
 bool ReferenceExplorer::stepped() {
     // States before this run's changed choice were checked and expanded by an earlier run.
     if (!fresh_) return true;
-    return model_.consistent(graph::Relations(graph_)) &&
-           visited_.insert(graph::canonical_key(graph_)).second;
+    // Only consistent states are recorded, so a state seen before needs no check.
+    std::string key = graph::canonical_key(graph_);
+    if (visited_.contains(key)) return false;
+    if (!model_.consistent(graph::Relations(graph_))) return false;
+    visited_.insert(std::move(key));
+    return true;
 }
 
 bool ReferenceExplorer::on_read(EventId r) {
