@@ -252,7 +252,9 @@ struct Point {
 void check_family(const char* family, void (*body)(int), const std::vector<Point>& points) {
     for (const Point& p : points) {
         if (p.level > run_level()) continue;
-        std::string point = "(" + std::to_string(p.n) + ")";
+        std::string point = "(";
+        point += std::to_string(p.n);
+        point += ')';
         int n = p.n;
         auto model = [body, n] { body(n); };
         if (p.rc11) expect_count(family, MemoryModel::rc11, model, p.rc11, true, point);
@@ -677,10 +679,15 @@ TEST_SUITE("genmc") {
                 : run_level() == 1 ? "HOTCHECK_LONG_TESTS"
                                    : "HOTCHECK_LONG_TESTS=all";
         text += "):";
-        for (MemoryModel m : {MemoryModel::rc11, MemoryModel::sc, MemoryModel::ra})
-            text += " " + std::string(to_string(m)) + " " +
-                    std::to_string(tally().rows[m].size()) + " rows / " +
-                    std::to_string(tally().points[m]) + " points;";
+        for (MemoryModel m : {MemoryModel::rc11, MemoryModel::sc, MemoryModel::ra}) {
+            text += ' ';
+            text += to_string(m);
+            text += ' ';
+            text += std::to_string(tally().rows[m].size());
+            text += " rows / ";
+            text += std::to_string(tally().points[m]);
+            text += " points;";
+        }
         MESSAGE(text);
     }
 }

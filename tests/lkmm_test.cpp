@@ -35,6 +35,14 @@ using namespace hotcheck;
 using namespace hotcheck::litmus;
 
 namespace {
+// "r" followed by the number (appended, not `"r" + std::to_string(i)`, which draws a false
+// -Wrestrict warning from GCC 12).
+std::string register_name(int i) {
+    std::string r = "r";
+    r += std::to_string(i);
+    return r;
+}
+
 
 bool long_tests() {
     const char* v = std::getenv("HOTCHECK_LONG_TESTS");
@@ -64,11 +72,11 @@ std::string random_litmus(std::mt19937& rng, int id, bool dependencies = false) 
             const std::string other = loc == "x" ? "y" : "x";
             const int c = 1 + pick(2);
             auto reg = [&]() -> std::string {
-                if (used < nregs) return "r" + std::to_string(used++);
-                return "r" + std::to_string(pick(nregs));
+                if (used < nregs) return register_name(used++);
+                return register_name(pick(nregs));
             };
             auto src = [&]() -> std::string {
-                if (used > 0 && pick(3) < (dependencies ? 2 : 1)) return "r" + std::to_string(pick(used));
+                if (used > 0 && pick(3) < (dependencies ? 2 : 1)) return register_name(pick(used));
                 return std::to_string(c);
             };
             int kind = pick(15);

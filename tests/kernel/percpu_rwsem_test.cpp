@@ -222,7 +222,13 @@ std::set<std::string> serial3() {
     std::set<std::string> out;
     for (int b = 0; b < 8; ++b) {
         std::string o;
-        for (int r = 1; r <= 3; ++r) o += "r" + std::to_string(r) + "_saw_w=" + std::to_string(b >> (r - 1) & 1) + ",";
+        for (int r = 1; r <= 3; ++r) {
+            o += 'r';
+            o += std::to_string(r);
+            o += "_saw_w=";
+            o += std::to_string(b >> (r - 1) & 1);
+            o += ',';
+        }
         for (int r = 1; r <= 3; ++r)
             o += "w_saw_r" + std::to_string(r) + "=" + std::to_string(1 - (b >> (r - 1) & 1)) + (r < 3 ? "," : "");
         out.insert(o);
