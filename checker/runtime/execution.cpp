@@ -164,16 +164,11 @@ void Execution::finish_run() {
         cur_ = tid;
         watch_.in_model.store(true, std::memory_order_relaxed);
         sanitizer::enter(sched_san_, fibers_[tid]);
-        threads_[tid].context =
-            std::move(threads_[tid].context).resume_with([this, tid](boost::context::fiber&& sched) {
-                sanitizer::resumed(fibers_[tid]);
-                threads_[tid].scheduler = std::move(sched);
-                // Suspended in its body: a forced unwind; before or after it (its start or end
-                // event), or if the unwinder cannot start, an exception.
-                if (UnwindAnchor* anchor = threads_[tid].unwind_anchor) force_unwind(*anchor);
-                throw Unwind{};
-                return boost::context::fiber{};
-            });
+        // It wakes where it was suspended (yield_to_scheduler or switch_to) and, seeing
+        // unwinding_, ends itself there (end_suspended). Unwinding from there rather than from
+        // a function run on top of its stack leaves out boost's frames, one with a cleanup: a
+        // cleanup costs the unwinder a restart (_Unwind_Resume).
+        threads_[tid].context = std::move(threads_[tid].context).resume();
         returned_from(tid);
     }
     for (auto& t : threads_) t.scheduler = {};
@@ -465,6 +460,7 @@ void Execution::switch_to(std::uint32_t next) {
     // Resumed by the scheduler or by another thread's switch: the scheduler's continuation.
     threads_[me].scheduler = std::move(back);
     sanitizer::resumed(fibers_[me]);
+    if (unwinding_) [[unlikely]] end_suspended();
 }
 
 boost::context::fiber Execution::park(std::uint32_t tid) {
@@ -517,6 +513,14 @@ void Execution::yield_to_scheduler() {
     sanitizer::leave(sched_san_, fibers_[me], false);
     threads_[me].scheduler = std::move(threads_[me].scheduler).resume();
     sanitizer::resumed(fibers_[me]);
+    if (unwinding_) [[unlikely]] end_suspended();
+}
+
+void Execution::end_suspended() {
+    // Suspended in its body: a forced unwind; before or after it (its start or end event), or
+    // if the unwinder cannot start, an exception. Either way worker_main parks the fiber.
+    if (UnwindAnchor* anchor = threads_[cur_].unwind_anchor) force_unwind(*anchor);
+    throw Unwind{};
 }
 
 void Execution::escape(const fault::Record& what) {
@@ -641,16 +645,18 @@ void Execution::thread_main(std::uint32_t tid) {
         std::uint32_t tid;
         ~Clear() { ex.threads_[tid].unwind_anchor = nullptr; }  // threads_ may have moved
     } clear{*this, tid};
+    // Run a copy that lives on this fiber's stack: spawns may move threads_ while it runs.
+    // Here rather than in call_body, so that call_body has no cleanup for an unwind to run
+    // (each costs the unwinder a restart); it is made before setjmp and not changed after.
+    const std::function<void()> body = std::move(threads_[tid].body);
     threads_[tid].unwind_anchor = &anchor;
     if (setjmp(anchor.resume_point) != 0) return true;
-    call_body(tid);
+    call_body(tid, body);
     return false;
 }
 
-[[gnu::noinline]] void Execution::call_body(std::uint32_t tid) {
+[[gnu::noinline]] void Execution::call_body(std::uint32_t tid, const std::function<void()>& body) {
     threads_[tid].unwind_anchor->frame = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
-    // Run a copy that lives on this fiber's stack: spawns may move threads_ while it runs.
-    std::function<void()> body = std::move(threads_[tid].body);
     body();
 }
 

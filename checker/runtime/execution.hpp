@@ -235,7 +235,10 @@ private:
     void thread_main(std::uint32_t tid);
     /// Runs the thread's body; true when a forced unwind (finish_run) ended it instead.
     bool run_body(std::uint32_t tid);
-    void call_body(std::uint32_t tid);
+    void call_body(std::uint32_t tid, const std::function<void()>& body);
+    /// Ends the running thread when finish_run resumed it: unwinds its stack (or throws Unwind
+    /// when it is outside its body); worker_main then parks its fiber.
+    [[noreturn]] void end_suspended();
     /// At the end of the model body: every thread it left running is a model error.
     void check_threads_joined();
     /// Thrown into a suspended model thread to unwind its stack at the end of a run.
