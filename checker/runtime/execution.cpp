@@ -658,6 +658,8 @@ void Execution::thread_main(std::uint32_t tid) {
 [[gnu::noinline]] void Execution::call_body(std::uint32_t tid, const std::function<void()>& body) {
     threads_[tid].unwind_anchor->frame = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
     body();
+    // Not a tail call: this frame stays between run_body and the body, as stop_at_anchor expects.
+    asm volatile("" ::: "memory");
 }
 
 void Execution::check_threads_joined() {
