@@ -241,7 +241,8 @@ private:
     [[noreturn]] void end_suspended();
     /// At the end of the model body: every thread it left running is a model error.
     void check_threads_joined();
-    /// Thrown into a suspended model thread to unwind its stack at the end of a run.
+    /// Thrown by end_suspended to unwind a thread's stack at the end of a run, when the thread is
+    /// outside its body (or the forced unwind cannot start); worker_main catches it.
     struct Unwind {};
     /// After escape(): abandons thread `tid` and turns the fault into the run's result.
     void end_escaped(std::uint32_t tid);
