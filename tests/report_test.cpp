@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -208,6 +209,31 @@ TEST_SUITE("report") {
         REQUIRE(rf.size() == 1);
         CHECK(contains(rf[0], "rf+sw"));
         CHECK(contains(rf[0], "style=dotted"));
+    }
+
+    TEST_CASE("a location_name's parts are put together in the trace and the picture") {
+        Result r = explore({}, [] {
+            atomic<int> plain{0, "plain"};
+            atomic<int> indexed{0, location_name{"mask", 3u}};
+            atomic<int> suffixed{0, location_name{"sem", ".readers_block"}};
+            atomic<int> framed{0, location_name{"pool", "[cpu", 2, "].disassociated"}};
+            auto t = spawn([&] { framed.store(1, relaxed); });
+            plain.store(1, relaxed);
+            indexed.store(1, relaxed);
+            suffixed.store(1, relaxed);
+            check(framed.load(relaxed) == 0, "sees the initial value");
+            t.join();
+        });
+        REQUIRE(r.violation);
+        std::vector<std::string> names;
+        for (const auto& e : r.violation->trace) names.push_back(e.location);
+        for (const char* name : {"plain", "mask[3]", "sem.readers_block", "pool[cpu2].disassociated"}) {
+            INFO(name);
+            CHECK(std::find(names.begin(), names.end(), name) != names.end());
+            CHECK(contains(r.violation->dot, name));
+        }
+        CHECK(location_name{}.empty());
+        CHECK(location_name{}.str().empty());
     }
 
     TEST_CASE("a deadlock highlights every blocked thread; a race both accesses") {

@@ -18,7 +18,7 @@ struct LocationInfo {
     bool atomic = true;
     bool defined = false;
     std::source_location where{};
-    const char* name = nullptr;  ///< given by the model, for traces
+    location_name name{};  ///< given by the model, for traces (put together only there)
     /// Cell of an allocated block: the block's first cell (the block's identity), else none.
     LocId block{};
     std::uint32_t cell = 0;       ///< index of this cell in its block

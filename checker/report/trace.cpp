@@ -52,10 +52,13 @@ std::string operation(const graph::ExecutionGraph& g, EventId id) {
 std::string location_name(const graph::ExecutionGraph& g, graph::LocId l) {
     const auto& info = g.location(l);
     const bool array_cell = !(info.block == graph::LocId{}) && (info.cell > 0 || info.uninitialized);
-    if (info.name && info.percpu_stride > 1)  // a per-cpu object: CPU and field
-        return fmt::format("{}[cpu{}].{}", info.name, info.cell / info.percpu_stride, info.cell % info.percpu_stride);
-    if (info.name && info.percpu_stride == 1) return fmt::format("{}[cpu{}]", info.name, info.cell);
-    if (info.name) return array_cell ? fmt::format("{}[{}]", info.name, info.cell) : info.name;
+    if (!info.name.empty()) {
+        const std::string name = info.name.str();
+        if (info.percpu_stride > 1)  // a per-cpu object: CPU and field
+            return fmt::format("{}[cpu{}].{}", name, info.cell / info.percpu_stride, info.cell % info.percpu_stride);
+        if (info.percpu_stride == 1) return fmt::format("{}[cpu{}]", name, info.cell);
+        return array_cell ? fmt::format("{}[{}]", name, info.cell) : name;
+    }
     if (info.where.line() == 0) return fmt::format("L{}.{}", graph::ExecutionGraph::loc_thread(l),
                                                    graph::ExecutionGraph::loc_ordinal(l));
     return fmt::format("{}:{}", base_name(info.where.file_name()), info.where.line());
@@ -63,7 +66,7 @@ std::string location_name(const graph::ExecutionGraph& g, graph::LocId l) {
 
 std::string object_name(const graph::ExecutionGraph& g, graph::LocId block) {
     const auto& info = g.location(block);
-    return info.name ? std::string(info.name) : location_name(g, block);
+    return !info.name.empty() ? info.name.str() : location_name(g, block);
 }
 
 std::vector<TraceEvent> trace_events(const graph::ExecutionGraph& g, std::uint32_t failing_thread,

@@ -781,7 +781,7 @@ void Execution::stop(RunEnd end, std::string kind, std::string message, SourceLo
 }
 
 LocId Execution::new_location(Value init, detail::ValueShape shape, bool atomic, SourceLoc where,
-                              const char* name) {
+                              location_name name) {
     Thread& t = threads_[cur_];
     if (t.locations_created >= graph::ExecutionGraph::kMaxLocationsPerThread)
         stop(RunEnd::error, "too_many_locations", "a thread created too many locations", where);

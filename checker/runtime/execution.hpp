@@ -78,7 +78,7 @@ public:
 
     // --- handlers (see include/hotcheck/detail/handlers.hpp) ---
     LocId new_location(Value init, detail::ValueShape shape, bool atomic, SourceLoc where,
-                       const char* name);
+                       location_name name);
     void mark_machinery(LocId loc);
     Value load(LocId loc, memory_order order, SourceLoc where);
     void store(LocId loc, Value v, memory_order order, SourceLoc where);

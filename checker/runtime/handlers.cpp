@@ -36,7 +36,7 @@ runtime::Execution& ex(const SourceLoc& where) {
 }
 }  // namespace
 
-LocId new_location(Value init, ValueShape shape, bool atomic, SourceLoc where, const char* name) {
+LocId new_location(Value init, ValueShape shape, bool atomic, SourceLoc where, location_name name) {
     return ex(where).new_location(init, shape, atomic, where, name);
 }
 void mark_machinery(LocId loc) { ex().mark_machinery(loc); }

@@ -22,8 +22,9 @@ class atomic {
 public:
     explicit atomic(T init = T{}, detail::SourceLoc where = detail::SourceLoc::current())
         : loc_(detail::new_location(detail::to_value(init), detail::shape_of<T>(), true, where)) {}
-    /// `name` (a string literal) names the location in counterexample traces.
-    atomic(T init, const char* name, detail::SourceLoc where = detail::SourceLoc::current())
+    /// `name` (a string literal, or a location_name's parts) names the location in
+    /// counterexample traces.
+    atomic(T init, location_name name, detail::SourceLoc where = detail::SourceLoc::current())
         : loc_(detail::new_location(detail::to_value(init), detail::shape_of<T>(), true, where,
                                     name)) {}
     atomic(const atomic&) = delete;

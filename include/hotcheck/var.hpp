@@ -13,8 +13,9 @@ class var {
 public:
     explicit var(T init = T{}, detail::SourceLoc where = detail::SourceLoc::current())
         : loc_(detail::new_location(detail::to_value(init), detail::shape_of<T>(), false, where)) {}
-    /// `name` (a string literal) names the location in counterexample traces.
-    var(T init, const char* name, detail::SourceLoc where = detail::SourceLoc::current())
+    /// `name` (a string literal, or a location_name's parts) names the location in
+    /// counterexample traces.
+    var(T init, location_name name, detail::SourceLoc where = detail::SourceLoc::current())
         : loc_(detail::new_location(detail::to_value(init), detail::shape_of<T>(), false, where,
                                     name)) {}
     var(const var&) = delete;

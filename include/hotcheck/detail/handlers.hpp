@@ -7,6 +7,7 @@
 #include <source_location>
 #include <type_traits>
 
+#include <hotcheck/location_name.hpp>
 #include <hotcheck/memory_order.hpp>
 
 namespace hotcheck::detail {
@@ -64,9 +65,9 @@ enum class RmwOp : std::uint8_t { Exchange, Add, Sub, And, Or, Xor };
 enum class BlockReason : std::uint8_t { Assume, Await, Lock, Sleep };
 
 // --- memory accesses ---------------------------------------------------------------------------
-/// `name` (optional, must outlive the exploration) names the location in traces.
+/// `name` (optional; its strings must outlive the exploration) names the location in traces.
 LocId new_location(Value init, ValueShape shape, bool atomic, SourceLoc where,
-                   const char* name = nullptr);
+                   location_name name = {});
 /// Marks a location as machinery of a layer built on this API (a kernel layer's CPU locks and
 /// RCU slots): pictures of counterexamples fold its events away; nothing else changes.
 void mark_machinery(LocId loc);

@@ -105,11 +105,12 @@ struct task_info {
 /// A CPU mask: one location per CPU, so an iteration reads bit by bit and can see a concurrent
 /// change half-way (include/linux/cpumask.h). Bits are read with relaxed loads and written
 /// with relaxed stores, like the kernel's plain word accesses and non-returning set_bit.
+/// `name` must live as long as the process (a literal, or intern's): bits are named from it.
 class cpumask {
 public:
     cpumask(const char* name, unsigned n, std::uint32_t init) {
         for (unsigned c = 0; c < n; ++c)
-            bits_.emplace_back((init >> c) & 1, intern({name, "[", std::to_string(c), "]"}));
+            bits_.emplace_back((init >> c) & 1, location_name{name, c});
     }
     unsigned size() const { return static_cast<unsigned>(bits_.size()); }
     bool test(unsigned cpu, SourceLoc where = SourceLoc::current()) const {
@@ -273,16 +274,16 @@ inline core::core(config cfg, SourceLoc where)
     }
     for (unsigned c = 0; c < cfg.possible_cpus; ++c) {
         pools_.emplace_back(((cfg.online_mask ? cfg.online_mask : ~0u) >> c & 1) ? 0 : 1,
-                            intern({"worker_pool[cpu", std::to_string(c), "].disassociated"}), where);
+                            location_name{"worker_pool", "[cpu", c, "].disassociated"}, where);
         detail::mark_machinery(pools_.back().location());
     }
     for (unsigned c = 0; c < cfg.possible_cpus; ++c) {
-        rcu_slots_.emplace_back(0, intern({"rcu_reader[cpu", std::to_string(c), "]"}), where);
+        rcu_slots_.emplace_back(0, location_name{"rcu_reader", "[cpu", c, "]"}, where);
         detail::mark_machinery(rcu_slots_.back().location());
     }
     for (unsigned c = 0; c < (cfg.preempt_rcu ? cfg.possible_cpus : 0); ++c) {
-        rcu_preempt_locks_.emplace_back(0, intern({"rcu_preempt_readers[cpu", std::to_string(c), "].lock"}), where);
-        rcu_preempt_unlocks_.emplace_back(0, intern({"rcu_preempt_readers[cpu", std::to_string(c), "].unlock"}), where);
+        rcu_preempt_locks_.emplace_back(0, location_name{"rcu_preempt_readers", "[cpu", c, "].lock"}, where);
+        rcu_preempt_unlocks_.emplace_back(0, location_name{"rcu_preempt_readers", "[cpu", c, "].unlock"}, where);
         detail::mark_machinery(rcu_preempt_locks_.back().location());
         detail::mark_machinery(rcu_preempt_unlocks_.back().location());
     }

@@ -97,6 +97,7 @@ void free_percpu(percpu_ptr<T>& p, SourceLoc where = SourceLoc::current()) {
 }
 
 /// DEFINE_PER_CPU: static per-cpu storage (never freed), zero-initialised unless `init`.
+/// `name` must live as long as the process (a literal, or intern's): cells are named from it.
 template <class T>
 class per_cpu_var {
 public:
@@ -105,8 +106,9 @@ public:
         detail::LocId first{};
         for (unsigned i = 0; i < n * fields; ++i) {
             const unsigned cpu = i / fields, f = i % fields;
-            const char* cell = fields > 1 ? intern({name, "[cpu", std::to_string(cpu), "].", std::to_string(f)})
-                                          : intern({name, "[cpu", std::to_string(cpu), "]"});
+            const location_name cell = fields > 1
+                                           ? location_name{intern({name, "[cpu", std::to_string(cpu), "]."}), "", f, ""}
+                                           : location_name{name, "[cpu", cpu, "]"};
             detail::LocId l = detail::new_location(detail::to_value(init), detail::shape_of<T>(), true, where, cell);
             if (i == 0) first = l;
             else if (l.raw != first.raw + i)

@@ -60,7 +60,7 @@ public:
           rss(*rss_owner),
           read_count(intern({name, ".read_count"}), 1, 0, where),
           rw_sem(intern({name, ".rw_sem"}), where),
-          readers_block(0, intern({name, ".readers_block"}), where),
+          readers_block(0, location_name{name, ".readers_block"}, where),
           writer_what(intern({name, ".writer (rcuwait: readers_active_check)"})) {}
     percpu_rwsem_faithful(const percpu_rwsem_faithful&) = delete;
     percpu_rwsem_faithful& operator=(const percpu_rwsem_faithful&) = delete;

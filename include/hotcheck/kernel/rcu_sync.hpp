@@ -34,8 +34,8 @@ enum rcu_sync_gp_state : int { GP_IDLE = 0, GP_ENTER, GP_PASSED, GP_EXIT, GP_REP
 /// the callback task may still run while the model body's objects are being destroyed.
 struct rcu_sync : std::enable_shared_from_this<rcu_sync> {
     explicit rcu_sync(const char* name, SourceLoc where = SourceLoc::current())
-        : gp_state(GP_IDLE, intern({name, ".rss.gp_state"}), where),
-          gp_count(0, intern({name, ".rss.gp_count"}), where),
+        : gp_state(GP_IDLE, location_name{name, ".rss.gp_state"}, where),
+          gp_count(0, location_name{name, ".rss.gp_count"}, where),
           rss_lock(intern({name, ".rss.gp_wait.lock"}), where),
           gp_wait_what(intern({name, ".rss.gp_wait (gp_state >= GP_PASSED)"})) {}
     rcu_sync(const rcu_sync&) = delete;

@@ -22,8 +22,8 @@ class work_struct {
 public:
     using func_t = std::function<void(work_struct&)>;
     explicit work_struct(const char* name = "work", SourceLoc where = SourceLoc::current())
-        : state_(0, intern({name, ".data"}), where),
-          finished_(0, intern({name, ".finished"}), where),
+        : state_(0, location_name{name, ".data"}, where),
+          finished_(0, location_name{name, ".finished"}, where),
           flush_what_(intern({"flush_work(", name, ")"})),
           turn_what_(intern({name, " (the previous instance to finish)"})),
           name_(name) {}
