@@ -110,10 +110,10 @@ int fls(long x) {
 struct zone {
     zone(unsigned nid, long pages, const per_cpu_var<long>& boot)
         : node(nid),
-          present_pages(pages, intern({"NODE_DATA(", std::to_string(nid), ")->node_zones[NORMAL].present_pages"})),
-          managed_pages(pages, intern({"NODE_DATA(", std::to_string(nid), ")->node_zones[NORMAL].managed_pages"})),
-          pageset(boot.ptr().handle(), intern({"NODE_DATA(", std::to_string(nid), ")->node_zones[NORMAL].pageset"})),
-          percpu_drift_mark(0, intern({"NODE_DATA(", std::to_string(nid), ")->node_zones[NORMAL].percpu_drift_mark"})) {}
+          present_pages(pages, location_name{"NODE_DATA", "(", nid, ")->node_zones[NORMAL].present_pages"}),
+          managed_pages(pages, location_name{"NODE_DATA", "(", nid, ")->node_zones[NORMAL].managed_pages"}),
+          pageset(boot.ptr().handle(), location_name{"NODE_DATA", "(", nid, ")->node_zones[NORMAL].pageset"}),
+          percpu_drift_mark(0, location_name{"NODE_DATA", "(", nid, ")->node_zones[NORMAL].percpu_drift_mark"}) {}
     unsigned node;
     atomic<long> present_pages;
     atomic<long> managed_pages;

@@ -162,10 +162,10 @@ struct cpu_stopper {
     cpu_stopper(unsigned cpu, bool online)
         : lock(intern({"cpu_stopper[", std::to_string(cpu), "].lock"})),
           // an offline CPU's stopper is parked and disabled until stop_machine_unpark()
-          enabled(online ? 1 : 0, intern({"cpu_stopper[", std::to_string(cpu), "].enabled"})),
-          works(0, intern({"cpu_stopper[", std::to_string(cpu), "].works"})),
-          should_park(0, intern({"migration/", std::to_string(cpu), " KTHREAD_SHOULD_PARK"})),
-          stopped(0, intern({"migration/", std::to_string(cpu), " in multi_cpu_stop with irqs off (model marker)"})),
+          enabled(online ? 1 : 0, location_name{"cpu_stopper", "[", cpu, "].enabled"}),
+          works(0, location_name{"cpu_stopper", "[", cpu, "].works"}),
+          should_park(0, location_name{"migration", "/", cpu, " KTHREAD_SHOULD_PARK"}),
+          stopped(0, location_name{"migration", "/", cpu, " in multi_cpu_stop with irqs off (model marker)"}),
           idle_what(intern({"migration/", std::to_string(cpu), ": no work queued (smpboot_thread_fn)"})) {}
     spinlock_t lock;
     atomic<int> enabled;
