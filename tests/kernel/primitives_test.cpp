@@ -637,6 +637,15 @@ TEST_CASE("a kernel primitive without a machine, or a bad configuration, is a mo
         run_on_cpu(5, [] {}).join();
     });
     CHECK(placed.verdict == Verdict::error);
+    // A CPU past the masks is named with the model's line, not left to a container's exception.
+    Result past = run([] {
+        machine m({.possible_cpus = 2});
+        (void)cpu_online(5);
+    });
+    CHECK(past.verdict == Verdict::error);
+    CHECK(past.error.find("CPU 5 is past this cpumask's 2 CPUs") != std::string::npos);
+    REQUIRE(past.violation);
+    CHECK(past.violation->file.find("primitives_test.cpp") != std::string::npos);
 }
 
 }  // TEST_SUITE

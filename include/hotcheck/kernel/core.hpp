@@ -17,8 +17,11 @@
 #include <deque>
 #include <mutex>
 #include <initializer_list>
+#include <new>
 #include <set>
+#include <stdexcept>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -70,6 +73,41 @@ struct config {
 
 inline constexpr unsigned kMaxCpus = 8;
 
+/// Up to kMaxCpus objects (one per CPU or node) built in place, in order: the machine is built
+/// again on every run, and a std::deque of them would allocate twice per object kind. The
+/// objects (locations, locks) need not be movable; at() checks the index as deque's does.
+template <class T>
+class per_cpu_slots {
+public:
+    per_cpu_slots() = default;
+    per_cpu_slots(const per_cpu_slots&) = delete;
+    per_cpu_slots& operator=(const per_cpu_slots&) = delete;
+    ~per_cpu_slots() {
+        for (unsigned i = 0; i < size_; ++i) std::destroy_at(&(*this)[i]);  // first to last, as deque
+    }
+    template <class... Args>
+    T& emplace_back(Args&&... args) {
+        if (size_ == kMaxCpus) throw std::length_error("more than kMaxCpus per-CPU objects");
+        T* p = std::construct_at(reinterpret_cast<T*>(storage_ + size_ * sizeof(T)), std::forward<Args>(args)...);
+        ++size_;
+        return *p;
+    }
+    unsigned size() const { return size_; }
+    T& operator[](unsigned i) { return *std::launder(reinterpret_cast<T*>(storage_ + i * sizeof(T))); }
+    const T& operator[](unsigned i) const { return *std::launder(reinterpret_cast<const T*>(storage_ + i * sizeof(T))); }
+    T& at(unsigned i) { return (*this)[checked(i)]; }
+    const T& at(unsigned i) const { return (*this)[checked(i)]; }
+    T& back() { return (*this)[size_ - 1]; }
+
+private:
+    unsigned checked(unsigned i) const {
+        if (i >= size_) throw std::out_of_range("CPU or node " + std::to_string(i) + " out of range (" + std::to_string(size_) + ")");
+        return i;
+    }
+    alignas(T) unsigned char storage_[kMaxCpus * sizeof(T)];
+    unsigned size_ = 0;
+};
+
 /// A string that lives as long as the process (location names must outlive the exploration):
 /// the concatenation of `parts`. A model builds its machine on every run, so a name seen
 /// before is found without building it (no allocation).
@@ -114,10 +152,10 @@ public:
     }
     unsigned size() const { return static_cast<unsigned>(bits_.size()); }
     bool test(unsigned cpu, SourceLoc where = SourceLoc::current()) const {
-        return bits_.at(cpu).load(relaxed, where) != 0;
+        return bits_.at(checked(cpu, where)).load(relaxed, where) != 0;
     }
-    void set(unsigned cpu, SourceLoc where = SourceLoc::current()) { bits_.at(cpu).store(1, relaxed, where); }
-    void clear(unsigned cpu, SourceLoc where = SourceLoc::current()) { bits_.at(cpu).store(0, relaxed, where); }
+    void set(unsigned cpu, SourceLoc where = SourceLoc::current()) { bits_.at(checked(cpu, where)).store(1, relaxed, where); }
+    void clear(unsigned cpu, SourceLoc where = SourceLoc::current()) { bits_.at(checked(cpu, where)).store(0, relaxed, where); }
     /// cpumask_weight: a plain popcount, bit by bit (v5.3 num_online_cpus()).
     unsigned weight(SourceLoc where = SourceLoc::current()) const {
         unsigned n = 0;
@@ -127,7 +165,16 @@ public:
     atomic<int>& bit(unsigned cpu) { return bits_.at(cpu); }
 
 private:
-    std::deque<atomic<int>> bits_;
+    /// A CPU past the mask is the model's error, reported at its line (while the run unwinds,
+    /// model_error returns and at() throws instead).
+    unsigned checked(unsigned cpu, SourceLoc where) const {
+        if (cpu >= bits_.size())
+            detail::model_error(("CPU " + std::to_string(cpu) + " is past this cpumask's " +
+                                 std::to_string(bits_.size()) + " CPUs (config::possible_cpus)").c_str(),
+                                where);
+        return cpu;
+    }
+    per_cpu_slots<atomic<int>> bits_;
 };
 
 class core {
@@ -144,7 +191,7 @@ public:
 
     cpumask cpu_possible_mask, cpu_present_mask, cpu_online_mask, cpu_active_mask;
     /// cpumask_of_node(n) for each node (x86's node_to_cpumask_map).
-    std::deque<cpumask> node_cpumask;
+    per_cpu_slots<cpumask> node_cpumask;
 
     /// The calling task's record (created on first use with the defaults: CPU 0, unbound).
     task_info& current();
@@ -181,10 +228,10 @@ public:
 
 private:
     config cfg_;
-    std::deque<hotcheck::mutex> cpu_locks_;
-    std::deque<atomic<std::uint64_t>> rcu_slots_;
-    std::deque<atomic<std::uint64_t>> rcu_preempt_locks_, rcu_preempt_unlocks_;
-    std::deque<atomic<int>> pools_;
+    per_cpu_slots<hotcheck::mutex> cpu_locks_;
+    per_cpu_slots<atomic<std::uint64_t>> rcu_slots_;
+    per_cpu_slots<atomic<std::uint64_t>> rcu_preempt_locks_, rcu_preempt_unlocks_;
+    per_cpu_slots<atomic<int>> pools_;
     std::deque<task_info> tasks_;
     core* outer_ = nullptr;
 };
@@ -269,7 +316,10 @@ inline core::core(config cfg, SourceLoc where)
     // The CPU locks, RCU slots and pool flags are the machine's own bookkeeping: pictures fold
     // their events (what they do is named by the model's events around them).
     for (unsigned c = 0; c < cfg.possible_cpus; ++c) {
-        cpu_locks_.emplace_back(intern({"CPU ", std::to_string(c), " (preemption off)"}), where);
+        static constexpr const char* kPreemptOff[kMaxCpus] = {
+            "CPU 0 (preemption off)", "CPU 1 (preemption off)", "CPU 2 (preemption off)", "CPU 3 (preemption off)",
+            "CPU 4 (preemption off)", "CPU 5 (preemption off)", "CPU 6 (preemption off)", "CPU 7 (preemption off)"};
+        cpu_locks_.emplace_back(kPreemptOff[c], where);
         detail::mark_machinery(cpu_locks_.back().location());
     }
     for (unsigned c = 0; c < cfg.possible_cpus; ++c) {
