@@ -181,8 +181,8 @@ void Execution::plan_replay() {
     // worked out once: walk the kept events by stamp; one that waits for its source (a read, a
     // start, a join whose source is not planned yet) parks its thread, the thread's later
     // events queue behind it, and planning its source wakes it, ahead of the walk (its events
-    // are the earlier ones).
-    plan_.clear();
+    // are the earlier ones). Runs before every execution over every kept event: the per-thread
+    // tables are reached through local pointers, which the compiler keeps in registers.
     plan_pos_ = 0;
     const std::uint32_t n = g_->thread_count();
     plan_next_.assign(n, 0);
@@ -192,58 +192,62 @@ void Execution::plan_replay() {
     plan_woken_.clear();
     const std::span<const std::uint32_t> by_stamp = g_->threads_by_stamp();
     plan_.resize(by_stamp.size());
+    std::uint32_t* const plan = plan_.data();
+    std::uint32_t* const next = plan_next_.data();
+    std::uint32_t* const queued = plan_queued_.data();
+    std::uint32_t* const wake_at = plan_wake_at_.data();
+    EventId* const wait = plan_wait_.data();
+    thread_events_.resize(n);
+    for (std::uint32_t t = 0; t < n; ++t) thread_events_[t] = g_->thread(t).data();
+    const Event* const* const events = thread_events_.data();
     std::size_t planned = 0;
-    // The source thread t's next event waits for, or init when it is ready.
-    auto waits_for = [&](std::uint32_t t) {
-        const Event& e = (*g_)[{t, plan_next_[t]}];
-        if (!(e.is_read() || e.kind == Kind::start || e.kind == Kind::join) || e.rf.is_init())
-            return EventId::init();
-        if (e.rf.thread >= n || e.rf.index < plan_next_[e.rf.thread]) return EventId::init();
-        return e.rf;
-    };
-    // Plans t's next event, or parks t when it waits; false if parked.
+    // Plans t's next event, or parks t when it waits for a source not planned yet; false if
+    // parked.
     auto plan_next = [&](std::uint32_t t) {
-        if (const EventId source = waits_for(t); !source.is_init()) {
-            plan_wait_[t] = source;
-            plan_wake_at_[source.thread] = std::min(plan_wake_at_[source.thread], source.index);
+        const std::uint32_t index = next[t];
+        const Event& e = events[t][index];
+        if ((e.is_read() || e.kind == Kind::start || e.kind == Kind::join) && !e.rf.is_init() &&
+            e.rf.thread < n && e.rf.index >= next[e.rf.thread]) {
+            wait[t] = e.rf;
+            wake_at[e.rf.thread] = std::min(wake_at[e.rf.thread], e.rf.index);
             return false;
         }
-        plan_[planned++] = t;
-        const std::uint32_t index = plan_next_[t]++;
-        if (index == plan_wake_at_[t]) {
+        plan[planned++] = t;
+        next[t] = index + 1;
+        if (index == wake_at[t]) [[unlikely]] {
             std::uint32_t later = kNone;  // the next event of t someone waits for
             for (std::uint32_t u = 0; u < n; ++u) {
-                if (plan_wait_[u].thread != t) continue;
-                if (plan_wait_[u].index == index) {
-                    plan_wait_[u] = EventId::init();
+                if (wait[u].thread != t) continue;
+                if (wait[u].index == index) {
+                    wait[u] = EventId::init();
                     plan_woken_.push_back(u);
                 } else {
-                    later = std::min(later, plan_wait_[u].index);
+                    later = std::min(later, wait[u].index);
                 }
             }
-            plan_wake_at_[t] = later;
+            wake_at[t] = later;
         }
         return true;
     };
     for (const std::uint32_t t : by_stamp) {
-        if (plan_queued_[t] > 0) {  // behind its thread's waiting event
-            ++plan_queued_[t];
+        if (queued[t] > 0) {  // behind its thread's waiting event
+            ++queued[t];
             continue;
         }
         if (!plan_next(t)) {
-            plan_queued_[t] = 1;
+            queued[t] = 1;
             continue;
         }
         // Woken threads go first, their earliest queued event first.
-        while (!plan_woken_.empty()) {
+        while (!plan_woken_.empty()) [[unlikely]] {
             std::size_t first = 0;
             for (std::size_t i = 1; i < plan_woken_.size(); ++i)
-                if ((*g_)[{plan_woken_[i], plan_next_[plan_woken_[i]]}].stamp <
-                    (*g_)[{plan_woken_[first], plan_next_[plan_woken_[first]]}].stamp)
+                if (events[plan_woken_[i]][next[plan_woken_[i]]].stamp <
+                    events[plan_woken_[first]][next[plan_woken_[first]]].stamp)
                     first = i;
             const std::uint32_t u = plan_woken_[first];
             plan_woken_.erase(plan_woken_.begin() + static_cast<std::ptrdiff_t>(first));
-            if (plan_next(u) && --plan_queued_[u] > 0) plan_woken_.push_back(u);
+            if (plan_next(u) && --queued[u] > 0) plan_woken_.push_back(u);
         }
     }
     plan_.resize(planned);  // short of every event if some thread still waits: pick() scans then

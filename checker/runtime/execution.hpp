@@ -362,6 +362,7 @@ private:
     std::size_t plan_pos_ = 0;
     std::vector<std::uint32_t> plan_next_, plan_queued_, plan_wake_at_, plan_woken_;
     std::vector<graph::EventId> plan_wait_;
+    std::vector<const graph::Event*> thread_events_;  ///< plan_replay: each thread's events
     std::uint32_t other_min_ = 0;  ///< rule 1: the smallest next-event stamp of the other threads
     std::uint32_t handoff_ = kNone;  ///< set by begin_event for the scheduler: pick() already ran
     int last_rule_ = 0;
