@@ -646,6 +646,18 @@ TEST_CASE("a kernel primitive without a machine, or a bad configuration, is a mo
     CHECK(past.error.find("CPU 5 is past this cpumask's 2 CPUs") != std::string::npos);
     REQUIRE(past.violation);
     CHECK(past.violation->file.find("primitives_test.cpp") != std::string::npos);
+    Result up = run([] {
+        machine m({.possible_cpus = 2, .online_mask = 0b01});
+        cpu_up(7);
+    });
+    CHECK(up.error.find("cpu_up(7): CPU 7 is not possible (config::possible_cpus = 2)") != std::string::npos);
+    REQUIRE(up.violation);
+    CHECK(up.violation->file.find("primitives_test.cpp") != std::string::npos);
+    Result node = run([] {
+        machine m({.possible_cpus = 2});
+        (void)cpumask_of_node(3).test(0);
+    });
+    CHECK(node.error.find("cpumask_of_node(3): node 3 does not exist") != std::string::npos);
 }
 
 }  // TEST_SUITE

@@ -25,6 +25,25 @@ inline cpumask& cpu_present_mask() { return world().cpu_present_mask; }
 inline cpumask& cpu_active_mask() { return world().cpu_active_mask; }
 inline unsigned nr_cpu_ids() { return world().nr_cpu_ids(); }
 
+namespace detail_ {
+/// A CPU (or node) number the machine does not have is the model's error, reported at the
+/// model's line with the function it was given to.
+inline unsigned checked_cpu(unsigned cpu, const char* function, SourceLoc where) {
+    if (const unsigned n = world(where).nr_cpu_ids(); cpu >= n)
+        detail::model_error((std::string(function) + "(" + std::to_string(cpu) + "): CPU " + std::to_string(cpu) +
+                             " is not possible (config::possible_cpus = " + std::to_string(n) + ")").c_str(),
+                            where);
+    return cpu;
+}
+inline unsigned checked_node(unsigned node, const char* function, SourceLoc where) {
+    if (const unsigned n = world(where).cfg().nodes; node >= n)
+        detail::model_error((std::string(function) + "(" + std::to_string(node) + "): node " + std::to_string(node) +
+                             " does not exist (config::nodes = " + std::to_string(n) + ")").c_str(),
+                            where);
+    return node;
+}
+}  // namespace detail_
+
 inline bool cpu_online(unsigned cpu, SourceLoc where = SourceLoc::current()) {
     return world(where).cpu_online_mask.test(cpu, where);
 }
@@ -47,14 +66,18 @@ inline unsigned num_online_cpus(SourceLoc where = SourceLoc::current()) {
 
 /// NUMA topology: cpu_to_node never changes; cpumask_of_node(n) is a mask that x86 changes
 /// with numa_add_cpu (bring-up) and numa_remove_cpu (inside take_cpu_down), bit by bit.
-inline unsigned cpu_to_node(unsigned cpu) { return world().cfg().cpu_node.at(cpu); }
+inline unsigned cpu_to_node(unsigned cpu, SourceLoc where = SourceLoc::current()) {
+    return world(where).cfg().cpu_node.at(detail_::checked_cpu(cpu, "cpu_to_node", where));
+}
 inline unsigned nr_node_ids() { return world().cfg().nodes; }
-inline cpumask& cpumask_of_node(unsigned node) { return world().node_cpumask.at(node); }
+inline cpumask& cpumask_of_node(unsigned node, SourceLoc where = SourceLoc::current()) {
+    return world(where).node_cpumask.at(detail_::checked_node(node, "cpumask_of_node", where));
+}
 inline void numa_add_cpu(unsigned cpu, SourceLoc where = SourceLoc::current()) {
-    cpumask_of_node(cpu_to_node(cpu)).set(cpu, where);
+    cpumask_of_node(cpu_to_node(cpu, where), where).set(cpu, where);
 }
 inline void numa_remove_cpu(unsigned cpu, SourceLoc where = SourceLoc::current()) {
-    cpumask_of_node(cpu_to_node(cpu)).clear(cpu, where);
+    cpumask_of_node(cpu_to_node(cpu, where), where).clear(cpu, where);
 }
 
 /// for_each_cpu(cpu, mask): visits the CPUs whose bit it reads set, one bit at a time.
@@ -207,10 +230,10 @@ join_handle run_on_cpu(unsigned cpu, F&& body, const char* comm = nullptr,
 }
 
 /// Names the calling task and sets its home CPU (the model body is task 0 on CPU 0).
-inline void set_current_task(const char* comm, unsigned cpu = 0) {
-    task_info& t = world().current();
+inline void set_current_task(const char* comm, unsigned cpu = 0, SourceLoc where = SourceLoc::current()) {
+    task_info& t = world(where).current();
     t.comm = comm;
-    t.cpu = cpu;
+    t.cpu = detail_::checked_cpu(cpu, "set_current_task", where);
 }
 
 }  // namespace hotcheck::kernel

@@ -101,7 +101,8 @@ inline int take_cpu_down(unsigned cpu) {
 }
 
 /// cpu_down(cpu) → do_cpu_down → _cpu_down. Returns -EBUSY (-16) for the last online CPU.
-inline int cpu_down(unsigned cpu) {
+inline int cpu_down(unsigned cpu, SourceLoc where = SourceLoc::current()) {
+    detail_::checked_cpu(cpu, "cpu_down", where);
     cpu_maps_update_begin();
     if (!cpu_online(cpu)) {
         cpu_maps_update_done();
@@ -130,7 +131,8 @@ inline int cpu_down(unsigned cpu) {
 }
 
 /// cpu_up(cpu) → do_cpu_up → _cpu_up.
-inline int cpu_up(unsigned cpu) {
+inline int cpu_up(unsigned cpu, SourceLoc where = SourceLoc::current()) {
+    detail_::checked_cpu(cpu, "cpu_up", where);
     cpu_maps_update_begin();
     if (cpu_online(cpu)) {
         cpu_maps_update_done();
