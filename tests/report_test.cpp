@@ -232,6 +232,8 @@ TEST_SUITE("report") {
             CHECK(std::find(names.begin(), names.end(), name) != names.end());
             CHECK(contains(r.violation->dot, name));
         }
+        CHECK(location_name{"slot", -1}.str() == "slot[-1]");
+        CHECK(location_name{"slot", 0}.str() == "slot[0]");
         CHECK(location_name{}.empty());
         CHECK(location_name{}.str().empty());
     }

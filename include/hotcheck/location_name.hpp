@@ -5,6 +5,7 @@
 #pragma once
 #include <concepts>
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace hotcheck {
@@ -16,22 +17,22 @@ namespace hotcheck {
 ///   {"rcu_sync", ".gp_state"}                      rcu_sync.gp_state
 ///   {"worker_pool", "[cpu", 1, "].disassociated"}  worker_pool[cpu1].disassociated
 struct location_name {
-    static constexpr std::uint32_t kNoNumber = ~0u;
+    static constexpr std::int64_t kNoNumber = std::numeric_limits<std::int64_t>::min();
 
     const char* base = nullptr;
     const char* open = "";
     const char* close = "";
-    std::uint32_t number = kNoNumber;
+    std::int64_t number = kNoNumber;
 
     constexpr location_name() = default;
     constexpr location_name(const char* name) : base(name) {}  // NOLINT: a literal is a name
     constexpr location_name(const char* name, const char* suffix) : base(name), open(suffix) {}
     template <std::integral N>
     constexpr location_name(const char* name, N index)
-        : base(name), open("["), close("]"), number(static_cast<std::uint32_t>(index)) {}
+        : base(name), open("["), close("]"), number(static_cast<std::int64_t>(index)) {}
     template <std::integral N>
     constexpr location_name(const char* name, const char* before, N n, const char* after)
-        : base(name), open(before), close(after), number(static_cast<std::uint32_t>(n)) {}
+        : base(name), open(before), close(after), number(static_cast<std::int64_t>(n)) {}
 
     /// No name given: reports name the location by where it was made.
     constexpr bool empty() const { return base == nullptr; }
