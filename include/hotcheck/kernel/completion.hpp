@@ -15,18 +15,19 @@ namespace hotcheck::kernel {
 class completion {
 public:
     explicit completion(const char* name = "completion", SourceLoc where = SourceLoc::current())
-        : done_(0, name, where), what_(intern({"completion ", name})) {}
+        : done_(0, name, where), name_(name) {}
     /// x->done (low 32 bits) and the number of tasks on x->wait (high 32 bits): one word, as
     /// both change under x->wait.lock in the kernel.
     atomic<std::uint64_t>& done() { return done_; }
-    const char* what() const { return what_; }
+    /// What a task waiting for it waits for (built when one sleeps: wait_event).
+    const char* what() const { return intern({"completion ", name_}); }
     static constexpr std::uint64_t kWaiter = std::uint64_t{1} << 32, kAll = 1u << 30;
     static unsigned count(std::uint64_t v) { return static_cast<unsigned>(v & 0xffffffffu); }
     static unsigned waiters(std::uint64_t v) { return static_cast<unsigned>(v >> 32); }
 
 private:
     atomic<std::uint64_t> done_;
-    const char* what_;
+    const char* name_;
 };
 
 inline void init_completion(completion& c, SourceLoc where = SourceLoc::current()) {
@@ -75,7 +76,7 @@ inline void wait_for_completion(completion& c, SourceLoc where = SourceLoc::curr
         if (n == 0) return false;
         if (n >= completion::kAll) return c.done().compare_exchange_strong(w, w - completion::kWaiter, acquire, relaxed, where);
         return c.done().compare_exchange_strong(w, w - completion::kWaiter - 1, acquire, relaxed, where);
-    }, c.what(), where);
+    }, [&c] { return c.what(); }, where);
 }
 inline bool completion_done(completion& c, SourceLoc where = SourceLoc::current()) {
     return completion::count(c.done().load(acquire, where)) != 0;

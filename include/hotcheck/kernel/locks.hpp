@@ -87,9 +87,7 @@ class rw_semaphore {
 public:
     static constexpr unsigned kReader = 1, kWriter = 1u << 16, kWaiter = 1u << 17;
     explicit rw_semaphore(const char* name = "rw_semaphore", SourceLoc where = SourceLoc::current())
-        : name_(name), count_(0, name, where),
-          read_wait_(intern({name, " (read)"})),
-          write_wait_(intern({name, " (write)"})) {}
+        : name_(name), count_(0, name, where) {}
     const char* name() const { return name_; }
 
     // The lock itself, without lockdep (percpu_rw_semaphore embeds one).
@@ -98,7 +96,7 @@ public:
             unsigned v = count_.load(relaxed, where);
             if (v & kWriter || v >= kWaiter) return false;  // a writer holds it or waits: queue
             return count_.compare_exchange_strong(v, v + kReader, acquire, relaxed, where);
-        }, read_wait_, where);
+        }, [this] { return intern({name_, " (read)"}); }, where);
     }
     bool raw_down_read_trylock(SourceLoc where) {
         unsigned v = count_.load(relaxed, where);
@@ -116,7 +114,7 @@ public:
             unsigned v = count_.load(relaxed, where);
             if (v & kWriter || (v & (kWriter - 1)) != 0) return false;
             return count_.compare_exchange_strong(v, v - kWaiter + kWriter, acquire, relaxed, where);
-        }, write_wait_, where);
+        }, [this] { return intern({name_, " (write)"}); }, where);
     }
     bool raw_down_write_trylock(SourceLoc where) {
         unsigned v = 0;
@@ -127,8 +125,6 @@ public:
 private:
     const char* name_;
     atomic<unsigned> count_;
-    const char* read_wait_;
-    const char* write_wait_;
 };
 
 inline void down_read(rw_semaphore& s, SourceLoc where = SourceLoc::current()) {

@@ -61,7 +61,7 @@ public:
           read_count(intern({name, ".read_count"}), 1, 0, where),
           rw_sem(intern({name, ".rw_sem"}), where),
           readers_block(0, location_name{name, ".readers_block"}, where),
-          writer_what(intern({name, ".writer (rcuwait: readers_active_check)"})) {}
+          name_(name) {}
     percpu_rwsem_faithful(const percpu_rwsem_faithful&) = delete;
     percpu_rwsem_faithful& operator=(const percpu_rwsem_faithful&) = delete;
 
@@ -83,7 +83,7 @@ public:
     atomic<int> readers_block;
 
 private:
-    const char* writer_what;
+    const char* name_;
 
     // --- include/linux/percpu-rwsem.h ------------------------------------------------------
 
@@ -172,7 +172,8 @@ private:
         smp_mb();  // D matches A
         // rcuwait_wait_event(&sem->writer, readers_active_check(sem)): wait for the readers
         // that got in before readers_block.
-        wait_event([&] { return readers_active_check(); }, writer_what, where);
+        wait_event([&] { return readers_active_check(); },
+                   [this] { return intern({name_, ".writer (rcuwait: readers_active_check)"}); }, where);
     }
 
     /// percpu_up_write(sem).

@@ -11,17 +11,22 @@
 // ids, which follow the schedule-dependent order of thread creation.
 #pragma once
 #include <string>
+#include <type_traits>
 
 #include <hotcheck/kernel/core.hpp>
 
 namespace hotcheck::kernel {
 
 /// A sleeping wait: `pred` is re-evaluated whenever a write it read is superseded; if it can
-/// never hold, the waiting task is reported (as part of a deadlock) with `what`.
-template <class P>
-void wait_event(P&& pred, const char* what, SourceLoc where = SourceLoc::current()) {
+/// never hold, the waiting task is reported (as part of a deadlock) with `what`: a string that
+/// lives as long as the process, or a function returning one, called only when the task
+/// sleeps (a primitive made on every run then builds its wait's text only when it is used).
+template <class P, class W>
+void wait_event(P&& pred, W&& what, SourceLoc where = SourceLoc::current()) {
     detail::await_begin();
-    if (!pred()) detail::block_on(detail::BlockReason::Sleep, what, where);
+    if (pred()) return;
+    if constexpr (std::is_invocable_v<W&>) detail::block_on(detail::BlockReason::Sleep, what(), where);
+    else detail::block_on(detail::BlockReason::Sleep, what, where);
 }
 
 /// Called with the CPU just taken (preempt_count 0 → 1).

@@ -37,14 +37,14 @@ struct rcu_sync : std::enable_shared_from_this<rcu_sync> {
         : gp_state(GP_IDLE, location_name{name, ".rss.gp_state"}, where),
           gp_count(0, location_name{name, ".rss.gp_count"}, where),
           rss_lock(intern({name, ".rss.gp_wait.lock"}), where),
-          gp_wait_what(intern({name, ".rss.gp_wait (gp_state >= GP_PASSED)"})) {}
+          name(name) {}
     rcu_sync(const rcu_sync&) = delete;
     rcu_sync& operator=(const rcu_sync&) = delete;
 
     atomic<int> gp_state;
     var<int> gp_count;
     hotcheck::mutex rss_lock;
-    const char* gp_wait_what;
+    const char* name;  ///< the owner's: it names the wait for GP_PASSED
 };
 
 /// rcu_sync_is_idle (include/linux/rcu_sync.h): `!READ_ONCE(rsp->gp_state)`. Called inside an
@@ -121,7 +121,8 @@ inline void rcu_sync_enter(rcu_sync& rsp, SourceLoc caller = SourceLoc::current(
         return;
     }
     // wait_event(rsp->gp_wait, READ_ONCE(rsp->gp_state) >= GP_PASSED)
-    wait_event([&] { return READ_ONCE(rsp.gp_state) >= GP_PASSED; }, rsp.gp_wait_what, caller);
+    wait_event([&] { return READ_ONCE(rsp.gp_state) >= GP_PASSED; },
+               [&] { return intern({rsp.name, ".rss.gp_wait (gp_state >= GP_PASSED)"}); }, caller);
 }
 
 /// rcu_sync_exit (kernel/rcu/sync.c): the last exit sends readers back to the fast path, a

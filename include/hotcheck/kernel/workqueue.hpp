@@ -24,8 +24,6 @@ public:
     explicit work_struct(const char* name = "work", SourceLoc where = SourceLoc::current())
         : state_(0, location_name{name, ".data"}, where),
           finished_(0, location_name{name, ".finished"}, where),
-          flush_what_(intern({"flush_work(", name, ")"})),
-          turn_what_(intern({name, " (the previous instance to finish)"})),
           name_(name) {}
     work_struct(const work_struct&) = delete;
     work_struct& operator=(const work_struct&) = delete;
@@ -40,8 +38,9 @@ public:
     static constexpr unsigned kPending = 1, kCanceling = 2, kOne = 4;
     atomic<unsigned> state_;
     atomic<unsigned> finished_;  ///< instances finished so far
-    const char* flush_what_;
-    const char* turn_what_;
+    /// What a task waiting for it waits for, built only when one sleeps (wait_event).
+    const char* flush_what() const { return intern({"flush_work(", name_, ")"}); }
+    const char* turn_what() const { return intern({name_, " (the previous instance to finish)"}); }
 
 private:
     const char* name_;
@@ -63,7 +62,7 @@ void INIT_WORK(work_struct& w, F&& fn) {
 namespace detail_ {
 inline void run_work_instance(work_struct& w, unsigned seq, SourceLoc where) {
     // Instances of one item do not overlap: wait for the previous one.
-    wait_event([&] { return w.finished_.load(acquire, where) + 1 >= seq; }, w.turn_what_, where);
+    wait_event([&] { return w.finished_.load(acquire, where) + 1 >= seq; }, [&w] { return w.turn_what(); }, where);
     // set_work_pool_and_clear_pending: PENDING off, then a full barrier, then the function. A
     // cancel_work_sync that cleared PENDING first has dropped this instance.
     const unsigned was = w.state_.fetch_and(~work_struct::kPending, relaxed, where);
@@ -123,7 +122,7 @@ inline bool flush_work(work_struct& w, SourceLoc where = SourceLoc::current()) {
     might_sleep(where);
     const unsigned last = w.state_.load(acquire, where) / work_struct::kOne;
     if (last == 0) return false;
-    wait_event([&] { return w.finished_.load(acquire, where) >= last; }, w.flush_what_, where);
+    wait_event([&] { return w.finished_.load(acquire, where) >= last; }, [&w] { return w.flush_what(); }, where);
     return true;
 }
 
@@ -139,7 +138,7 @@ inline bool cancel_work_sync(work_struct& w, SourceLoc where = SourceLoc::curren
     }
     fence(seq_cst, where);
     const unsigned last = v / work_struct::kOne;
-    wait_event([&] { return w.finished_.load(acquire, where) >= last; }, w.flush_what_, where);
+    wait_event([&] { return w.finished_.load(acquire, where) >= last; }, [&w] { return w.flush_what(); }, where);
     w.state_.fetch_and(~work_struct::kCanceling, release, where);
     return (v & work_struct::kPending) != 0;
 }
