@@ -632,6 +632,9 @@ TEST_CASE("a kernel primitive without a machine, or a bad configuration, is a mo
     Result bad = run([] { machine m({.possible_cpus = 2, .online_mask = 0b100}); });
     CHECK(bad.verdict == Verdict::error);
     CHECK(bad.error.find("online_mask") != std::string::npos);
+    Result many = run([] { machine m({.possible_cpus = 9}); });
+    CHECK(many.verdict == Verdict::error);
+    CHECK(many.error.find("possible_cpus must be 1..8") != std::string::npos);
     Result placed = run([] {
         machine m({.possible_cpus = 2});
         run_on_cpu(5, [] {}).join();

@@ -87,7 +87,8 @@ public:
     }
     template <class... Args>
     T& emplace_back(Args&&... args) {
-        if (size_ == kMaxCpus) throw std::length_error("more than kMaxCpus per-CPU objects");
+        if (size_ == kMaxCpus)
+            throw std::length_error("more than " + std::to_string(kMaxCpus) + " CPUs or nodes (kernel::kMaxCpus)");
         T* p = std::construct_at(reinterpret_cast<T*>(storage_ + size_ * sizeof(T)), std::forward<Args>(args)...);
         ++size_;
         return *p;
@@ -293,10 +294,12 @@ inline const char* intern(std::initializer_list<std::string_view> parts) {
 }
 
 inline core::core(config cfg, SourceLoc where)
-    : cpu_possible_mask("cpu_possible_mask", cfg.possible_cpus, ~0u),
-      cpu_present_mask("cpu_present_mask", cfg.possible_cpus, ~0u),
-      cpu_online_mask("cpu_online_mask", cfg.possible_cpus, cfg.online_mask ? cfg.online_mask : ~0u),
-      cpu_active_mask("cpu_active_mask", cfg.possible_cpus, cfg.online_mask ? cfg.online_mask : ~0u),
+    // The masks are made before the body checks the configuration: at most kMaxCpus bits, so
+    // that a bad possible_cpus is reported by that check, at the model's line.
+    : cpu_possible_mask("cpu_possible_mask", std::min(cfg.possible_cpus, kMaxCpus), ~0u),
+      cpu_present_mask("cpu_present_mask", std::min(cfg.possible_cpus, kMaxCpus), ~0u),
+      cpu_online_mask("cpu_online_mask", std::min(cfg.possible_cpus, kMaxCpus), cfg.online_mask ? cfg.online_mask : ~0u),
+      cpu_active_mask("cpu_active_mask", std::min(cfg.possible_cpus, kMaxCpus), cfg.online_mask ? cfg.online_mask : ~0u),
       cfg_(cfg) {
     if (cfg.possible_cpus == 0 || cfg.possible_cpus > kMaxCpus)
         detail::model_error("kernel::config::possible_cpus must be 1..8", where);
